@@ -1,0 +1,36 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Sluice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "MailCore", targets: ["MailCore"]),
+        .library(name: "Sieve", targets: ["Sieve"]),
+        .executable(name: "sieve-check", targets: ["sieve-check"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // RFC 5322 / MIME message model. Pure; no I/O.
+        .target(name: "MailCore"),
+        // The Sieve language: lexer, parser, validator, interpreter, extensions.
+        .target(name: "Sieve", dependencies: ["MailCore"]),
+        // The script-testing CLI. Wiring only; logic lives in Sieve.
+        .executableTarget(
+            name: "sieve-check",
+            dependencies: [
+                "Sieve", "MailCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
+        .testTarget(
+            name: "SieveTests",
+            dependencies: ["Sieve", "MailCore"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
