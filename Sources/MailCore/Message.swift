@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A message as received, parsed once and shared read-only by every recipient's
 /// script run. Header fields are parsed eagerly; the MIME body lazily, on first use.
 ///
@@ -18,6 +20,9 @@ public final class Message: Sendable {
     ///
     /// - SeeAlso: RFC 5228 §5.9.
     public let size: Int
+
+    /// The MIME tree, built on first use of `mimeRoot` and kept.
+    private let mimeCache = Mutex<MIMEPart?>(nil)
 
     /// Parses a message as received. Never fails; see the type's documentation.
     public init(bytes: [UInt8]) {
@@ -53,4 +58,23 @@ public final class Message: Sendable {
 
     /// The body bytes as received (everything after the blank line).
     public var body: ArraySlice<UInt8> { bytes[bodyOffset...] }
+
+    /// The MIME tree, parsed on first access (thread-safe) and cached.
+    ///
+    /// The root part carries the message's own header fields; see `MIMEPart`.
+    ///
+    /// - SeeAlso: RFC 2045, RFC 2046.
+    public var mimeRoot: MIMEPart {
+        mimeCache.withLock { cached in
+            if let root = cached { return root }
+            let root = MIMEParser.root(of: self)
+            cached = root
+            return root
+        }
+    }
+
+    /// Whether `mimeRoot` has been built yet (for tests of laziness).
+    var isMIMEParsed: Bool {
+        mimeCache.withLock { $0 != nil }
+    }
 }
