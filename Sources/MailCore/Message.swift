@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// A message as received, parsed once and shared read-only by every recipient's
@@ -41,11 +48,13 @@ public final class Message: Sendable {
     /// Octet count with each bare LF counted as CRLF.
     static func rfc5322Size(_ bytes: [UInt8]) -> Int {
         bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return 0 }
             var count = buffer.count
-            var previous: UInt8 = 0
-            for byte in buffer {
-                if byte == 0x0A && previous != 0x0D { count += 1 }
-                previous = byte
+            var index = 0
+            while index < buffer.count, let found = memchr(base + index, 0x0A, buffer.count - index) {
+                let lineFeed = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if lineFeed == 0 || buffer[lineFeed - 1] != 0x0D { count += 1 }
+                index = lineFeed + 1
             }
             return count
         }
