@@ -11,13 +11,21 @@ import Synchronization
 /// script run. Header fields are parsed eagerly; the MIME body lazily, on first use.
 ///
 /// Accepts CRLF or bare LF line ends, 8-bit bytes and malformed input: parsing never
-/// fails, it does its best and keeps the original bytes.
+/// fails, it does its best and keeps the original bytes. In the header section:
+/// - a line starting with whitespace before any field is skipped (it continues nothing);
+/// - a line that is neither a continuation nor `name:` with a valid field name
+///   (printable ASCII, no spaces inside; `Name :` is accepted) ends the header section
+///   without a blank line, and the body starts at that line;
+/// - an mbox `From ` line at the very start is skipped.
+///
+/// Field values are RFC 2047-decoded; raw 8-bit bytes are read as UTF-8 when valid,
+/// otherwise as ISO-8859-1 (see `HeaderField.value`).
 ///
 /// - SeeAlso: RFC 5322 §2.1 (header section / body), RFC 5228 §5.9 (size).
 public final class Message: Sendable {
     /// The message exactly as received.
     public let bytes: [UInt8]
-    /// Header fields in order, unfolded and decoded.
+    /// Header fields in order, unfolded and decoded (RFC 5322 §2.2.3, RFC 2047).
     public let headerFields: [HeaderField]
     /// Offset of the first body byte in `bytes` (== `bytes.count` if there is no body).
     public let bodyOffset: Int
@@ -63,6 +71,12 @@ public final class Message: Sendable {
     /// All fields with this name (case-insensitive), in message order.
     public func fields(named name: String) -> [HeaderField] {
         headerFields.filter { $0.hasName(name) }
+    }
+
+    /// The address-list entries of every field with this name, in message order
+    /// (e.g. all `To` fields together); see `HeaderField.addresses`.
+    public func addresses(named name: String) -> [AddressListEntry] {
+        fields(named: name).flatMap(\.addresses)
     }
 
     /// The body bytes as received (everything after the blank line).
