@@ -97,7 +97,16 @@ public struct ContentDisposition: Sendable, Hashable {
 ///
 /// - SeeAlso: RFC 2045 §6.1.
 public enum TransferEncoding: Sendable, Hashable {
-    case sevenBit, eightBit, binary, base64, quotedPrintable
+    /// `7bit` (also the default when the field is absent or empty).
+    case sevenBit
+    /// `8bit`.
+    case eightBit
+    /// `binary`.
+    case binary
+    /// `base64` (RFC 2045 §6.8).
+    case base64
+    /// `quoted-printable` (RFC 2045 §6.7).
+    case quotedPrintable
     /// An unknown mechanism (lowercased); the body is left as is.
     case other(String)
 
