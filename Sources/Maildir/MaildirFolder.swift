@@ -49,8 +49,8 @@ public struct MaildirFolder: Hashable, Sendable {
             }
         }
         if name == "." || name == ".." { throw refuse(.parentReference) }
-        if name.hasPrefix(".") { throw refuse(.leadingDot) }
         let separator = configuration.hierarchySeparator
+        if separator == "." && name.hasPrefix(".") { throw refuse(.leadingDot) }
         if separator != "/" && name.unicodeScalars.contains("/") { throw refuse(.slashNotSeparator) }
 
         var levels: [String] = []

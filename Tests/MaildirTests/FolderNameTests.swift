@@ -74,6 +74,7 @@ struct FolderNameTests {
             ("..", .parentReference),
             ("a/../b", .parentReference),
             ("a/./b", .parentReference),
+            ("../etc", .parentReference),
             (".hidden", .leadingDot),
             ("a/.b", .leadingDot),
             ("a//b", .emptyComponent),
@@ -98,6 +99,9 @@ struct FolderNameTests {
         var configuration = MaildirConfiguration()
         configuration.hierarchySeparator = "."
         #expect(try MaildirFolder(mailboxName: "Lists.swift", configuration: configuration).directoryName == ".Lists.swift")
+        #expect(throws: MaildirError.invalidMailboxName(name: ".Lists", reason: .leadingDot)) {
+            try MaildirFolder(mailboxName: ".Lists", configuration: configuration)
+        }
         #expect(throws: MaildirError.invalidMailboxName(name: "a/b", reason: .slashNotSeparator)) {
             try MaildirFolder(mailboxName: "a/b", configuration: configuration)
         }
