@@ -45,7 +45,8 @@ extension MaildirStore {
 
     /// Delivers one recipient's copy to a mailbox, durably.
     ///
-    /// Writes to `tmp/` (`O_CREAT|O_EXCL`), fsyncs and closes the file, links it into `new/`
+    /// Writes to `tmp/` (`O_CREAT|O_EXCL`), fsyncs and closes the file, checks the quota now
+    /// that the size is known (`.quotaExceeded` if it would be exceeded), links it into `new/`
     /// (or `cur/` with `:2,<flags>` when flags are set), removes the `tmp/` name and fsyncs the
     /// destination directory. Only when this returns is the message safe; on any error nothing
     /// is left in `new/` or `cur/` and the `tmp/` file is removed.
@@ -74,8 +75,13 @@ extension MaildirStore {
     ) throws(MaildirError) -> DeliveryReceipt {
         let directory = path(of: folder)
         let temporary = try writeTemporaryFile(message, in: folder, createIfMissing: createIfMissing)
+        do throws(MaildirError) {
+            try checkQuota(adding: temporary.size)
+        } catch {
+            discard(temporary.path)
+            throw error
+        }
         var warnings: [String] = []
-
         let (letters, ignored) = flagLetters(for: flags, in: directory, warnings: &warnings)
         let stored: (path: String, name: String)
         do throws(MaildirError) {
@@ -84,6 +90,7 @@ extension MaildirStore {
             discard(temporary.path)
             throw error
         }
+        recordDelivery(size: temporary.size, warnings: &warnings)
         return DeliveryReceipt(
             folder: folder,
             path: stored.path,
