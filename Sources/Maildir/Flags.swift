@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The Maildir info letters of the IMAP system flags (`:2,<letters>`), as Dovecot and Courier use them.
 ///
@@ -132,6 +128,10 @@ extension MaildirStore {
             return (lookup(existing).found, lookup(existing).missing.map { IgnoredFlag(flag: $0, reason: "cannot lock \(KeywordFile.name): \(error)") })
         }
         var ignored: [IgnoredFlag] = []
+        // Track what the error path must undo: never close twice (the number may be reused by
+        // another thread) and never remove a lock file that is no longer ours.
+        var descriptorOpen = true
+        var lockHeld = true
         do throws(MaildirError) {
             existing = try readKeywordFile(filePath)
             var updated = existing
@@ -145,17 +145,22 @@ extension MaildirStore {
             if updated != existing {
                 try writeAll(lockFd, KeywordFile.render(updated), path: lockPath)
                 try sys("fsync", lockPath) { () throws(SystemCallError) in try fileSystem.fsync(lockFd) }
-                try sys("close", lockPath) { () throws(SystemCallError) in try fileSystem.close(lockFd) }
+            }
+            descriptorOpen = false
+            try sys("close", lockPath) { () throws(SystemCallError) in try fileSystem.close(lockFd) }
+            if updated != existing {
                 try sys("rename", filePath) { () throws(SystemCallError) in try fileSystem.rename(lockPath, filePath) }
+                lockHeld = false
+                // The message's letters refer to this file: make the new entry durable first.
+                try sys("fsync", directory) { () throws(SystemCallError) in try fileSystem.fsyncDirectory(directory) }
             } else {
-                discard(fd: lockFd)
+                lockHeld = false
                 discard(lockPath)
             }
             existing = updated
         } catch {
-            discard(fd: lockFd)
-            discard(lockPath)
-            existing = (try? readKeywordFile(filePath)) ?? [:]
+            if descriptorOpen { discard(fd: lockFd) }
+            if lockHeld { discard(lockPath) }
             let result = lookup(existing)
             return (result.found, result.missing.map { IgnoredFlag(flag: $0, reason: "cannot update \(KeywordFile.name): \(error)") })
         }
@@ -211,7 +216,7 @@ extension MaildirStore {
                     discard(lockPath)
                     continue
                 }
-                if now() > deadline { throw .io(operation: "lock (held by another writer)", errno: EEXIST, path: lockPath) }
+                if now() > deadline { throw .io(operation: "waiting 5 s for the lock held by another writer: open", errno: EEXIST, path: lockPath) }
                 usleep(2_000)
             } catch {
                 throw .system("open", error.errno, lockPath)

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Site-wide settings of the Maildir store; every field has a documented default.
 public struct MaildirConfiguration: Sendable {

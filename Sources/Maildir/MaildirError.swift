@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Why a Maildir operation failed; the delivery agent maps each case to an LMTP reply.
 ///
@@ -31,6 +27,7 @@ public enum MaildirError: Error, Equatable, Sendable, CustomStringConvertible {
         return .io(operation: operation, errno: code, path: path)
     }
 
+    /// The operator-facing text, with strerror for system errors.
     public var description: String {
         switch self {
         case .quotaExceeded(let detail):
@@ -66,6 +63,7 @@ public struct QuotaExceeded: Equatable, Sendable, CustomStringConvertible {
     /// What this message adds (its size in bytes, or 1).
     public var adding: UInt64
 
+    /// Describes a refusal: `used + adding` would exceed `maximum`.
     public init(limit: Limit, maximum: UInt64, used: UInt64, adding: UInt64) {
         self.limit = limit
         self.maximum = maximum
@@ -73,6 +71,7 @@ public struct QuotaExceeded: Equatable, Sendable, CustomStringConvertible {
         self.adding = adding
     }
 
+    /// A sentence for the log and the 452 reply.
     public var description: String {
         switch limit {
         case .bytes:
@@ -102,6 +101,7 @@ public enum InvalidMailboxNameReason: Equatable, Sendable, CustomStringConvertib
     /// The folder directory name (`.` plus the encoded components) is longer than the limit, in bytes.
     case nameTooLong(bytes: Int, limit: Int)
 
+    /// Why the name was refused, as a sentence fragment.
     public var description: String {
         switch self {
         case .empty:

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension MaildirStore {
     /// The folder directories of this Maildir: the root and every `.<name>` directory under it.

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// What a successful delivery stored, and anything the caller should log.
 public struct DeliveryReceipt: Equatable, Sendable {
@@ -31,11 +27,13 @@ public struct IgnoredFlag: Equatable, Sendable, CustomStringConvertible {
     /// Why it was ignored.
     public var reason: String
 
+    /// Records that `flag` was ignored and why.
     public init(flag: String, reason: String) {
         self.flag = flag
         self.reason = reason
     }
 
+    /// A log line.
     public var description: String { "flag \(quoted(flag)) ignored: \(reason)" }
 }
 

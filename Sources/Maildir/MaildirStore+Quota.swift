@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// What a Maildir holds, for quota decisions.
 public struct QuotaUsage: Equatable, Sendable {
@@ -11,6 +7,7 @@ public struct QuotaUsage: Equatable, Sendable {
     /// Number of messages.
     public var messages: Int64
 
+    /// Usage of `bytes` bytes in `messages` messages.
     public init(bytes: Int64, messages: Int64) {
         self.bytes = bytes
         self.messages = messages

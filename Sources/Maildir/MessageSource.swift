@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The bytes of one message, produced as a sequence of chunks so a large spooled message can be
 /// streamed from a file without being loaded whole.

@@ -17,6 +17,7 @@ public enum ModifiedUTF7 {
         /// A BASE64 run encodes a printable US-ASCII character, which must be written as itself.
         case encodedPrintableASCII(offset: Int)
 
+        /// What is wrong, and where.
         public var description: String {
             switch self {
             case .unencodedCharacter(let offset):

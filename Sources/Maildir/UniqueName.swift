@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 /// Makes Maildir unique file names: `<secs>.M<usecs>P<pid>Q<counter>.<host>`.

@@ -114,6 +114,27 @@ struct KeywordTests {
         }
     }
 
+    @Test(
+        "a failure updating dovecot-keywords ignores the new keyword with the reason; the message is still stored",
+        arguments: [
+            FaultyFileSystem.Fault(operation: .write, pathContains: "dovecot-keywords.lock", errno: ENOSPC),
+            FaultyFileSystem.Fault(operation: .fsync, pathContains: "dovecot-keywords.lock", errno: EIO),
+            FaultyFileSystem.Fault(operation: .rename, pathContains: "dovecot-keywords", errno: EIO),
+        ]
+    )
+    func updateFailure(fault: FaultyFileSystem.Fault) throws {
+        try withTemporaryDirectory { root in
+            _ = try store(root).deliver(message, flags: ["Old"])
+            let receipt = try store(root, fileSystem: FaultyFileSystem(faults: [fault])).deliver(message, flags: ["\\Seen", "Old", "New"])
+            #expect(receipt.flagLetters == "Sa")
+            #expect(receipt.ignoredFlags.map(\.flag) == ["New"])
+            #expect(receipt.ignoredFlags.first?.reason.hasPrefix("cannot update dovecot-keywords: ") == true)
+            #expect(keywordFile(root) == "0 Old\n")
+            #expect(!entries(root).contains("dovecot-keywords.lock"))
+            #expect(entries(root + "/cur").contains(receipt.fileName))
+        }
+    }
+
     @Test("a stale lock left by a crash is broken")
     func staleLock() throws {
         try withTemporaryDirectory { root in
