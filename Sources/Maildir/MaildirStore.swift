@@ -122,37 +122,24 @@ public struct MaildirStore: Sendable {
 
     // MARK: - Folders
 
-    /// Makes one directory with the configured mode. Returns false when it already existed.
+    /// Makes a directory with the configured mode, and with `parents` any missing parents
+    /// first (as `mkdir -p`). Returns false when it already existed.
     @discardableResult
-    func makeDirectory(_ path: String) throws(MaildirError) -> Bool {
+    func makeDirectory(_ path: String, parents: Bool = false) throws(MaildirError) -> Bool {
         do throws(SystemCallError) {
             try fileSystem.mkdir(path, mode: configuration.directoryMode)
         } catch where error.errno == EEXIST {
             return false
-        } catch {
-            throw .system("mkdir", error.errno, path)
-        }
-        // mkdir's mode passes through the umask; set exactly what was configured.
-        try sys("chmod", path) { () throws(SystemCallError) in try fileSystem.chmod(path, mode: configuration.directoryMode) }
-        return true
-    }
-
-    /// Makes a directory and any missing parents. Returns false when it already existed.
-    @discardableResult
-    func makeDirectoryWithParents(_ path: String) throws(MaildirError) -> Bool {
-        do throws(SystemCallError) {
-            try fileSystem.mkdir(path, mode: configuration.directoryMode)
-        } catch where error.errno == EEXIST {
-            return false
-        } catch where error.errno == ENOENT {
+        } catch where error.errno == ENOENT && parents {
             guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else {
                 throw .system("mkdir", error.errno, path)
             }
-            try makeDirectoryWithParents(String(path[..<slash]))
+            try makeDirectory(String(path[..<slash]), parents: true)
             return try makeDirectory(path)
         } catch {
             throw .system("mkdir", error.errno, path)
         }
+        // mkdir's mode passes through the umask; set exactly what was configured.
         try sys("chmod", path) { () throws(SystemCallError) in try fileSystem.chmod(path, mode: configuration.directoryMode) }
         return true
     }
@@ -184,7 +171,7 @@ public struct MaildirStore: Sendable {
                 try sys("fsync", root) { () throws(SystemCallError) in try fileSystem.fsyncDirectory(root) }
             }
         } else {
-            try makeDirectoryWithParents(directory)
+            try makeDirectory(directory, parents: true)
         }
         var created = false
         for sub in ["cur", "new", "tmp"] {
