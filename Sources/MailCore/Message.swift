@@ -13,27 +13,37 @@ public final class Message: Sendable {
     /// Offset of the first body byte in `bytes` (== `bytes.count` if there is no body).
     public let bodyOffset: Int
 
+    /// The size in octets as Sieve's `size` test counts it: the message in its
+    /// RFC 5322 form, with every bare LF counted as CRLF. Computed once, in `init`.
+    ///
+    /// - SeeAlso: RFC 5228 §5.9.
+    public let size: Int
+
+    /// Parses a message as received. Never fails; see the type's documentation.
     public init(bytes: [UInt8]) {
         self.bytes = bytes
         let parsed = HeaderSectionParser.parse(bytes)
         self.headerFields = parsed.fields
         self.bodyOffset = parsed.bodyOffset
+        self.size = Message.rfc5322Size(bytes)
     }
 
+    /// Parses a message given as text (its UTF-8 bytes).
     public convenience init(_ text: String) {
         self.init(bytes: Array(text.utf8))
     }
 
-    /// The size in octets as Sieve's `size` test counts it: the message in its
-    /// RFC 5322 form, with every line end counted as CRLF.
-    public var size: Int {
-        var count = bytes.count
-        var previous: UInt8 = 0
-        for byte in bytes {
-            if byte == 0x0A && previous != 0x0D { count += 1 }
-            previous = byte
+    /// Octet count with each bare LF counted as CRLF.
+    static func rfc5322Size(_ bytes: [UInt8]) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var count = buffer.count
+            var previous: UInt8 = 0
+            for byte in buffer {
+                if byte == 0x0A && previous != 0x0D { count += 1 }
+                previous = byte
+            }
+            return count
         }
-        return count
     }
 
     /// All fields with this name (case-insensitive), in message order.
