@@ -49,17 +49,19 @@ extension SieveCheck {
 
             let parsed = Message(bytes: try readFile(message))
             let envelope = SieveEnvelope.defaulted(for: parsed, from: from, to: to)
-            let context = MessageContext(message: parsed, envelope: envelope)
-            let tracer = trace ? TraceRecorder() : nil
+            let context = SieveMessageContext(message: parsed, envelope: envelope)
+            let tracer = trace ? SieveTraceRecorder() : nil
             let result = SieveInterpreter.run(program, context: context, options: options, tracer: tracer)
 
-            if let tracer, !json {
-                for line in tracer.lines { print(line) }
-                print("")
+            let traceLines = tracer?.events.map(\.traceLine)
+            if let traceLines, !json {
+                print("trace:")
+                for line in traceLines { print("  " + line) }
             }
             if json {
-                print(CheckReport(result: result, trace: tracer?.lines).jsonText())
+                print(CheckReport(result: result, trace: traceLines).jsonText())
             } else {
+                print("actions:")
                 print(result.textSummary)
                 for error in result.errors { printError(error.description) }
             }

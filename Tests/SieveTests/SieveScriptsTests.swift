@@ -56,7 +56,7 @@ struct SieveScriptsTests {
         let messageURL = folder.appendingPathComponent("messages").appendingPathComponent(example.messageFile)
         let message = Message(bytes: try [UInt8](Data(contentsOf: messageURL)))
         let envelope = example.expected["envelope"] as? [String: any Sendable] ?? [:]
-        let context = MessageContext(
+        let context = SieveMessageContext(
             message: message,
             envelope: SieveEnvelope(from: envelope["from"] as? String ?? "", to: envelope["to"] as? String ?? "")
         )
