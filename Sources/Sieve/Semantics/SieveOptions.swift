@@ -15,15 +15,19 @@ public struct SieveOptions: Sendable, Hashable {
     /// supports; remove a name to forbid it on a site (a script requiring it then fails
     /// to compile with "unsupported extension").
     public var enabledExtensions: Set<String>
+    /// Script size, nesting depth and diagnostic limits, applied when compiling.
+    public var parserLimits: ParserLimits
 
     public init(limits: SieveLimits = SieveLimits(),
                 subaddressSeparator: String = "+",
                 vacationPeriods: VacationPeriods = VacationPeriods(),
-                enabledExtensions: Set<String> = SieveOptions.supportedExtensions) {
+                enabledExtensions: Set<String> = SieveOptions.supportedExtensions,
+                parserLimits: ParserLimits = ParserLimits()) {
         self.limits = limits
         self.subaddressSeparator = subaddressSeparator
         self.vacationPeriods = vacationPeriods
         self.enabledExtensions = enabledExtensions
+        self.parserLimits = parserLimits
     }
 
     /// Every capability string this implementation understands.
