@@ -9,7 +9,7 @@ extension SieveCheck {
             discussion: "Prints file:line:column diagnostics. Exits 0 when every script compiles, 1 otherwise."
         )
 
-        @Argument(help: "Sieve scripts to check.")
+        @ArgumentParser.Argument(help: "Sieve scripts to check.")
         var scripts: [String]
 
         func run() throws {

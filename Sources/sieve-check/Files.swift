@@ -27,5 +27,13 @@ func readFile(_ path: String) throws -> [UInt8] {
 
 /// Writes a line to standard error.
 func printError(_ line: String) {
-    fputs(line + "\n", stderr)
+    let bytes = Array((line + "\n").utf8)
+    bytes.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(2, buffer.baseAddress! + offset, buffer.count - offset)
+            if written <= 0 { break }
+            offset += written
+        }
+    }
 }

@@ -15,10 +15,10 @@ extension SieveCheck {
                 """
         )
 
-        @Argument(help: "The Sieve script.")
+        @ArgumentParser.Argument(help: "The Sieve script.")
         var script: String
 
-        @Argument(help: "The message, as an RFC 5322 file (CRLF or LF line ends).")
+        @ArgumentParser.Argument(help: "The message, as an RFC 5322 file (CRLF or LF line ends).")
         var message: String
 
         @Option(help: "Envelope sender (MAIL FROM); use \"\" for the null sender.")

@@ -74,7 +74,7 @@ struct SieveCheckCLITests {
     func runJSON() throws {
         let dir = try Self.folder([
             "lists.sieve": """
-                require ["fileinto", "variables"];
+                require ["fileinto", "copy", "variables"];
                 if header :matches "List-Id" "*<*.lists.*>" {
                     fileinto :copy "lists.${2}";
                 }
