@@ -34,6 +34,8 @@ let package = Package(
             dependencies: ["Sieve", "MailCore"],
             resources: [.copy("Fixtures")]
         ),
+        // Runs the built sieve-check binary (the dependency makes `swift test` build it).
+        .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
     ],
     swiftLanguageModes: [.v6]
 )
