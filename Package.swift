@@ -7,10 +7,12 @@ let package = Package(
     products: [
         .library(name: "MailCore", targets: ["MailCore"]),
         .library(name: "Sieve", targets: ["Sieve"]),
+        .library(name: "LMTP", targets: ["LMTP"]),
         .executable(name: "sieve-check", targets: ["sieve-check"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // RFC 5322 / MIME message model. Pure; no I/O.
@@ -25,11 +27,29 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // RFC 2033 LMTP over SwiftNIO: command parser, session state machine, framing, server.
+        .target(
+            name: "LMTP",
+            dependencies: [
+                "MailCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
         .testTarget(
             name: "SieveTests",
             dependencies: ["Sieve", "MailCore"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "LMTPTests",
+            dependencies: [
+                "LMTP", "MailCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
