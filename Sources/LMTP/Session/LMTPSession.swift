@@ -149,9 +149,9 @@ public struct LMTPSession: Sendable {
         case (_, .closed):
             return []
         case (.timeout, _):
-            return close(with: LMTPReply(code: 421, .badConnection, "\(configuration.serverName) timeout, closing connection"))
+            return close(with: Self.timeoutReply(serverName: configuration.serverName))
         case (.shutdown, _):
-            return close(with: LMTPReply(code: 421, .systemNotAccepting, "\(configuration.serverName) shutting down, try again later"))
+            return close(with: Self.shutdownReply(serverName: configuration.serverName))
         case (.command(let command), .awaitingLHLO), (.command(let command), .ready):
             return handle(command)
         case (.commandError(let error), .awaitingLHLO), (.commandError(let error), .ready):
@@ -172,6 +172,16 @@ public struct LMTPSession: Sendable {
             // not in the client. Say so and close rather than guess.
             return close(with: LMTPReply(code: 421, .temporarySystemFailure, "internal error: unexpected event, closing connection"))
         }
+    }
+
+    /// `421 4.4.2`: the client was too slow.
+    public static func timeoutReply(serverName: String) -> LMTPReply {
+        LMTPReply(code: 421, .badConnection, "\(serverName) timeout, closing connection")
+    }
+
+    /// `421 4.3.2`: the server is shutting down.
+    public static func shutdownReply(serverName: String) -> LMTPReply {
+        LMTPReply(code: 421, .systemNotAccepting, "\(serverName) shutting down, try again later")
     }
 
     mutating func close(with reply: LMTPReply) -> [Output] {
