@@ -4,14 +4,19 @@
 public struct HeaderField: Sendable, Hashable {
     /// The field name exactly as written (case preserved); compare with `hasName(_:)`.
     public let name: String
-    /// The field body as received, unfolded (CRLF before WSP removed), leading
-    /// whitespace after the colon and the final line break removed. Bytes, not text:
-    /// 8-bit headers stay as they arrived.
+    /// The field body as received, unfolded (CRLF before WSP removed), with the
+    /// whitespace after the colon and at the end removed. Bytes, not text: 8-bit
+    /// headers stay as they arrived and encoded words are not decoded.
     public let rawValue: [UInt8]
     /// The unfolded body with RFC 2047 encoded words decoded to Unicode; what Sieve's
-    /// `header` test compares. Broken encoded words are left as they stand.
+    /// `header` test compares. Broken encoded words are left as they stand. Raw 8-bit
+    /// bytes are read as UTF-8 when they are valid UTF-8 (RFC 6532), otherwise as
+    /// ISO-8859-1, so every byte shows up as some character. No trailing whitespace.
+    ///
+    /// - SeeAlso: `EncodedWords` for the decoding rules.
     public let value: String
 
+    /// Makes a field from already-prepared parts (no decoding is done).
     public init(name: String, rawValue: [UInt8], value: String) {
         self.name = name
         self.rawValue = rawValue
