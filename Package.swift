@@ -11,12 +11,18 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // RFC 5322 / MIME message model. Pure; no I/O.
         .target(name: "MailCore"),
         // The Sieve language: lexer, parser, validator, interpreter, extensions.
         .target(name: "Sieve", dependencies: ["MailCore"]),
+        // The delivery agent: users, script cache, per-recipient evaluation, Maildir storage.
+        .target(
+            name: "Delivery",
+            dependencies: ["MailCore", "Sieve", .product(name: "Logging", package: "swift-log")]
+        ),
         // The script-testing CLI. Wiring only; logic lives in Sieve.
         .executableTarget(
             name: "sieve-check",
@@ -26,6 +32,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore"]),
         .testTarget(
             name: "SieveTests",
             dependencies: ["Sieve", "MailCore"],
