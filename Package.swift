@@ -18,10 +18,12 @@ let package = Package(
         .target(name: "MailCore"),
         // The Sieve language: lexer, parser, validator, interpreter, extensions.
         .target(name: "Sieve", dependencies: ["MailCore"]),
+        // Maildir / Maildir++ store: folders, durable delivery, flags, quota. Blocking file I/O.
+        .target(name: "Maildir"),
         // The delivery agent: users, script cache, per-recipient evaluation, Maildir storage.
         .target(
             name: "Delivery",
-            dependencies: ["MailCore", "Sieve", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["MailCore", "Sieve", "Maildir", .product(name: "Logging", package: "swift-log")]
         ),
         // The script-testing CLI. Wiring only; logic lives in Sieve.
         .executableTarget(
@@ -32,7 +34,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore", "Maildir"]),
+        .testTarget(name: "MaildirTests", dependencies: ["Maildir"]),
         .testTarget(
             name: "SieveTests",
             dependencies: ["Sieve", "MailCore"],

@@ -1,0 +1,151 @@
+/// A validated script in a form built for fast evaluation: command and test names,
+/// tags, match types and comparators resolved; header names lowercased; strings without
+/// variable references kept as ready constants; variables resolved to slots.
+///
+/// Compile once (per script change), run many times; it is an immutable `Sendable`
+/// value that any number of runs can share.
+public struct CompiledScript: Sendable {
+    /// The script's name as given to the compiler (used in runtime errors).
+    public let file: String?
+    /// The capabilities the script requires, in the order it named them.
+    public let requiredCapabilities: [String]
+
+    let commands: [Command]
+    /// Slot → variable name (lowercased), for slots named by `set`, flag commands and
+    /// variable references.
+    let variableNames: [String]
+    /// Whether `require "imap4flags"` was given (keep/fileinto then carry the internal
+    /// flag variable).
+    let usesFlags: Bool
+}
+
+/// A string argument: constant, or a template with variable references.
+enum Str: Sendable, Hashable {
+    case constant(String)
+    case template([Piece])
+
+    enum Piece: Sendable, Hashable {
+        case text(String)
+        /// A named variable's slot.
+        case variable(Int)
+        /// A match variable `${N}`.
+        case match(Int)
+    }
+
+    var constantValue: String? {
+        if case .constant(let s) = self { return s }
+        return nil
+    }
+}
+
+/// A string-list argument, with its values precomputed when all are constant.
+struct StrList: Sendable, Hashable {
+    let items: [Str]
+    let constant: [String]?
+
+    init(_ items: [Str]) {
+        self.items = items
+        var values: [String] = []
+        values.reserveCapacity(items.count)
+        for item in items {
+            guard let v = item.constantValue else {
+                self.constant = nil
+                return
+            }
+            values.append(v)
+        }
+        self.constant = values
+    }
+
+    /// A list whose constant values went through `transform` (e.g. lowercasing header
+    /// names); templates are transformed when evaluated instead.
+    func mappingConstants(_ transform: (String) -> String) -> StrList {
+        StrList(items.map { item in
+            if case .constant(let v) = item { return .constant(transform(v)) }
+            return item
+        })
+    }
+}
+
+/// How a test compares: match type, comparator and the keys.
+struct MatchSpec: Sendable {
+    let type: MatchType
+    let comparator: Comparator
+    let keys: StrList
+
+    /// How the match type reads in Sieve, for traces.
+    var typeDescription: String {
+        switch type {
+        case .is: return ":is"
+        case .contains: return ":contains"
+        case .matches: return ":matches"
+        case .value(let op): return ":value \"\(op.rawValue)\""
+        case .count(let op): return ":count \"\(op.rawValue)\""
+        }
+    }
+}
+
+struct Test: Sendable {
+    let kind: Kind
+    /// Lowercased test name.
+    let name: String
+    let location: SourceLocation
+
+    indirect enum Kind: Sendable {
+        case constant(Bool)
+        case not(Test)
+        case allof([Test])
+        case anyof([Test])
+        /// Header names lowercased when constant.
+        case header(names: StrList, match: MatchSpec)
+        case address(part: AddressPart, headers: StrList, match: MatchSpec)
+        case envelope(part: AddressPart, parts: StrList, match: MatchSpec)
+        case exists(names: StrList)
+        case size(over: Bool, limit: Int)
+        case string(source: StrList, match: MatchSpec)
+        /// `variables` nil: the internal flag variable.
+        case hasflag(variables: [Int]?, match: MatchSpec)
+    }
+}
+
+struct Command: Sendable {
+    let kind: Kind
+    /// Lowercased command name.
+    let name: String
+    let location: SourceLocation
+
+    struct Branch: Sendable {
+        let test: Test
+        let block: [Command]
+    }
+
+    enum FlagOperation: Sendable {
+        case set, add, remove
+    }
+
+    struct Vacation: Sendable {
+        /// Seconds, already clamped to site policy.
+        let seconds: Int
+        let subject: Str?
+        let from: Str?
+        let addresses: StrList?
+        let isMime: Bool
+        let handle: Str?
+        let reason: Str
+    }
+
+    enum Kind: Sendable {
+        case conditional(branches: [Branch], otherwise: [Command]?)
+        case stop
+        case keep(flags: StrList?)
+        case discard
+        case fileinto(mailbox: Str, flags: StrList?, copy: Bool)
+        /// A constant address is stored already reduced to its addr-spec.
+        case redirect(address: Str, copy: Bool)
+        case reject(reason: Str, extended: Bool)
+        case vacation(Vacation)
+        case set(slot: Int, value: Str, modifiers: [VariableModifier])
+        /// `slot` nil: the internal flag variable.
+        case flags(FlagOperation, slot: Int?, flags: StrList)
+    }
+}

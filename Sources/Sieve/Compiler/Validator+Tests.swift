@@ -1,0 +1,215 @@
+extension Validator {
+    /// Address headers the `address` test may examine (RFC 5228 §5.1: at least From,
+    /// To, Cc, Bcc, Sender, Resent-From, Resent-To, plus any other address-list field).
+    static let addressHeaders: Set<String> = [
+        "from", "sender", "reply-to", "to", "cc", "bcc",
+        "resent-from", "resent-sender", "resent-to", "resent-cc", "resent-bcc", "resent-reply-to",
+        "return-path", "delivered-to", "envelope-to", "x-original-to", "errors-to",
+        "disposition-notification-to", "mail-followup-to", "mail-reply-to", "original-recipient",
+        "approved", "x-envelope-to", "x-envelope-from",
+    ]
+
+    /// Compiles one test, reporting what is wrong with it; nil on error.
+    mutating func compileTest(_ node: TestNode) -> Test? {
+        let name = node.name.lowercased()
+        let location = node.nameRange.start
+        if Self.coreTests.contains(name) || Self.extensionOfTest[name] != nil {
+            guard checkRequired(Self.extensionOfTest[name], kind: "test", name: name, at: location) else { return nil }
+        } else if Self.coreCommands.contains(name) || Self.extensionOfCommand[name] != nil {
+            error("'\(name)' is a command, not a test", at: location)
+            return nil
+        } else {
+            error("unknown test '\(node.name)'", at: location)
+            return nil
+        }
+
+        switch name {
+        case "true", "false":
+            guard noNested(node, name: name),
+                  readArguments(node.arguments, of: "test", named: name, at: location, tags: [], positionals: []) != nil
+            else { return nil }
+            return Test(kind: .constant(name == "true"), name: name, location: location)
+        case "not":
+            guard readArguments(node.arguments, of: "test", named: name, at: location, tags: [], positionals: []) != nil else { return nil }
+            guard !node.hasTestList, node.tests.count == 1 else {
+                error("'not' takes exactly one test (not a test list)", at: node.nameRange.end)
+                return nil
+            }
+            guard let inner = compileTest(node.tests[0]) else { return nil }
+            return Test(kind: .not(inner), name: name, location: location)
+        case "allof", "anyof":
+            guard readArguments(node.arguments, of: "test", named: name, at: location, tags: [], positionals: []) != nil else { return nil }
+            guard node.hasTestList else {
+                error("'\(name)' takes a test list in parentheses: \(name)(test, test, ...)", at: node.nameRange.end)
+                return nil
+            }
+            let inner = node.tests.map { compileTest($0) }
+            let tests = inner.compactMap { $0 }
+            guard tests.count == inner.count else { return nil }
+            return Test(kind: name == "allof" ? .allof(tests) : .anyof(tests), name: name, location: location)
+        case "header":
+            guard noNested(node, name: name),
+                  let read = readArguments(node.arguments, of: "test", named: name, at: location,
+                                           tags: TagSpec.matchTypes + TagSpec.comparator,
+                                           positionals: [PositionalSpec(role: "header names", kind: .stringList),
+                                                         PositionalSpec(role: "key list", kind: .stringList)]),
+                  let match = matchSpec(read, keys: read.positionals[1])
+            else { return nil }
+            let names = compileStringList(read.positionals[0]).mappingConstants { $0.lowercased() }
+            return Test(kind: .header(names: names, match: match), name: name, location: location)
+        case "address":
+            guard noNested(node, name: name),
+                  let read = readArguments(node.arguments, of: "test", named: name, at: location,
+                                           tags: TagSpec.matchTypes + TagSpec.comparator + TagSpec.addressParts,
+                                           positionals: [PositionalSpec(role: "header list", kind: .stringList),
+                                                         PositionalSpec(role: "key list", kind: .stringList)]),
+                  let match = matchSpec(read, keys: read.positionals[1])
+            else { return nil }
+            let headers = compileStringList(read.positionals[0]).mappingConstants { $0.lowercased() }
+            var ok = true
+            for (index, item) in headers.items.enumerated() {
+                guard case .constant(let header) = item, !Self.addressHeaders.contains(header) else { continue }
+                error("header '\(header)' does not hold addresses; the address test accepts "
+                      + Self.addressHeaders.sorted().joined(separator: ", "), at: listLocation(read.positionals[0], index))
+                ok = false
+            }
+            guard ok else { return nil }
+            return Test(kind: .address(part: addressPart(read), headers: headers, match: match), name: name, location: location)
+        case "envelope":
+            guard noNested(node, name: name),
+                  let read = readArguments(node.arguments, of: "test", named: name, at: location,
+                                           tags: TagSpec.matchTypes + TagSpec.comparator + TagSpec.addressParts,
+                                           positionals: [PositionalSpec(role: "envelope part", kind: .stringList),
+                                                         PositionalSpec(role: "key list", kind: .stringList)]),
+                  let match = matchSpec(read, keys: read.positionals[1])
+            else { return nil }
+            let parts = compileStringList(read.positionals[0]).mappingConstants { $0.lowercased() }
+            var ok = true
+            for (index, item) in parts.items.enumerated() {
+                guard case .constant(let part) = item, part != "from", part != "to" else { continue }
+                error("unknown envelope part \"\(part)\"; expected \"from\" or \"to\"", at: listLocation(read.positionals[0], index))
+                ok = false
+            }
+            guard ok else { return nil }
+            return Test(kind: .envelope(part: addressPart(read), parts: parts, match: match), name: name, location: location)
+        case "exists":
+            guard noNested(node, name: name),
+                  let read = readArguments(node.arguments, of: "test", named: name, at: location, tags: [],
+                                           positionals: [PositionalSpec(role: "header names", kind: .stringList)])
+            else { return nil }
+            let names = compileStringList(read.positionals[0]).mappingConstants { $0.lowercased() }
+            return Test(kind: .exists(names: names), name: name, location: location)
+        case "size":
+            guard noNested(node, name: name),
+                  let read = readArguments(node.arguments, of: "test", named: name, at: location,
+                                           tags: [TagSpec("over", group: "size comparison"), TagSpec("under", group: "size comparison")],
+                                           positionals: [PositionalSpec(role: "limit", kind: .number)])
+            else { return nil }
+            guard read.has("over") || read.has("under") else {
+                error("'size' needs :over or :under before its limit", at: location)
+                return nil
+            }
+            guard case .number(let limit, _) = read.positionals[0] else { return nil }
+            return Test(kind: .size(over: read.has("over"), limit: limit), name: name, location: location)
+        case "string":
+            guard noNested(node, name: name),
+                  let read = readArguments(node.arguments, of: "test", named: name, at: location,
+                                           tags: TagSpec.matchTypes + TagSpec.comparator,
+                                           positionals: [PositionalSpec(role: "source strings", kind: .stringList),
+                                                         PositionalSpec(role: "key list", kind: .stringList)]),
+                  let match = matchSpec(read, keys: read.positionals[1])
+            else { return nil }
+            return Test(kind: .string(source: compileStringList(read.positionals[0]), match: match), name: name, location: location)
+        case "hasflag":
+            guard noNested(node, name: name),
+                  let read = readArguments(node.arguments, of: "test", named: name, at: location,
+                                           tags: TagSpec.matchTypes + TagSpec.comparator,
+                                           positionals: [PositionalSpec(role: "variable list", kind: .stringList),
+                                                         PositionalSpec(role: "flag list", kind: .stringList)],
+                                           optionalLeading: 1),
+                  let match = matchSpec(read, keys: read.positionals[read.positionals.count - 1])
+            else { return nil }
+            var variables: [Int]?
+            if read.positionals.count == 2 {
+                guard checkRequired(.variables, kind: "a variable list in test", name: name, at: location) else { return nil }
+                var slots: [Int] = []
+                for (variable, at) in constantStrings(read.positionals[0]) {
+                    guard VariableTemplate.isIdentifier(variable) else {
+                        error("'\(variable)' is not a valid variable name", at: at)
+                        return nil
+                    }
+                    slots.append(slot(for: variable))
+                }
+                variables = slots
+            }
+            return Test(kind: .hasflag(variables: variables, match: match), name: name, location: location)
+        default:
+            error("unknown test '\(node.name)'", at: location)
+            return nil
+        }
+    }
+
+    /// Reports nested tests on a test that takes none.
+    private mutating func noNested(_ node: TestNode, name: String) -> Bool {
+        guard node.tests.isEmpty, !node.hasTestList else {
+            error("test '\(name)' does not take nested tests", at: node.nameRange.end)
+            return false
+        }
+        return true
+    }
+
+    private func listLocation(_ argument: Argument, _ index: Int) -> SourceLocation {
+        if case .stringList(let list, _) = argument, index < list.count { return list[index].range.start }
+        return argument.range.start
+    }
+
+    private func addressPart(_ read: ReadArguments) -> AddressPart {
+        for tag in ["localpart", "domain", "user", "detail", "all"] where read.has(tag) {
+            if let part = AddressPart(tag: tag) { return part }
+        }
+        return .all
+    }
+
+    /// The match type, comparator and keys of a test; reports invalid combinations.
+    /// - SeeAlso: RFC 5228 §2.7.1, §2.7.3; RFC 5231 §4
+    mutating func matchSpec(_ read: ReadArguments, keys: Argument, defaultComparator: Comparator = .asciiCasemap) -> MatchSpec? {
+        var type = MatchType.is
+        if read.has("contains") { type = .contains }
+        if read.has("matches") { type = .matches }
+        for tag in ["value", "count"] {
+            guard let use = read.tags[tag], let parameter = use.parameter else { continue }
+            let opName = constantString(parameter)
+            guard let op = RelationalOperator(name: opName) else {
+                error("unknown relational operator \"\(opName)\" for :\(tag); expected one of \"gt\", \"ge\", \"lt\", \"le\", \"eq\", \"ne\"",
+                      at: parameter.range.start)
+                return nil
+            }
+            type = tag == "value" ? .value(op) : .count(op)
+        }
+        var comparator = defaultComparator
+        if let use = read.tags["comparator"], let parameter = use.parameter {
+            let name = constantString(parameter)
+            guard let found = Comparator(name: name) else {
+                error("unknown comparator \"\(name)\"; available: " + Comparator.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "),
+                      at: parameter.range.start)
+                return nil
+            }
+            if found != .octet && found != .asciiCasemap {
+                let capability = "comparator-" + found.rawValue
+                if !capabilities.contains(where: { $0.rawValue == capability }) {
+                    error("comparator \"\(found.rawValue)\" requires the \"\(capability)\" extension; add require \"\(capability)\";",
+                          at: parameter.range.start)
+                    return nil
+                }
+            }
+            comparator = found
+        }
+        if !comparator.supportsSubstringMatch, type == .contains || type == .matches {
+            let tag = type == .contains ? ":contains" : ":matches"
+            error("comparator \"\(comparator.rawValue)\" cannot be used with \(tag) (it has no substring match)",
+                  at: read.tags["comparator"]?.range.start ?? keys.range.start)
+            return nil
+        }
+        return MatchSpec(type: type, comparator: comparator, keys: compileStringList(keys))
+    }
+}

@@ -1,0 +1,209 @@
+/// Gives a parsed script its meaning: checks `require`, command and test names, their
+/// arguments, and builds the `CompiledScript`. Reports as many errors as it can find in
+/// one pass.
+///
+/// - SeeAlso: RFC 5228 §2.10.5 (errors at compile time), §3.2 (require), §8.2 (grammar)
+struct Validator {
+    let options: SieveOptions
+    let file: String?
+    private(set) var diagnostics: [Diagnostic] = []
+    /// Capabilities named by `require` so far.
+    var capabilities: Set<SieveCapability> = []
+    var requiredNames: [String] = []
+    /// Lowercased variable name → slot.
+    var slots: [String: Int] = [:]
+    var slotNames: [String] = []
+    /// Names assigned by `set` or the flag commands (counted against `maxVariables`).
+    var assignedVariables: Set<String> = []
+
+    init(options: SieveOptions, file: String?) {
+        self.options = options
+        self.file = file
+    }
+
+    mutating func error(_ message: String, at location: SourceLocation) {
+        diagnostics.append(Diagnostic(.error, message, at: location, file: file))
+    }
+
+    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Validates and compiles a whole script.
+    mutating func compile(_ script: ScriptNode) -> CompiledScript? {
+        var index = 0
+        let commands = script.commands
+        while index < commands.count, commands[index].name.lowercased() == "require" {
+            handleRequire(commands[index])
+            index += 1
+        }
+        let body = compileBlock(commands[index...], topLevel: true)
+        if hasErrors { return nil }
+        return CompiledScript(file: file, requiredCapabilities: requiredNames, commands: body,
+                              variableNames: slotNames, usesFlags: capabilities.contains(.imap4flags))
+    }
+
+    // MARK: require
+
+    private mutating func handleRequire(_ node: CommandNode) {
+        if node.block != nil { error("'require' does not take a block", at: node.nameRange.start) }
+        if !node.tests.isEmpty { error("'require' does not take a test", at: node.nameRange.start) }
+        guard node.arguments.count == 1 else {
+            error("'require' expects one argument, a string or string list of capability names, found \(node.arguments.count)",
+                  at: node.nameRange.start)
+            return
+        }
+        let names: [StringLiteral]
+        switch node.arguments[0] {
+        case .string(let s): names = [s]
+        case .stringList(let list, _): names = list
+        default:
+            error("'require' expects a string or string list of capability names, found \(node.arguments[0].phrase)",
+                  at: node.arguments[0].range.start)
+            return
+        }
+        for literal in names {
+            let name = literal.value
+            guard let capability = SieveCapability(rawValue: name.lowercased()) else {
+                error("unsupported extension \"\(name)\" in require", at: literal.range.start)
+                continue
+            }
+            guard options.enabledExtensions.contains(capability.rawValue) else {
+                error("extension \"\(name)\" is not enabled on this server", at: literal.range.start)
+                continue
+            }
+            if capabilities.insert(capability).inserted { requiredNames.append(capability.rawValue) }
+        }
+    }
+
+    // MARK: blocks and control structure
+
+    /// Compiles a sequence of commands, joining `if`/`elsif`/`else` into one conditional.
+    mutating func compileBlock(_ nodes: ArraySlice<CommandNode>, topLevel: Bool) -> [Command] {
+        var out: [Command] = []
+        // The open if-chain: its branches, and the command that started it.
+        var chain: (branches: [Command.Branch], name: String, location: SourceLocation)?
+
+        func close(into out: inout [Command], _ chain: inout (branches: [Command.Branch], name: String, location: SourceLocation)?,
+                   otherwise: [Command]? = nil) {
+            if let open = chain {
+                out.append(Command(kind: .conditional(branches: open.branches, otherwise: otherwise), name: open.name, location: open.location))
+            }
+            chain = nil
+        }
+
+        for node in nodes {
+            let name = node.name.lowercased()
+            switch name {
+            case "if":
+                close(into: &out, &chain)
+                let branch = compileBranch(node, name: name)
+                chain = ([branch], name, node.nameRange.start)
+            case "elsif":
+                guard chain != nil else {
+                    error("'elsif' must follow 'if' or 'elsif'", at: node.nameRange.start)
+                    _ = compileBranch(node, name: name)
+                    continue
+                }
+                chain?.branches.append(compileBranch(node, name: name))
+            case "else":
+                let block = compileElse(node)
+                guard chain != nil else {
+                    error("'else' must follow 'if' or 'elsif'", at: node.nameRange.start)
+                    continue
+                }
+                close(into: &out, &chain, otherwise: block)
+            case "require":
+                close(into: &out, &chain)
+                error(topLevel ? "'require' must come before any other command"
+                                : "'require' is only allowed at the start of the script, not inside a block",
+                      at: node.nameRange.start)
+            default:
+                close(into: &out, &chain)
+                if let command = compileCommand(node, name: name) { out.append(command) }
+            }
+        }
+        close(into: &out, &chain)
+        return out
+    }
+
+    private mutating func compileBranch(_ node: CommandNode, name: String) -> Command.Branch {
+        if !node.arguments.isEmpty {
+            error("'\(name)' takes no arguments besides its test, found \(node.arguments[0].phrase)", at: node.arguments[0].range.start)
+        }
+        var test = Test(kind: .constant(false), name: "false", location: node.nameRange.start)
+        if node.hasTestList {
+            error("'\(name)' takes one test, found a test list; use allof(...) or anyof(...)", at: node.nameRange.end)
+        } else if node.tests.count != 1 {
+            error("'\(name)' needs a test", at: node.nameRange.end)
+        } else if let compiled = compileTest(node.tests[0]) {
+            test = compiled
+        }
+        guard let block = node.block else {
+            error("'\(name)' needs a block { ... }", at: node.range.end)
+            return Command.Branch(test: test, block: [])
+        }
+        return Command.Branch(test: test, block: compileBlock(block[...], topLevel: false))
+    }
+
+    private mutating func compileElse(_ node: CommandNode) -> [Command] {
+        if !node.arguments.isEmpty || !node.tests.isEmpty {
+            error("'else' takes no arguments or tests", at: node.nameRange.end)
+        }
+        guard let block = node.block else {
+            error("'else' needs a block { ... }", at: node.range.end)
+            return []
+        }
+        return compileBlock(block[...], topLevel: false)
+    }
+
+    /// Reports a block or test attached to a command that takes neither.
+    mutating func checkSimple(_ node: CommandNode, name: String) {
+        if node.block != nil {
+            error("command '\(name)' does not take a block", at: node.nameRange.start)
+        }
+        if !node.tests.isEmpty || node.hasTestList {
+            error("command '\(name)' does not take a test", at: node.nameRange.start)
+        }
+    }
+
+    /// The extension a known command or test needs, if it is not core.
+    static let extensionOfCommand: [String: SieveCapability] = [
+        "fileinto": .fileinto, "reject": .reject, "ereject": .ereject, "vacation": .vacation,
+        "set": .variables, "setflag": .imap4flags, "addflag": .imap4flags, "removeflag": .imap4flags,
+    ]
+    static let extensionOfTest: [String: SieveCapability] = [
+        "envelope": .envelope, "string": .variables, "hasflag": .imap4flags,
+    ]
+    static let coreTests: Set<String> = ["address", "allof", "anyof", "exists", "false", "header", "not", "size", "true"]
+    static let coreCommands: Set<String> = ["if", "elsif", "else", "require", "stop", "keep", "discard", "redirect"]
+
+    /// Checks that a command/test from an extension is required; reports it otherwise.
+    mutating func checkRequired(_ capability: SieveCapability?, kind: String, name: String, at location: SourceLocation) -> Bool {
+        guard let capability, !capabilities.contains(capability) else { return true }
+        // vacation-seconds is a superset of vacation for our purposes.
+        if capability == .vacation && capabilities.contains(.vacationSeconds) { return true }
+        error("\(kind) '\(name)' requires the \"\(capability.rawValue)\" extension; add require \"\(capability.rawValue)\";", at: location)
+        return false
+    }
+
+    // MARK: variables
+
+    /// The slot of a variable, creating it on first use.
+    mutating func slot(for name: String) -> Int {
+        let key = name.lowercased()
+        if let slot = slots[key] { return slot }
+        let slot = slotNames.count
+        slots[key] = slot
+        slotNames.append(key)
+        return slot
+    }
+
+    /// The slot of a variable assigned by `set` or a flag command; reports past the
+    /// variable limit.
+    mutating func assignedSlot(for name: String, at location: SourceLocation) -> Int {
+        let key = name.lowercased()
+        if assignedVariables.insert(key).inserted, assignedVariables.count > options.limits.maxVariables {
+            error("too many variables: the limit is \(options.limits.maxVariables) per script", at: location)
+        }
+        return slot(for: key)
+    }
+}

@@ -1,0 +1,135 @@
+import MailCore
+
+extension Run {
+    /// Evaluates a test, short-circuiting allof/anyof left to right (RFC 5229 §3.2
+    /// relies on that order for match variables).
+    mutating func evaluate(_ test: Test) throws(Failure) -> Bool {
+        try step(1, at: test.location)
+        var comparison: TraceComparison?
+        let matched: Bool
+        switch test.kind {
+        case .constant(let value):
+            matched = value
+        case .not(let inner):
+            matched = try !evaluate(inner)
+        case .allof(let tests):
+            var all = true
+            for inner in tests where try !evaluate(inner) {
+                all = false
+                break
+            }
+            matched = all
+        case .anyof(let tests):
+            var any = false
+            for inner in tests where try evaluate(inner) {
+                any = true
+                break
+            }
+            matched = any
+        case .header(let names, let match):
+            var values: [String] = []
+            for name in expandLowercased(names) {
+                for index in fieldIndices(name) { values.append(message.headerFields[index].value) }
+            }
+            matched = try compare(values, match, at: test.location, trace: &comparison)
+        case .address(let part, let headers, let match):
+            var values: [String] = []
+            for name in expandLowercased(headers) where Validator.addressHeaders.contains(name) {
+                for entry in addresses(name) {
+                    switch entry {
+                    case .mailbox(let address):
+                        if let value = part.extract(from: address, separator: options.subaddressSeparator) { values.append(value) }
+                    case .group(_, let members):
+                        for address in members {
+                            if let value = part.extract(from: address, separator: options.subaddressSeparator) { values.append(value) }
+                        }
+                    case .unparsable(let text):
+                        if part == .all { values.append(text) }
+                    }
+                }
+            }
+            matched = try compare(values, match, at: test.location, trace: &comparison)
+        case .envelope(let part, let parts, let match):
+            var values: [String] = []
+            for name in expandLowercased(parts) {
+                let path: String
+                switch name {
+                case "from": path = envelope.from
+                case "to": path = envelope.to
+                default: continue
+                }
+                if let address = AddressParser.parseEnvelopePath(path) {
+                    if let value = part.extract(from: address, separator: options.subaddressSeparator) { values.append(value) }
+                } else if part == .all {
+                    // The null reverse-path `<>`: "" for :all, no local part or domain.
+                    values.append("")
+                }
+            }
+            matched = try compare(values, match, at: test.location, trace: &comparison)
+        case .exists(let names):
+            let list = expandLowercased(names)
+            matched = list.allSatisfy { !fieldIndices($0).isEmpty }
+            if tracer != nil {
+                comparison = TraceComparison(values: list.filter { !fieldIndices($0).isEmpty }, keys: list,
+                                             matchType: "exists", comparator: nil)
+            }
+        case .size(let over, let limit):
+            matched = over ? message.size > limit : message.size < limit
+            if tracer != nil {
+                comparison = TraceComparison(values: [String(message.size)], keys: [String(limit)],
+                                             matchType: over ? ":over" : ":under", comparator: nil)
+            }
+        case .string(let source, let match):
+            var values = expand(source)
+            // RFC 5229 §5: for :count, an empty string counts as no string.
+            if case .count = match.type { values.removeAll { $0.isEmpty } }
+            matched = try compare(values, match, at: test.location, trace: &comparison)
+        case .hasflag(let slots, let match):
+            let values = FlagList.flags(in: slots.map { $0.map { variables[$0] } } ?? [internalFlags])
+            matched = try compare(values, match, at: test.location, trace: &comparison)
+        }
+        tracer?.record(.test(TestTrace(name: test.name, location: test.location, matched: matched, comparison: comparison)))
+        return matched
+    }
+
+    /// Compares values with keys; a successful `:matches` sets the match variables.
+    mutating func compare(_ values: [String], _ match: MatchSpec, at location: SourceLocation,
+                          trace: inout TraceComparison?) throws(Failure) -> Bool {
+        let keys = expand(match.keys)
+        if case .count = match.type {
+            try step(keys.count, at: location)
+        } else {
+            let (work, overflow) = values.count.multipliedReportingOverflow(by: keys.count)
+            try step(overflow ? Int.max / 2 : work, at: location)
+        }
+        let outcome = Matcher.match(values: values, keys: keys, type: match.type, comparator: match.comparator)
+        if outcome.matched, case .matches = match.type {
+            matchVariables = (outcome.captures ?? []).map { limited($0) }
+        }
+        if tracer != nil {
+            trace = TraceComparison(values: values, keys: keys, matchType: match.typeDescription, comparator: match.comparator.rawValue)
+        }
+        return outcome.matched
+    }
+
+    /// Indices of the header fields called `name` (lowercased).
+    mutating func fieldIndices(_ name: String) -> [Int] {
+        if headerIndex == nil {
+            var index: [String: [Int]] = [:]
+            for (i, field) in message.headerFields.enumerated() {
+                index[field.name.lowercased(), default: []].append(i)
+            }
+            headerIndex = index
+        }
+        return headerIndex?[name] ?? []
+    }
+
+    /// The address lists of all fields called `name` (lowercased), parsed once per run.
+    mutating func addresses(_ name: String) -> [AddressListEntry] {
+        if let cached = addressCache[name] { return cached }
+        var entries: [AddressListEntry] = []
+        for index in fieldIndices(name) { entries += message.headerFields[index].addresses }
+        addressCache[name] = entries
+        return entries
+    }
+}

@@ -1,0 +1,229 @@
+import MailCore
+
+/// Runs a compiled script against one message and collects the actions it asks for.
+///
+/// The interpreter never performs an action: it returns a `SieveResult` that the
+/// delivery side applies. A runtime error stops the run, discards what it collected and
+/// falls back to the implicit keep.
+///
+/// - SeeAlso: RFC 5228 §2.10 (actions, implicit keep, errors)
+public enum SieveInterpreter {
+    /// Runs `script` for one recipient of one message.
+    ///
+    /// - Parameters:
+    ///   - script: the compiled script (shareable between concurrent runs).
+    ///   - context: the message, the envelope and what else the run may ask.
+    ///   - options: limits and site policy (the same options the script was compiled with).
+    ///   - tracer: receives every command, test, action and error as it happens.
+    /// - Returns: the final action list (implicit keep included when it applies) and any
+    ///   runtime error.
+    public static func run(_ script: CompiledScript, context: some SieveContext, options: SieveOptions = SieveOptions(),
+                           tracer: (any SieveTracer)? = nil) -> SieveResult {
+        var run = Run(script: script, message: context.message, envelope: context.envelope, options: options, tracer: tracer)
+        do {
+            _ = try run.execute(script.commands)
+        } catch {
+            let runtimeError = SieveRuntimeError(error.message, at: error.location, file: script.file)
+            tracer?.record(.error(runtimeError))
+            return SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError])
+        }
+        let implicitFlags = script.usesFlags ? FlagList.flags(in: [run.internalFlags]) : []
+        return SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags))
+    }
+}
+
+/// The state of one script run.
+struct Run {
+    let script: CompiledScript
+    let message: Message
+    let envelope: SieveEnvelope
+    let options: SieveOptions
+    let tracer: (any SieveTracer)?
+
+    var result: ResultBuilder
+    /// Values of named variables, by slot.
+    var variables: [String]
+    /// `${0}`, `${1}`, ... from the last successful `:matches` (RFC 5229 §3.2).
+    var matchVariables: [String] = []
+    /// The imap4flags internal variable (RFC 5232 §3).
+    var internalFlags = ""
+    var steps = 0
+    /// Lowercased header name → indices into `message.headerFields`, built on first use.
+    var headerIndex: [String: [Int]]?
+    /// Lowercased header name → the parsed address lists of all its fields.
+    var addressCache: [String: [AddressListEntry]] = [:]
+
+    struct Failure: Error {
+        var message: String
+        var location: SourceLocation
+    }
+
+    enum Flow {
+        case proceed, stop
+    }
+
+    init(script: CompiledScript, message: Message, envelope: SieveEnvelope, options: SieveOptions, tracer: (any SieveTracer)?) {
+        self.script = script
+        self.message = message
+        self.envelope = envelope
+        self.options = options
+        self.tracer = tracer
+        self.result = ResultBuilder(limits: options.limits)
+        self.variables = Array(repeating: "", count: script.variableNames.count)
+    }
+
+    /// Counts evaluation work; fails past `maxEvaluationSteps`.
+    mutating func step(_ amount: Int, at location: SourceLocation) throws(Failure) {
+        steps += amount
+        if steps > options.limits.maxEvaluationSteps {
+            throw Failure(message: "script exceeded the evaluation limit of \(options.limits.maxEvaluationSteps) steps", location: location)
+        }
+    }
+
+    // MARK: strings
+
+    func expand(_ string: Str) -> String {
+        switch string {
+        case .constant(let value):
+            return value
+        case .template(let pieces):
+            var out = ""
+            for piece in pieces {
+                switch piece {
+                case .text(let text): out += text
+                case .variable(let slot): out += variables[slot]
+                case .match(let n): if n < matchVariables.count { out += matchVariables[n] }
+                }
+            }
+            return out
+        }
+    }
+
+    func expand(_ list: StrList) -> [String] {
+        list.constant ?? list.items.map { expand($0) }
+    }
+
+    /// Expands a list whose constants were lowercased at compile time (header names).
+    func expandLowercased(_ list: StrList) -> [String] {
+        list.constant ?? list.items.map { item in
+            if case .constant(let value) = item { return value }
+            return expand(item).lowercased()
+        }
+    }
+
+    /// Cuts a value to the variable size limit without splitting a character's UTF-8.
+    /// - SeeAlso: RFC 5229 §6
+    func limited(_ value: String) -> String {
+        let max = options.limits.maxVariableSize
+        guard value.utf8.count > max else { return value }
+        var bytes = 0
+        var end = value.unicodeScalars.startIndex
+        for scalar in value.unicodeScalars {
+            let width = UTF8.width(scalar)
+            if bytes + width > max { break }
+            bytes += width
+            end = value.unicodeScalars.index(after: end)
+        }
+        return String(value.unicodeScalars[..<end])
+    }
+
+    // MARK: commands
+
+    mutating func execute(_ commands: [Command]) throws(Failure) -> Flow {
+        for command in commands {
+            try step(1, at: command.location)
+            tracer?.record(.command(name: command.name, location: command.location))
+            switch command.kind {
+            case .conditional(let branches, let otherwise):
+                var taken = false
+                for branch in branches where try evaluate(branch.test) {
+                    taken = true
+                    if try execute(branch.block) == .stop { return .stop }
+                    break
+                }
+                if !taken, let otherwise, try execute(otherwise) == .stop { return .stop }
+            case .stop:
+                tracer?.record(.stop(location: command.location))
+                return .stop
+            case .keep(let flags):
+                try add(.keep(flags: actionFlags(flags), implicit: false), at: command.location)
+            case .discard:
+                try add(.discard, at: command.location)
+            case .fileinto(let mailbox, let flags, let copy):
+                let name = expand(mailbox)
+                guard !name.isEmpty else {
+                    throw Failure(message: "fileinto mailbox name is empty (after variable expansion)", location: command.location)
+                }
+                try add(.fileinto(mailbox: name, flags: actionFlags(flags), copy: copy, create: false), at: command.location)
+            case .redirect(let address, let copy):
+                var target = expand(address)
+                if case .template = address {
+                    guard let mailbox = MailboxSyntax.mailbox(in: target) else {
+                        throw Failure(message: "redirect address \(quoted(target)) is not a valid mailbox (expected local@domain)",
+                                      location: command.location)
+                    }
+                    target = mailbox
+                }
+                try add(.redirect(address: target, copy: copy), at: command.location)
+            case .reject(let reason, let extended):
+                let text = expand(reason)
+                try add(extended ? .ereject(reason: text) : .reject(reason: text), at: command.location)
+            case .vacation(let vacation):
+                try add(.vacation(try vacationAction(vacation, at: command.location)), at: command.location)
+            case .set(let slot, let value, let modifiers):
+                let text = modifiers.isEmpty ? expand(value) : VariableModifier.applyAll(modifiers, to: expand(value))
+                variables[slot] = limited(text)
+                tracer?.record(.variable(name: script.variableNames[slot], value: variables[slot], location: command.location))
+            case .flags(let operation, let slot, let flags):
+                let list = expand(flags)
+                let current = slot.map { variables[$0] } ?? internalFlags
+                let updated: String
+                switch operation {
+                case .set: updated = FlagList.flags(in: list).joined(separator: " ")
+                case .add: updated = FlagList.adding(list, to: current)
+                case .remove: updated = FlagList.removing(list, from: current)
+                }
+                if let slot { variables[slot] = limited(updated) } else { internalFlags = limited(updated) }
+                tracer?.record(.variable(name: slot.map { script.variableNames[$0] } ?? "", value: updated, location: command.location))
+            }
+        }
+        return .proceed
+    }
+
+    /// The flags a keep/fileinto carries: its `:flags`, else the internal variable.
+    /// - SeeAlso: RFC 5232 §5
+    func actionFlags(_ flags: StrList?) -> [String] {
+        if let flags { return FlagList.flags(in: expand(flags)) }
+        return script.usesFlags ? FlagList.flags(in: [internalFlags]) : []
+    }
+
+    mutating func add(_ action: SieveAction, at location: SourceLocation) throws(Failure) {
+        do {
+            try result.add(action)
+        } catch {
+            throw Failure(message: error.message, location: location)
+        }
+        tracer?.record(.action(action, location: location))
+    }
+
+    /// Resolves a vacation command into the action, defaults applied.
+    /// - SeeAlso: RFC 5230 §4, §4.2 (handle), §4.3 (from), RFC 6131
+    func vacationAction(_ v: Command.Vacation, at location: SourceLocation) throws(Failure) -> VacationAction {
+        let reason = expand(v.reason)
+        let subject = v.subject.map { expand($0) }
+        var from: String?
+        if let fromString = v.from {
+            let text = expand(fromString)
+            if case .template = fromString, MailboxSyntax.mailbox(in: text) == nil {
+                throw Failure(message: "vacation :from \(quoted(text)) is not a valid address", location: location)
+            }
+            from = text
+        }
+        let handle = v.handle.map { expand($0) }
+            ?? VacationRules.defaultHandle(reason: reason, subject: subject, from: from, isMime: v.isMime)
+        var sender = Substring(envelope.from).trimmingWhitespace()
+        if sender.hasPrefix("<") && sender.hasSuffix(">") { sender = sender.dropFirst().dropLast() }
+        return VacationAction(to: String(sender), from: from, subject: subject, reason: reason, isMime: v.isMime,
+                              handle: handle, seconds: v.seconds, addresses: v.addresses.map { expand($0) } ?? [])
+    }
+}

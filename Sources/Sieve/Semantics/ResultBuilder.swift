@@ -1,0 +1,143 @@
+/// Collects actions during a run and applies the result rules as each one arrives:
+/// duplicates collapse, conflicts and limits become runtime errors, and the implicit
+/// keep is tracked.
+///
+/// Rules (RFC 5228 §2.10, RFC 3894, RFC 5429, RFC 5230, RFC 5232):
+/// - `keep` and `fileinto "INBOX"` (any case) are one explicit keep; repeated keeps
+///   collapse into one whose flags are the union of all of them.
+/// - Repeated `fileinto` to the same mailbox collapse into the first; flags are the
+///   union, and the merged action is `:copy` only if every one of them was.
+/// - Repeated `redirect` to the same address collapse likewise; at most
+///   `maxRedirects` distinct addresses.
+/// - `fileinto`, `redirect` (without `:copy`), `discard`, `reject` and `ereject`
+///   cancel the implicit keep; `keep` replaces it; `vacation` and flag commands don't
+///   touch it.
+/// - `reject`/`ereject` conflict with `keep`, `fileinto`, `redirect`, `vacation` and
+///   with another `reject`/`ereject`, in either order. `discard` may accompany them.
+/// - Only one `vacation` per run.
+/// - At most `maxActions` entries in the list.
+struct ResultBuilder {
+    private(set) var actions: [SieveAction] = []
+    private(set) var implicitKeepCancelled = false
+    private var keepIndex: Int?
+    private var fileintoIndex: [String: Int] = [:]
+    private var redirectIndex: [String: Int] = [:]
+    private var rejectKind: String?
+    private var hasVacation = false
+    private var hasDiscard = false
+    let limits: SieveLimits
+
+    init(limits: SieveLimits) {
+        self.limits = limits
+    }
+
+    /// Thrown with a message fit for `SieveRuntimeError`.
+    struct Failure: Error, Equatable {
+        var message: String
+    }
+
+    private var deliveryDescription: String? {
+        if keepIndex != nil { return "keep" }
+        if !fileintoIndex.isEmpty { return "fileinto" }
+        if !redirectIndex.isEmpty { return "redirect" }
+        if hasVacation { return "vacation" }
+        return nil
+    }
+
+    private mutating func append(_ action: SieveAction) throws(Failure) {
+        guard actions.count < limits.maxActions else {
+            throw Failure(message: "too many actions: the limit is \(limits.maxActions) per message")
+        }
+        actions.append(action)
+    }
+
+    private func conflictWithReject(_ what: String) throws(Failure) {
+        if let rejectKind {
+            throw Failure(message: "'\(what)' cannot be combined with '\(rejectKind)' in one run (RFC 5429)")
+        }
+    }
+
+    /// Adds one action, merging or failing per the rules above.
+    mutating func add(_ action: SieveAction) throws(Failure) {
+        switch action {
+        case .keep(let flags, _):
+            try conflictWithReject("keep")
+            try addKeep(flags: flags)
+        case .fileinto(let mailbox, let flags, let copy, let create):
+            if mailbox.lowercased() == "inbox" {
+                try conflictWithReject("fileinto")
+                try addKeep(flags: flags)
+                return
+            }
+            try conflictWithReject("fileinto")
+            if !copy { implicitKeepCancelled = true }
+            if let i = fileintoIndex[mailbox], case .fileinto(_, let oldFlags, let oldCopy, let oldCreate) = actions[i] {
+                actions[i] = .fileinto(mailbox: mailbox, flags: FlagList.union(oldFlags, flags),
+                                       copy: oldCopy && copy, create: oldCreate || create)
+            } else {
+                try append(.fileinto(mailbox: mailbox, flags: FlagList.forResult(flags), copy: copy, create: create))
+                fileintoIndex[mailbox] = actions.count - 1
+            }
+        case .redirect(let address, let copy):
+            try conflictWithReject("redirect")
+            let key = Self.redirectKey(address)
+            if let i = redirectIndex[key], case .redirect(let oldAddress, let oldCopy) = actions[i] {
+                actions[i] = .redirect(address: oldAddress, copy: oldCopy && copy)
+            } else {
+                guard redirectIndex.count < limits.maxRedirects else {
+                    throw Failure(message: "too many redirects: the limit is \(limits.maxRedirects) per message")
+                }
+                try append(action)
+                redirectIndex[key] = actions.count - 1
+            }
+            if !copy { implicitKeepCancelled = true }
+        case .discard:
+            implicitKeepCancelled = true
+            if !hasDiscard {
+                try append(.discard)
+                hasDiscard = true
+            }
+        case .reject, .ereject:
+            let kind: String
+            if case .reject = action { kind = "reject" } else { kind = "ereject" }
+            if let rejectKind {
+                throw Failure(message: "'\(kind)' cannot follow '\(rejectKind)': only one rejection per run (RFC 5429)")
+            }
+            if let other = deliveryDescription {
+                throw Failure(message: "'\(kind)' cannot be combined with '\(other)' in one run (RFC 5429)")
+            }
+            try append(action)
+            rejectKind = kind
+            implicitKeepCancelled = true
+        case .vacation:
+            try conflictWithReject("vacation")
+            if hasVacation {
+                throw Failure(message: "only one vacation action is allowed per run (RFC 5230 §4.7)")
+            }
+            try append(action)
+            hasVacation = true
+        }
+    }
+
+    private mutating func addKeep(flags: [String]) throws(Failure) {
+        if let i = keepIndex, case .keep(let oldFlags, _) = actions[i] {
+            actions[i] = .keep(flags: FlagList.union(oldFlags, flags), implicit: false)
+        } else {
+            try append(.keep(flags: FlagList.forResult(flags), implicit: false))
+            keepIndex = actions.count - 1
+        }
+    }
+
+    /// Redirect targets compare with the domain case-folded (RFC 5321 §2.4: local
+    /// parts may be case-sensitive, domains are not).
+    static func redirectKey(_ address: String) -> String {
+        guard let at = address.lastIndex(of: "@") else { return address }
+        return String(address[..<at]) + address[at...].lowercased()
+    }
+
+    /// The final list: the collected actions plus the implicit keep when it applies.
+    func finish(implicitKeepFlags: [String]) -> [SieveAction] {
+        if implicitKeepCancelled || keepIndex != nil { return actions }
+        return actions + [.keep(flags: FlagList.forResult(implicitKeepFlags), implicit: true)]
+    }
+}

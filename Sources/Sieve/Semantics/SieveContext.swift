@@ -1,0 +1,48 @@
+import MailCore
+
+/// The SMTP envelope of the message for this script run.
+///
+/// - SeeAlso: RFC 5228 §5.4 (envelope test), RFC 5321 §4.1.2 (paths)
+public struct SieveEnvelope: Sendable, Hashable {
+    /// The reverse-path without angle brackets; "" is the null sender `<>`.
+    public var from: String
+    /// This run's recipient (forward-path) without angle brackets.
+    public var to: String
+    /// The original recipient (RFC 3461 ORCPT), if the MTA passed one.
+    public var origTo: String?
+    /// The authenticated submitter (RFC 4954 AUTH=), if known.
+    public var auth: String?
+
+    public init(from: String, to: String, origTo: String? = nil, auth: String? = nil) {
+        self.from = from
+        self.to = to
+        self.origTo = origTo
+        self.auth = auth
+    }
+}
+
+/// What a script run may ask about its surroundings. The interpreter never does I/O:
+/// everything it needs to know comes through this protocol.
+public protocol SieveContext: Sendable {
+    /// The message, parsed once and shared read-only.
+    var message: Message { get }
+    /// The envelope for this recipient.
+    var envelope: SieveEnvelope { get }
+    /// Whether a mailbox exists for this user (default: true).
+    func mailboxExists(_ name: String) -> Bool
+}
+
+extension SieveContext {
+    public func mailboxExists(_ name: String) -> Bool { true }
+}
+
+/// A ready-made context: a message and its envelope.
+public struct SieveMessageContext: SieveContext {
+    public var message: Message
+    public var envelope: SieveEnvelope
+
+    public init(message: Message, envelope: SieveEnvelope) {
+        self.message = message
+        self.envelope = envelope
+    }
+}

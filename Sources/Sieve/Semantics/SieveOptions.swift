@@ -1,0 +1,118 @@
+/// Site policy for compiling and running Sieve scripts.
+///
+/// Every field has a sane default; a delivery agent usually builds one value at start-up
+/// from its configuration and shares it (it is a plain `Sendable` value).
+public struct SieveOptions: Sendable, Hashable {
+    /// Bounds on one script run (actions, redirects, evaluation work, variables).
+    public var limits: SieveLimits
+    /// The separator between user and detail in a local part (`:user`/`:detail`).
+    ///
+    /// - SeeAlso: RFC 5233 §4
+    public var subaddressSeparator: String
+    /// The site's minimum, default and maximum vacation response intervals.
+    public var vacationPeriods: VacationPeriods
+    /// The capabilities scripts may `require`. Defaults to everything this module
+    /// supports; remove a name to forbid it on a site (a script requiring it then fails
+    /// to compile with "unsupported extension").
+    public var enabledExtensions: Set<String>
+    /// Script size, nesting depth and diagnostic limits, applied when compiling.
+    public var parserLimits: ParserLimits
+
+    public init(limits: SieveLimits = SieveLimits(),
+                subaddressSeparator: String = "+",
+                vacationPeriods: VacationPeriods = VacationPeriods(),
+                enabledExtensions: Set<String> = SieveOptions.supportedExtensions,
+                parserLimits: ParserLimits = ParserLimits()) {
+        self.limits = limits
+        self.subaddressSeparator = subaddressSeparator
+        self.vacationPeriods = vacationPeriods
+        self.enabledExtensions = enabledExtensions
+        self.parserLimits = parserLimits
+    }
+
+    /// Every capability string this implementation understands.
+    ///
+    /// The comparator capabilities `comparator-i;octet` and `comparator-i;ascii-casemap`
+    /// are accepted by `require` although those comparators are always available.
+    ///
+    /// - SeeAlso: RFC 5228 §2.7.3, §6
+    public static let supportedExtensions: Set<String> = Set(SieveCapability.allCases.map(\.rawValue))
+}
+
+/// Bounds on one script run. Exceeding one is a runtime error (the run then falls back
+/// to the implicit keep), except `maxVariables` which is checked when compiling.
+public struct SieveLimits: Sendable, Hashable {
+    /// Most actions one run may collect (after duplicates collapse). Default 32.
+    public var maxActions: Int
+    /// Most distinct redirect addresses per run. Default 4. Redirects are the classic
+    /// loop and amplification risk, so this is deliberately small.
+    ///
+    /// - SeeAlso: RFC 5228 §4.2 (implementations may limit redirects)
+    public var maxRedirects: Int
+    /// Evaluation work bound: each command, each test and each string comparison counts
+    /// one step. Default 100 000, far above what any sane script needs for one message
+    /// and low enough that a hostile script cannot keep a delivery thread busy.
+    public var maxEvaluationSteps: Int
+    /// Most distinct variables (named by `set` or the imap4flags commands) a script may
+    /// use. Default 128, the minimum RFC 5229 §6 requires implementations to support.
+    public var maxVariables: Int
+    /// Most bytes (UTF-8) a variable's value may hold; longer values are truncated at a
+    /// character boundary. Default 4000, the RFC 5229 §6 minimum.
+    public var maxVariableSize: Int
+
+    public init(maxActions: Int = 32, maxRedirects: Int = 4, maxEvaluationSteps: Int = 100_000,
+                maxVariables: Int = 128, maxVariableSize: Int = 4000) {
+        self.maxActions = maxActions
+        self.maxRedirects = maxRedirects
+        self.maxEvaluationSteps = maxEvaluationSteps
+        self.maxVariables = maxVariables
+        self.maxVariableSize = maxVariableSize
+    }
+}
+
+/// The site's bounds on how often a vacation response may go to the same sender, in
+/// seconds. A script's `:days`/`:seconds` value is clamped into `minimum...maximum`;
+/// without either tag `standard` is used. `:seconds 0` ("respond every time") is kept
+/// as 0.
+///
+/// - SeeAlso: RFC 5230 §4.1, RFC 6131 §2
+public struct VacationPeriods: Sendable, Hashable {
+    /// Default 1 day.
+    public var minimum: Int
+    /// Used when the script gives neither `:days` nor `:seconds`. Default 7 days.
+    public var standard: Int
+    /// Default 60 days.
+    public var maximum: Int
+
+    public init(minimum: Int = 86_400, standard: Int = 7 * 86_400, maximum: Int = 60 * 86_400) {
+        self.minimum = minimum
+        self.standard = standard
+        self.maximum = maximum
+    }
+
+    /// Clamps a requested interval (seconds) into the site's bounds; 0 stays 0 only when
+    /// `allowZero` (the `:seconds` form).
+    func clamp(_ seconds: Int, allowZero: Bool) -> Int {
+        if seconds <= 0 && allowZero { return 0 }
+        return min(max(seconds, minimum), max(maximum, minimum))
+    }
+}
+
+/// The capability strings this module implements.
+public enum SieveCapability: String, Sendable, CaseIterable {
+    case fileinto
+    case reject
+    case ereject
+    case envelope
+    case copy
+    case imap4flags
+    case variables
+    case vacation
+    case vacationSeconds = "vacation-seconds"
+    case subaddress
+    case relational
+    case encodedCharacter = "encoded-character"
+    case comparatorOctet = "comparator-i;octet"
+    case comparatorASCIICasemap = "comparator-i;ascii-casemap"
+    case comparatorASCIINumeric = "comparator-i;ascii-numeric"
+}
