@@ -1,3 +1,6 @@
+import Maildir
+import Sieve
+
 /// Everything the delivery agent needs to know about a site, as plain values.
 ///
 /// Every field has a documented default and is a `var`, so the app layer can start from
@@ -101,9 +104,11 @@ public struct Quota: Sendable, Hashable {
 
 /// How copies are stored in the users' Maildirs.
 public struct StorageConfiguration: Sendable {
-    /// The hierarchy separator of mailbox names in `fileinto` (`Lists/swift`). Default `/`.
-    /// `.` always separates levels too (it is the Maildir++ separator on disk).
-    public var folderSeparator: Unicode.Scalar = "/"
+    /// The Maildir store's own settings: the folder (hierarchy) separator of mailbox
+    /// names in `fileinto` (default `/`; `.` always separates levels too), file and
+    /// directory modes, line ends on disk (default LF, like Dovecot), the host name in
+    /// file names. See `MaildirConfiguration`.
+    public var maildir: MaildirConfiguration = MaildirConfiguration()
     /// Whether `fileinto` creates a folder that does not exist yet. Default `true`. When
     /// `false`, only `fileinto :create` creates folders and a missing folder makes the
     /// copy fall back to INBOX (logged).
@@ -152,6 +157,10 @@ public struct ScriptConfiguration: Sendable {
     public var before: [String] = []
     /// Scripts run after the user's script, in order (absolute paths). Default none.
     public var after: [String] = []
+    /// Compile and run policy (limits, enabled extensions, vacation periods). Its
+    /// `subaddressSeparator` is replaced by `UserConfiguration.subaddressDelimiter`
+    /// when that is not empty. Default `SieveOptions()`.
+    public var sieveOptions: SieveOptions = SieveOptions()
     /// Largest script file read, in bytes. Default 1 MiB; a bigger file counts as broken.
     public var maximumScriptBytes: Int = 1024 * 1024
 

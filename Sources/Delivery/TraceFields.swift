@@ -43,18 +43,19 @@ public enum TraceFields {
         var text = "Return-Path: <\(from)>\r\n"
         text += "Delivered-To: \(rcpt)\r\n"
 
-        var parts = ["from", clean(heloName.isEmpty ? "unknown" : heloName, comment: false)]
+        // Parts are kept whole when folding: a keyword stays with its value.
+        var parts = ["from " + clean(heloName.isEmpty ? "unknown" : heloName, comment: false)]
         let host = clientHostName.map { clean($0, comment: true) }
         let address = clientAddress.map { addressLiteral(clean($0, comment: true)) }
         switch (host, address) {
-        case let (host?, address?): parts += ["(\(host)", "\(address))"]
-        case let (host?, nil): parts += ["(\(host))"]
-        case let (nil, address?): parts += ["(\(address))"]
+        case let (host?, address?): parts.append("(\(host) \(address))")
+        case let (host?, nil): parts.append("(\(host))")
+        case let (nil, address?): parts.append("(\(address))")
         case (nil, nil): break
         }
-        parts += ["by", clean(hostname, comment: false), "with", "LMTP", "id", clean(transactionID, comment: false)]
-        parts += ["(envelope-from", "<\(clean(sender, comment: true))>)"]
-        parts += ["for", "<\(rcpt)>;", rfc5322Date(date)]
+        parts += ["by " + clean(hostname, comment: false), "with LMTP", "id " + clean(transactionID, comment: false)]
+        parts.append("(envelope-from <\(clean(sender, comment: true))>)")
+        parts += ["for <\(rcpt)>;", rfc5322Date(date)]
         text += fold(name: "Received", parts: parts)
         return Array(text.utf8)
     }
