@@ -26,6 +26,8 @@ public struct DeliveryAgent: Sendable {
     private let userDatabase: any UserDatabase
     private let environment: DeliveryEnvironment
     private let logger: Logger
+    /// Arms each transaction's deadline; tests replace it to fire the deadline by hand.
+    var deadlineTimer = DeadlineTimer.clock
 
     /// An agent with the configured user database and the Maildir store.
     public init(configuration: DeliveryConfiguration, logger: Logger) throws(DeliveryConfigurationError) {
@@ -82,8 +84,8 @@ public struct DeliveryAgent: Sendable {
                            metadata: Self.metadata(transaction.id, late, index: index))
         }
         let deadline = configuration.transactionDeadline
-        run.startTimer(after: deadline) {
-            Self.expire(run, transaction, started: started, logger: logger, reason: "delivery did not finish within \(deadline)")
+        deadlineTimer.arm(deadline, run) {
+            Self.expire(run, transaction, started: started, logger: logger, reason: "delivery did not finish within \(Self.text(deadline))")
         }
         let worker = Task {
             await self.work(transaction, run: run, started: started)
@@ -99,15 +101,11 @@ public struct DeliveryAgent: Sendable {
     private static func expire(_ run: TransactionRun, _ transaction: DeliveryTransaction, started: ContinuousClock.Instant,
                                logger: Logger, reason: String) {
         let elapsed = ContinuousClock.now - started
-        var filled: [RecipientOutcome] = []
-        let indices = run.expire { index in
+        run.expire { index in
             let recipient = transaction.recipients[index]
-            let outcome = RecipientOutcome(recipient: recipient, reply: Replies.temporary(recipient, reason),
-                                           disposition: .deferred, notes: [reason], duration: elapsed)
-            filled.append(outcome)
-            return outcome
-        }
-        for (index, outcome) in zip(indices, filled) {
+            return RecipientOutcome(recipient: recipient, reply: Replies.temporary(recipient, reason),
+                                    disposition: .deferred, notes: [reason], duration: elapsed)
+        } filled: { index, outcome in
             logger.warning("delivery", metadata: metadata(transaction.id, outcome, index: index))
         }
     }
@@ -152,11 +150,11 @@ public struct DeliveryAgent: Sendable {
                         started: ContinuousClock.Instant) {
         var timed = outcome
         timed.duration = ContinuousClock.now - started
-        if !run.isExpired {
-            let level: Logger.Level = timed.reply.isSuccess ? .info : (timed.reply.isTemporaryFailure ? .warning : .notice)
-            logger.log(level: level, "delivery", metadata: Self.metadata(transaction.id, timed, index: index))
+        // A late outcome is logged by the run's `onLate` instead.
+        run.complete(index, timed) { outcome in
+            let level: Logger.Level = outcome.reply.isSuccess ? .info : (outcome.reply.isTemporaryFailure ? .warning : .notice)
+            logger.log(level: level, "delivery", metadata: Self.metadata(transaction.id, outcome, index: index))
         }
-        run.complete(index, timed)
     }
 
     private func deliverOne(_ recipient: String, transaction: DeliveryTransaction, message: PreparedMessage,
@@ -222,10 +220,24 @@ public struct DeliveryAgent: Sendable {
         return metadata
     }
 
+    /// `300 s`, `250 ms`.
+    static func text(_ duration: Duration) -> String {
+        let ms = milliseconds(duration)
+        return ms % 1000 == 0 ? "\(ms / 1000) s" : "\(ms) ms"
+    }
+
     static func milliseconds(_ duration: Duration) -> Int64 {
         let parts = duration.components
         return parts.seconds * 1000 + parts.attoseconds / 1_000_000_000_000_000
     }
+}
+
+/// How a transaction's deadline is armed: a real timer, or (in tests) a hand that fires it.
+struct DeadlineTimer: Sendable {
+    let arm: @Sendable (_ deadline: Duration, _ run: TransactionRun, _ fire: @escaping @Sendable () -> Void) -> Void
+
+    /// Fires after the deadline on the continuous clock.
+    static let clock = DeadlineTimer { deadline, run, fire in run.startTimer(after: deadline, expire: fire) }
 }
 
 /// Why an agent could not be built from a configuration.

@@ -3,13 +3,17 @@ import Synchronization
 
 /// Runs blocking work (file I/O, fsync) on Dispatch threads, so the Swift concurrency
 /// cooperative pool (one thread per core) is never held by a thread waiting on a disk.
+///
+/// Each job gets its own serial queue. Serial queues run on libdispatch's overcommit
+/// pool, which starts another thread when the running ones block; a concurrent queue
+/// (or the global queue) would be capped at the number of cores on Linux, so a few
+/// slow disks would stall every other delivery. The number of threads is bounded by
+/// the jobs in flight: `recipientConcurrency` per transaction.
 enum BlockingIO {
-    private static let queue = DispatchQueue(label: "sluice.delivery.blocking-io", attributes: .concurrent)
-
     /// Runs `work` on a Dispatch thread and returns its result.
     static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: work()) }
+            DispatchQueue(label: "sluice.delivery.blocking-io").async { continuation.resume(returning: work()) }
         }
     }
 }
@@ -70,8 +74,11 @@ final class TransactionRun: Sendable {
         if cancelNow { timer.cancel() }
     }
 
-    /// Records one recipient's outcome; the last one ends the wait.
-    func complete(_ index: Int, _ outcome: RecipientOutcome) {
+    /// Records one recipient's outcome; the last one ends the wait. `accepted` runs
+    /// (for the log) before the waiter resumes. Returns false, and reports the outcome
+    /// to `onLate` instead, when the run had already ended.
+    @discardableResult
+    func complete(_ index: Int, _ outcome: RecipientOutcome, accepted: (RecipientOutcome) -> Void = { _ in }) -> Bool {
         let result = state.withLock { state -> (CheckedContinuation<[RecipientOutcome], Never>?, [RecipientOutcome], Bool) in
             guard !state.finished, state.outcomes[index] == nil else { return (nil, [], true) }
             state.outcomes[index] = outcome
@@ -79,27 +86,32 @@ final class TransactionRun: Sendable {
             guard state.remaining == 0 else { return (nil, [], false) }
             return (finish(&state), state.outcomes.compactMap { $0 }, false)
         }
-        if result.2 { onLate(index, outcome) }
+        if result.2 {
+            onLate(index, outcome)
+        } else {
+            accepted(outcome)
+        }
         result.0?.resume(returning: result.1)
+        return !result.2
     }
 
-    /// Ends the run now: every unfinished recipient gets `placeholder(index)`. Returns
-    /// the indices filled that way (empty if the run had already ended).
-    @discardableResult
-    func expire(placeholder: (Int) -> RecipientOutcome) -> [Int] {
+    /// Ends the run now: every unfinished recipient gets `placeholder(index)`, and
+    /// `filled(index, outcome)` runs for each (for the log) before the waiter resumes.
+    /// Does nothing if the run had already ended.
+    func expire(placeholder: (Int) -> RecipientOutcome, filled: (Int, RecipientOutcome) -> Void) {
         expiredFlag.store(true, ordering: .releasing)
         let result = state.withLock { state -> (CheckedContinuation<[RecipientOutcome], Never>?, [RecipientOutcome], [Int]) in
             guard !state.finished else { return (nil, [], []) }
-            var filled: [Int] = []
+            var indices: [Int] = []
             for index in state.outcomes.indices where state.outcomes[index] == nil {
                 state.outcomes[index] = placeholder(index)
-                filled.append(index)
+                indices.append(index)
             }
             state.remaining = 0
-            return (finish(&state), state.outcomes.compactMap { $0 }, filled)
+            return (finish(&state), state.outcomes.compactMap { $0 }, indices)
         }
+        for index in result.2 { filled(index, result.1[index]) }
         result.0?.resume(returning: result.1)
-        return result.2
     }
 
     private func finish(_ state: inout State) -> CheckedContinuation<[RecipientOutcome], Never>? {

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import Logging
 import Synchronization
 @testable import Delivery
@@ -56,6 +57,15 @@ final class LogRecorder: Sendable {
     var records: [Record] { storage.withLock { $0 } }
 
     func append(_ record: Record) { storage.withLock { $0.append(record) } }
+
+    /// Waits (polling, at most 30 s) until `condition` holds for the records.
+    func waitFor(_ condition: ([Record]) -> Bool) async throws {
+        for _ in 0..<3000 {
+            if condition(records) { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("the expected log records did not appear within 30 s")
+    }
 
     var logger: Logger {
         Logger(label: "test") { _ in Handler(recorder: self) }
