@@ -9,27 +9,24 @@ let package = Package(
         .library(name: "Sieve", targets: ["Sieve"]),
         .library(name: "Maildir", targets: ["Maildir"]),
         .library(name: "LMTP", targets: ["LMTP"]),
+        .library(name: "Delivery", targets: ["Delivery"]),
+        .executable(name: "sluice", targets: ["sluice"]),
         .executable(name: "sieve-check", targets: ["sieve-check"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        // RFC 5322 / MIME message model. Pure; no I/O.
+        // RFC 5322 / MIME message model and the message spool. Pure apart from the spool.
         .target(name: "MailCore"),
         // The Sieve language: lexer, parser, validator, interpreter, extensions.
         .target(name: "Sieve", dependencies: ["MailCore"]),
         // Maildir / Maildir++ store: folders, durable delivery, flags, quota. Blocking file I/O.
         .target(name: "Maildir"),
-        // The script-testing CLI. Wiring only; logic lives in Sieve.
-        .executableTarget(
-            name: "sieve-check",
-            dependencies: [
-                "Sieve", "MailCore",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
         // RFC 2033 LMTP over SwiftNIO: command parser, session state machine, framing, server.
         .target(
             name: "LMTP",
@@ -39,15 +36,48 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The delivery agent: users, script cache, per-recipient evaluation, Maildir storage.
+        .target(
+            name: "Delivery",
+            dependencies: ["MailCore", "Sieve", "Maildir", .product(name: "Logging", package: "swift-log")]
+        ),
+        // The server as a whole: configuration file, LMTP ↔ Delivery bridge, service lifecycle.
+        .target(
+            name: "SluiceServer",
+            dependencies: [
+                "MailCore", "LMTP", "Delivery", "Maildir", "Sieve",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // `sluice serve`, `sluice check-config`. Wiring only.
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "SluiceServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The script-testing CLI. Wiring only; logic lives in Sieve.
+        .executableTarget(
+            name: "sieve-check",
+            dependencies: [
+                "Sieve", "MailCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
-        .testTarget(name: "MaildirTests", dependencies: ["Maildir"]),
         .testTarget(
             name: "SieveTests",
             dependencies: ["Sieve", "MailCore"],
             resources: [.copy("Fixtures")]
         ),
-        // Runs the built sieve-check binary (the dependency makes `swift test` build it).
-        .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
+        .testTarget(name: "MaildirTests", dependencies: ["Maildir"]),
         .testTarget(
             name: "LMTPTests",
             dependencies: [
@@ -56,6 +86,14 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
+        ),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore", "Maildir"]),
+        // Runs the built sieve-check binary (the dependency makes `swift test` build it).
+        .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
+        // Starts the real server on loopback and talks LMTP to it with a raw-socket client.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["SluiceServer", "sluice", "Delivery", "MailCore", .product(name: "Logging", package: "swift-log")]
         ),
     ],
     swiftLanguageModes: [.v6]
