@@ -22,10 +22,10 @@ public struct DeliveryConfiguration: Sendable {
     /// `451 4.3.0` (the MTA retries them). Default 300 s, well under the 600 s an MTA
     /// waits for the final reply to DATA (RFC 5321 §4.5.3.2.6).
     public var transactionDeadline: Duration = .seconds(300)
-    /// Most bytes of a spooled message read into memory for the Sieve scripts to look at.
-    /// Default 32 MiB. A longer message is still stored whole (streamed from its spool
-    /// file), but scripts see only its first `maximumParsedMessageBytes`: a `body` test
-    /// misses text past the cut and `size` reports the length of the cut prefix.
+    /// Most bytes of a message parsed for the Sieve scripts to look at. Default 32 MiB.
+    /// A longer message is still stored whole (a spooled one streamed from its spool),
+    /// but scripts see only its first `maximumParsedMessageBytes`: a `body` test misses
+    /// text past the cut and `size` reports the length of the cut prefix.
     public var maximumParsedMessageBytes: Int = 32 * 1024 * 1024
 
     /// The default configuration: no domains served (every recipient is unknown).

@@ -1,3 +1,4 @@
+import MailCore
 import Maildir
 
 /// One copy of the message to store for one recipient.
@@ -111,6 +112,9 @@ public struct MaildirMailStore: MailStore {
             case .file(let path):
                 receipt = try store.deliver(ConcatenatedMessageSource(prefix, FileMessageSource(path: path)),
                                             to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create)
+            case .spooled(let spooled):
+                receipt = try store.deliver(ConcatenatedMessageSource(prefix, SpooledMessageSource(message: spooled)),
+                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create)
             }
         } catch {
             throw Self.failure(error)
@@ -133,6 +137,30 @@ public struct MaildirMailStore: MailStore {
         case .mailboxDoesNotExist: StoreFailure(.mailboxMissing, error.description)
         case .io: StoreFailure(.io, error.description)
         case .messageSource: StoreFailure(.messageUnreadable, error.description)
+        }
+    }
+}
+
+/// A spooled message read in 64 KiB chunks (positional reads: safe while other
+/// recipients read the same spool).
+struct SpooledMessageSource: Maildir.MessageSource {
+    let message: SpooledMessage
+    var chunkSize = 64 * 1024
+
+    func forEachChunk(_ body: ([UInt8]) throws(MaildirError) -> Void) throws(MaildirError) {
+        var offset = 0
+        while offset < message.size {
+            let chunk: [UInt8]
+            do throws(SpoolError) {
+                chunk = try message.read(offset: offset, count: chunkSize)
+            } catch {
+                throw .messageSource(error.description)
+            }
+            if chunk.isEmpty {
+                throw .messageSource("the spooled message ended at octet \(offset) of \(message.size)")
+            }
+            try body(chunk)
+            offset += chunk.count
         }
     }
 }
