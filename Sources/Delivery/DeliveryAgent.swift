@@ -256,6 +256,7 @@ public enum DeliveryConfigurationError: Error, Sendable, Hashable, CustomStringC
     /// A global script path is unusable.
     case globalScript(path: String, reason: String)
 
+    /// What is wrong with the configuration.
     public var description: String {
         switch self {
         case .users(let error): error.description

@@ -79,6 +79,7 @@ public struct UserEntry: Sendable, Hashable {
     /// This user's quota, or `nil` for `defaultQuota`.
     public var quota: Quota?
 
+    /// An entry; every `nil` field falls back to the template or default.
     public init(maildirPath: String? = nil, scriptPath: String? = nil, quota: Quota? = nil) {
         self.maildirPath = maildirPath
         self.scriptPath = scriptPath
@@ -93,6 +94,7 @@ public struct Quota: Sendable, Hashable {
     /// Most messages, `nil` for no limit. Default `nil`.
     public var maximumMessages: UInt64?
 
+    /// A quota with the given limits (`nil`: no limit).
     public init(maximumBytes: UInt64? = nil, maximumMessages: UInt64? = nil) {
         self.maximumBytes = maximumBytes
         self.maximumMessages = maximumMessages
@@ -121,6 +123,7 @@ public struct StorageConfiguration: Sendable {
     /// redirect still travels in the outcome for the sender that will send it.
     public var keepRedirectedMessages: Bool = true
 
+    /// The defaults documented on each field.
     public init() {}
 }
 
@@ -164,5 +167,6 @@ public struct ScriptConfiguration: Sendable {
     /// Largest script file read, in bytes. Default 1 MiB; a bigger file counts as broken.
     public var maximumScriptBytes: Int = 1024 * 1024
 
+    /// The defaults documented on each field.
     public init() {}
 }

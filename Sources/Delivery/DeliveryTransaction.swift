@@ -34,6 +34,7 @@ public struct DeliveryTransaction: Sendable {
     /// When the message was received, in seconds since the epoch (for `Received:`).
     public var receivedAt: Int64
 
+    /// A transaction; `receivedAt` defaults to now.
     public init(id: String, sender: String, recipients: [String], heloName: String,
                 clientAddress: String? = nil, clientHostName: String? = nil,
                 message: TransactionMessage, receivedAt: Int64? = nil) {

@@ -16,6 +16,7 @@ public struct CopyRequest: Sendable {
     /// The message as received.
     public var message: TransactionMessage
 
+    /// A copy request, fields as documented above.
     public init(user: DeliveryUser, mailbox: String, flags: [String], create: Bool,
                 traceFields: [UInt8], message: TransactionMessage) {
         self.user = user
@@ -38,6 +39,7 @@ public struct StoredCopy: Sendable, Hashable {
     /// Flags or warnings the store wants logged (ignored flags, post-store problems).
     public var warnings: [String]
 
+    /// A stored copy, fields as documented above.
     public init(mailbox: String, id: String, path: String, warnings: [String] = []) {
         self.mailbox = mailbox
         self.id = id
@@ -48,6 +50,7 @@ public struct StoredCopy: Sendable, Hashable {
 
 /// Why a copy could not be stored, classified for the reply.
 public struct StoreFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The class of failure, which decides the reply and whether INBOX is tried instead.
     public enum Kind: Sendable, Hashable {
         /// Storing would exceed the user's quota: 452 4.2.2 (or 552 5.2.2).
         case quotaExceeded
@@ -63,15 +66,18 @@ public struct StoreFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case messageUnreadable
     }
 
+    /// The class of failure.
     public var kind: Kind
     /// A precise, human sentence for the log and the reply.
     public var message: String
 
+    /// A failure of `kind` explained by `message`.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 }
 
@@ -90,6 +96,7 @@ public struct MaildirMailStore: MailStore {
     /// Site-wide Maildir settings (separator, modes, line ends).
     public let configuration: MaildirConfiguration
 
+    /// A store using `configuration` for every user's Maildir.
     public init(configuration: MaildirConfiguration = MaildirConfiguration()) {
         self.configuration = configuration
     }
@@ -100,6 +107,8 @@ public struct MaildirMailStore: MailStore {
                      configuration: configuration)
     }
 
+    /// Delivers the copy durably into the user's Maildir (tmp, fsync, link, fsync dir);
+    /// Maildir errors are classified as `StoreFailure`s.
     public func store(_ copy: CopyRequest) throws(StoreFailure) -> StoredCopy {
         let store = maildir(for: copy.user)
         let prefix = BytesMessageSource(copy.traceFields)
@@ -124,6 +133,7 @@ public struct MaildirMailStore: MailStore {
                           warnings: receipt.ignoredFlags.map(\.description) + receipt.warnings)
     }
 
+    /// Whether the folder exists; an invalid name or an unreadable folder is `false`.
     public func mailboxExists(_ mailbox: String, user: DeliveryUser) -> Bool {
         (try? maildir(for: user).mailboxExists(mailbox)) ?? false
     }

@@ -25,6 +25,7 @@ public struct DeliveryUser: Sendable, Hashable {
     /// The user's quota.
     public var quota: Quota
 
+    /// A user, fields as documented above.
     public init(recipient: String, address: String, localPart: String, detail: String?, domain: String,
                 maildirPath: String, scriptPath: String?, quota: Quota) {
         self.recipient = recipient
@@ -218,6 +219,7 @@ public enum UserDatabaseError: Error, Sendable, Hashable, CustomStringConvertibl
     /// A user table key is not `localpart@domain`, or duplicates another.
     case badTableKey(key: String, reason: String)
 
+    /// What is wrong with the configuration.
     public var description: String {
         switch self {
         case .template(let error): error.description
