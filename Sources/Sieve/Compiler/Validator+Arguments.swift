@@ -101,8 +101,10 @@ extension Validator {
             }
             let tag = written.lowercased()
             guard let spec = specs.first(where: { $0.name == tag }) else {
-                let accepted = specs.filter { $0.capability == nil || capabilities.contains($0.capability!) }
-                    .map { ":" + $0.name }
+                let accepted = specs.map { spec -> String in
+                    guard let needed = spec.capability, !capabilities.contains(needed) else { return ":" + spec.name }
+                    return ":\(spec.name) (with require \"\(needed.rawValue)\")"
+                }
                 let list = accepted.isEmpty ? "it takes no tagged arguments" : "it accepts " + accepted.joined(separator: ", ")
                 error("unknown tag ':\(written)' for \(what) '\(name)'; \(list)", at: range.start)
                 ok = false
@@ -126,6 +128,7 @@ extension Validator {
                 guard index < arguments.count, !isTag(arguments[index]) else {
                     error("tag ':\(tag)' must be followed by \(kind.phrase)", at: range.end)
                     ok = false
+                    unknownTag = true
                     continue
                 }
                 let value = arguments[index]
