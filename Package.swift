@@ -17,6 +17,8 @@ let package = Package(
         .target(name: "MailCore"),
         // The Sieve language: lexer, parser, validator, interpreter, extensions.
         .target(name: "Sieve", dependencies: ["MailCore"]),
+        // Maildir / Maildir++ store: folders, durable delivery, flags, quota. Blocking file I/O.
+        .target(name: "Maildir"),
         // The script-testing CLI. Wiring only; logic lives in Sieve.
         .executableTarget(
             name: "sieve-check",
@@ -26,11 +28,14 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
+        .testTarget(name: "MaildirTests", dependencies: ["Maildir"]),
         .testTarget(
             name: "SieveTests",
             dependencies: ["Sieve", "MailCore"],
             resources: [.copy("Fixtures")]
         ),
+        // Runs the built sieve-check binary (the dependency makes `swift test` build it).
+        .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -45,6 +45,15 @@ public enum Charset {
         return decodeLatin1(bytes)
     }
 
+    /// `decodeLenient` for a buffer, with a fast path for ASCII.
+    static func decodeLenient(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var combined: UInt8 = 0
+        for byte in bytes { combined |= byte }
+        if combined < 0x80 { return String(decoding: bytes, as: UTF8.self) }
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        return decodeLatin1(bytes)
+    }
+
     /// Maps each byte to the code point of the same value (ISO-8859-1).
     static func decodeLatin1(_ bytes: some Collection<UInt8>) -> String {
         var scalars = String.UnicodeScalarView()

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Decodes RFC 2047 encoded words in header text.
 ///
 /// Choices, where real mail departs from the RFC:
@@ -26,19 +34,8 @@ public enum EncodedWords {
     }
 
     static func decode(_ input: UnsafeBufferPointer<UInt8>) -> String {
-        // Fast path: plain ASCII without any "=?".
-        var needsWork = false
-        var index = 0
-        let count = input.count
-        while index < count {
-            let byte = input[index]
-            if byte >= 0x80 || (byte == 0x3D && index + 1 < count && input[index + 1] == 0x3F) {
-                needsWork = true
-                break
-            }
-            index += 1
-        }
-        if !needsWork { return String(decoding: input, as: UTF8.self) }
+        // Fast path: no "=?" at all, so only the raw-text rule applies.
+        guard findMarker(input, from: 0) != nil else { return Charset.decodeLenient(input) }
 
         var output = ""
         var pending: (charset: String, bytes: [UInt8])?
@@ -80,10 +77,13 @@ public enum EncodedWords {
 
     /// Index of the next `=?` at or after `from`.
     private static func findMarker(_ input: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard let base = input.baseAddress else { return nil }
         var index = from
         while index + 1 < input.count {
-            if input[index] == 0x3D && input[index + 1] == 0x3F { return index }
-            index += 1
+            guard let found = memchr(base + index, 0x3D, input.count - 1 - index) else { return nil }
+            let position = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if input[position + 1] == 0x3F { return position }
+            index = position + 1
         }
         return nil
     }

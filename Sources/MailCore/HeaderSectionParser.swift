@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Splits a header section into fields and finds where the body starts.
 ///
 /// Lines may end in CRLF or a bare LF. Choices for input that breaks RFC 5322:
@@ -64,9 +72,10 @@ enum HeaderSectionParser {
     /// the next line.
     @inline(__always)
     static func nextLine(_ input: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> (contentEnd: Int, next: Int) {
-        var lineFeed = from
-        while lineFeed < end && input[lineFeed] != 0x0A { lineFeed += 1 }
-        if lineFeed == end { return (end, end) }
+        guard from < end, let base = input.baseAddress,
+            let found = memchr(base + from, 0x0A, end - from)
+        else { return (end, end) }
+        let lineFeed = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         var contentEnd = lineFeed
         if contentEnd > from && input[contentEnd - 1] == 0x0D { contentEnd -= 1 }
         return (contentEnd, lineFeed + 1)

@@ -1,14 +1,31 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
 /// A message as received, parsed once and shared read-only by every recipient's
 /// script run. Header fields are parsed eagerly; the MIME body lazily, on first use.
 ///
 /// Accepts CRLF or bare LF line ends, 8-bit bytes and malformed input: parsing never
-/// fails, it does its best and keeps the original bytes.
+/// fails, it does its best and keeps the original bytes. In the header section:
+/// - a line starting with whitespace before any field is skipped (it continues nothing);
+/// - a line that is neither a continuation nor `name:` with a valid field name
+///   (printable ASCII, no spaces inside; `Name :` is accepted) ends the header section
+///   without a blank line, and the body starts at that line;
+/// - an mbox `From ` line at the very start is skipped.
+///
+/// Field values are RFC 2047-decoded; raw 8-bit bytes are read as UTF-8 when valid,
+/// otherwise as ISO-8859-1 (see `HeaderField.value`).
 ///
 /// - SeeAlso: RFC 5322 §2.1 (header section / body), RFC 5228 §5.9 (size).
 public final class Message: Sendable {
     /// The message exactly as received.
     public let bytes: [UInt8]
-    /// Header fields in order, unfolded and decoded.
+    /// Header fields in order, unfolded and decoded (RFC 5322 §2.2.3, RFC 2047).
     public let headerFields: [HeaderField]
     /// Offset of the first body byte in `bytes` (== `bytes.count` if there is no body).
     public let bodyOffset: Int
@@ -18,6 +35,9 @@ public final class Message: Sendable {
     ///
     /// - SeeAlso: RFC 5228 §5.9.
     public let size: Int
+
+    /// The MIME tree, built on first use of `mimeRoot` and kept.
+    private let mimeCache = Mutex<MIMEPart?>(nil)
 
     /// Parses a message as received. Never fails; see the type's documentation.
     public init(bytes: [UInt8]) {
@@ -36,11 +56,13 @@ public final class Message: Sendable {
     /// Octet count with each bare LF counted as CRLF.
     static func rfc5322Size(_ bytes: [UInt8]) -> Int {
         bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return 0 }
             var count = buffer.count
-            var previous: UInt8 = 0
-            for byte in buffer {
-                if byte == 0x0A && previous != 0x0D { count += 1 }
-                previous = byte
+            var index = 0
+            while index < buffer.count, let found = memchr(base + index, 0x0A, buffer.count - index) {
+                let lineFeed = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if lineFeed == 0 || buffer[lineFeed - 1] != 0x0D { count += 1 }
+                index = lineFeed + 1
             }
             return count
         }
@@ -51,6 +73,31 @@ public final class Message: Sendable {
         headerFields.filter { $0.hasName(name) }
     }
 
+    /// The address-list entries of every field with this name, in message order
+    /// (e.g. all `To` fields together); see `HeaderField.addresses`.
+    public func addresses(named name: String) -> [AddressListEntry] {
+        fields(named: name).flatMap(\.addresses)
+    }
+
     /// The body bytes as received (everything after the blank line).
     public var body: ArraySlice<UInt8> { bytes[bodyOffset...] }
+
+    /// The MIME tree, parsed on first access (thread-safe) and cached.
+    ///
+    /// The root part carries the message's own header fields; see `MIMEPart`.
+    ///
+    /// - SeeAlso: RFC 2045, RFC 2046.
+    public var mimeRoot: MIMEPart {
+        mimeCache.withLock { cached in
+            if let root = cached { return root }
+            let root = MIMEParser.root(of: self)
+            cached = root
+            return root
+        }
+    }
+
+    /// Whether `mimeRoot` has been built yet (for tests of laziness).
+    var isMIMEParsed: Bool {
+        mimeCache.withLock { $0 != nil }
+    }
 }

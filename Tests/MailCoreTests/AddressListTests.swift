@@ -122,6 +122,13 @@ struct AddressListTests {
         #expect(field.addresses == [mailbox("j", "x.test", name: "Smith, J"), mailbox("k", "y.test")])
     }
 
+    @Test("Message.addresses(named:) joins all fields of that name")
+    func messageAddresses() {
+        let message = Message("To: a@x\r\nCc: c@z\r\nto: g: b@y;\r\n\r\n")
+        #expect(message.addresses(named: "To") == [mailbox("a", "x"), .group(name: "g", members: [address("b", "y")])])
+        #expect(message.addresses(named: "To").mailboxes.map(\.addrSpec) == ["a@x", "b@y"])
+    }
+
     @Test("hostile nesting of comments does not exhaust the stack")
     func deepComments() {
         let deep = String(repeating: "(", count: 100_000) + "a@x"

@@ -10,6 +10,14 @@ struct ParserLimitTests {
         #expect(result.script.commands.isEmpty)
     }
 
+    @Test func aScriptNearOneMebibyteParses() {
+        let unit = "if header :contains [\"subject\", \"from\"] [\"offer\", \"win\"] { fileinto \"Junk\"; stop; }\n"
+        let count = (1 << 20) / unit.utf8.count
+        let result = SieveParser.parse(String(repeating: unit, count: count))
+        #expect(result.diagnostics.isEmpty)
+        #expect(result.script.commands.count == count)
+    }
+
     @Test func scriptAtTheSizeLimitIsParsed() {
         let source = "keep;" + String(repeating: " ", count: 95)
         let result = SieveParser.parse(source, limits: ParserLimits(maxScriptSize: 100))
