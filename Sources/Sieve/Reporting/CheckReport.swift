@@ -49,7 +49,7 @@ public struct CheckReport: Sendable, Encodable {
 extension SieveAction: Encodable {
     private enum Key: String, CodingKey {
         case action, implicit, mailbox, flags, copy, create, address, reason
-        case to, from, subject, handle, seconds, mime, addresses
+        case to, from, subject, handle, seconds, mime
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -86,7 +86,6 @@ extension SieveAction: Encodable {
             try c.encode(v.handle, forKey: .handle)
             try c.encode(v.seconds, forKey: .seconds)
             if v.isMime { try c.encode(true, forKey: .mime) }
-            if !v.addresses.isEmpty { try c.encode(v.addresses, forKey: .addresses) }
         }
     }
 }

@@ -57,7 +57,7 @@ extension TraceEvent {
             let shown = name.isEmpty ? "(flags)" : "${\(name)}"
             return "\(location.line):   set \(shown) = \(quoted(value))"
         case .stop(let location):
-            return "\(location.line): stop"
+            return "\(location.line):   script stopped"
         case .error(let error):
             return "\(error.location.line): error: \(error.message)"
         }
