@@ -172,9 +172,11 @@ public struct DeliveryAgent: Sendable {
                                     disposition: .deferred, notes: [reason])
         }
         let environment = self.environment
-        return await BlockingIO.run {
+        var outcome = await BlockingIO.run {
             environment.deliver(to: user, transaction: transaction, message: message, isExpired: { run.isExpired })
         }
+        outcome.recipient = recipient
+        return outcome
     }
 
     struct MessageUnreadable: Error {
@@ -192,6 +194,13 @@ public struct DeliveryAgent: Sendable {
             case .success(let bytes):
                 return .success(PreparedMessage(parsed: Message(bytes: bytes), source: source))
             case .failure(let error):
+                return .failure(MessageUnreadable(message: "cannot read the spooled message: \(error)"))
+            }
+        case .spooled(let spooled):
+            do throws(SpoolError) {
+                let bytes = try spooled.read(offset: 0, count: limit)
+                return .success(PreparedMessage(parsed: Message(bytes: bytes), source: source))
+            } catch {
                 return .failure(MessageUnreadable(message: "cannot read the spooled message: \(error)"))
             }
         }
@@ -247,6 +256,7 @@ public enum DeliveryConfigurationError: Error, Sendable, Hashable, CustomStringC
     /// A global script path is unusable.
     case globalScript(path: String, reason: String)
 
+    /// What is wrong with the configuration.
     public var description: String {
         switch self {
         case .users(let error): error.description

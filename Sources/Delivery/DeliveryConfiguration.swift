@@ -22,10 +22,10 @@ public struct DeliveryConfiguration: Sendable {
     /// `451 4.3.0` (the MTA retries them). Default 300 s, well under the 600 s an MTA
     /// waits for the final reply to DATA (RFC 5321 §4.5.3.2.6).
     public var transactionDeadline: Duration = .seconds(300)
-    /// Most bytes of a spooled message read into memory for the Sieve scripts to look at.
-    /// Default 32 MiB. A longer message is still stored whole (streamed from its spool
-    /// file), but scripts see only its first `maximumParsedMessageBytes`: a `body` test
-    /// misses text past the cut and `size` reports the length of the cut prefix.
+    /// Most bytes of a message parsed for the Sieve scripts to look at. Default 32 MiB.
+    /// A longer message is still stored whole (a spooled one streamed from its spool),
+    /// but scripts see only its first `maximumParsedMessageBytes`: a `body` test misses
+    /// text past the cut and `size` reports the length of the cut prefix.
     public var maximumParsedMessageBytes: Int = 32 * 1024 * 1024
 
     /// The default configuration: no domains served (every recipient is unknown).
@@ -79,6 +79,7 @@ public struct UserEntry: Sendable, Hashable {
     /// This user's quota, or `nil` for `defaultQuota`.
     public var quota: Quota?
 
+    /// An entry; every `nil` field falls back to the template or default.
     public init(maildirPath: String? = nil, scriptPath: String? = nil, quota: Quota? = nil) {
         self.maildirPath = maildirPath
         self.scriptPath = scriptPath
@@ -93,6 +94,7 @@ public struct Quota: Sendable, Hashable {
     /// Most messages, `nil` for no limit. Default `nil`.
     public var maximumMessages: UInt64?
 
+    /// A quota with the given limits (`nil`: no limit).
     public init(maximumBytes: UInt64? = nil, maximumMessages: UInt64? = nil) {
         self.maximumBytes = maximumBytes
         self.maximumMessages = maximumMessages
@@ -121,6 +123,7 @@ public struct StorageConfiguration: Sendable {
     /// redirect still travels in the outcome for the sender that will send it.
     public var keepRedirectedMessages: Bool = true
 
+    /// The defaults documented on each field.
     public init() {}
 }
 
@@ -164,5 +167,6 @@ public struct ScriptConfiguration: Sendable {
     /// Largest script file read, in bytes. Default 1 MiB; a bigger file counts as broken.
     public var maximumScriptBytes: Int = 1024 * 1024
 
+    /// The defaults documented on each field.
     public init() {}
 }

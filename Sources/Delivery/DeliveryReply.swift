@@ -48,15 +48,19 @@ public struct DeliveryReply: Sendable, Hashable, CustomStringConvertible {
 public struct EnhancedStatus: Sendable, Hashable, CustomStringConvertible {
     /// 2 success, 4 persistent transient failure, 5 permanent failure.
     public var statusClass: Int
+    /// The subject (1 addressing, 2 mailbox, 3 mail system, 7 security, ...).
     public var subject: Int
+    /// The detail within the subject.
     public var detail: Int
 
+    /// The code `statusClass.subject.detail`.
     public init(_ statusClass: Int, _ subject: Int, _ detail: Int) {
         self.statusClass = statusClass
         self.subject = subject
         self.detail = detail
     }
 
+    /// `4.2.2`.
     public var description: String { "\(statusClass).\(subject).\(detail)" }
 
     /// 2.0.0 other or undefined success.

@@ -1,7 +1,12 @@
+import MailCore
+
 /// Where the message bytes of a transaction are.
-public enum TransactionMessage: Sendable, Hashable {
+public enum TransactionMessage: Sendable {
     /// The whole message in memory, exactly as received (dot-unstuffed, CRLF line ends).
     case bytes([UInt8])
+    /// The message as the LMTP server spooled it (in memory or in an unlinked temporary
+    /// file); read in chunks, never changed.
+    case spooled(SpooledMessage)
     /// A spool file holding the message exactly as received; it is read, never changed
     /// or removed, and must stay in place until `deliver` returns.
     case file(path: String)
@@ -29,6 +34,7 @@ public struct DeliveryTransaction: Sendable {
     /// When the message was received, in seconds since the epoch (for `Received:`).
     public var receivedAt: Int64
 
+    /// A transaction; `receivedAt` defaults to now.
     public init(id: String, sender: String, recipients: [String], heloName: String,
                 clientAddress: String? = nil, clientHostName: String? = nil,
                 message: TransactionMessage, receivedAt: Int64? = nil) {

@@ -1,3 +1,4 @@
+import MailCore
 import Maildir
 
 /// One copy of the message to store for one recipient.
@@ -15,6 +16,7 @@ public struct CopyRequest: Sendable {
     /// The message as received.
     public var message: TransactionMessage
 
+    /// A copy request, fields as documented above.
     public init(user: DeliveryUser, mailbox: String, flags: [String], create: Bool,
                 traceFields: [UInt8], message: TransactionMessage) {
         self.user = user
@@ -37,6 +39,7 @@ public struct StoredCopy: Sendable, Hashable {
     /// Flags or warnings the store wants logged (ignored flags, post-store problems).
     public var warnings: [String]
 
+    /// A stored copy, fields as documented above.
     public init(mailbox: String, id: String, path: String, warnings: [String] = []) {
         self.mailbox = mailbox
         self.id = id
@@ -47,6 +50,7 @@ public struct StoredCopy: Sendable, Hashable {
 
 /// Why a copy could not be stored, classified for the reply.
 public struct StoreFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The class of failure, which decides the reply and whether INBOX is tried instead.
     public enum Kind: Sendable, Hashable {
         /// Storing would exceed the user's quota: 452 4.2.2 (or 552 5.2.2).
         case quotaExceeded
@@ -62,15 +66,18 @@ public struct StoreFailure: Error, Sendable, Hashable, CustomStringConvertible {
         case messageUnreadable
     }
 
+    /// The class of failure.
     public var kind: Kind
     /// A precise, human sentence for the log and the reply.
     public var message: String
 
+    /// A failure of `kind` explained by `message`.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
+    /// The message.
     public var description: String { message }
 }
 
@@ -89,6 +96,7 @@ public struct MaildirMailStore: MailStore {
     /// Site-wide Maildir settings (separator, modes, line ends).
     public let configuration: MaildirConfiguration
 
+    /// A store using `configuration` for every user's Maildir.
     public init(configuration: MaildirConfiguration = MaildirConfiguration()) {
         self.configuration = configuration
     }
@@ -99,6 +107,8 @@ public struct MaildirMailStore: MailStore {
                      configuration: configuration)
     }
 
+    /// Delivers the copy durably into the user's Maildir (tmp, fsync, link, fsync dir);
+    /// Maildir errors are classified as `StoreFailure`s.
     public func store(_ copy: CopyRequest) throws(StoreFailure) -> StoredCopy {
         let store = maildir(for: copy.user)
         let prefix = BytesMessageSource(copy.traceFields)
@@ -111,6 +121,9 @@ public struct MaildirMailStore: MailStore {
             case .file(let path):
                 receipt = try store.deliver(ConcatenatedMessageSource(prefix, FileMessageSource(path: path)),
                                             to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create)
+            case .spooled(let spooled):
+                receipt = try store.deliver(ConcatenatedMessageSource(prefix, SpooledMessageSource(message: spooled)),
+                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create)
             }
         } catch {
             throw Self.failure(error)
@@ -120,6 +133,7 @@ public struct MaildirMailStore: MailStore {
                           warnings: receipt.ignoredFlags.map(\.description) + receipt.warnings)
     }
 
+    /// Whether the folder exists; an invalid name or an unreadable folder is `false`.
     public func mailboxExists(_ mailbox: String, user: DeliveryUser) -> Bool {
         (try? maildir(for: user).mailboxExists(mailbox)) ?? false
     }
@@ -133,6 +147,30 @@ public struct MaildirMailStore: MailStore {
         case .mailboxDoesNotExist: StoreFailure(.mailboxMissing, error.description)
         case .io: StoreFailure(.io, error.description)
         case .messageSource: StoreFailure(.messageUnreadable, error.description)
+        }
+    }
+}
+
+/// A spooled message read in 64 KiB chunks (positional reads: safe while other
+/// recipients read the same spool).
+struct SpooledMessageSource: Maildir.MessageSource {
+    let message: SpooledMessage
+    var chunkSize = 64 * 1024
+
+    func forEachChunk(_ body: ([UInt8]) throws(MaildirError) -> Void) throws(MaildirError) {
+        var offset = 0
+        while offset < message.size {
+            let chunk: [UInt8]
+            do throws(SpoolError) {
+                chunk = try message.read(offset: offset, count: chunkSize)
+            } catch {
+                throw .messageSource(error.description)
+            }
+            if chunk.isEmpty {
+                throw .messageSource("the spooled message ended at octet \(offset) of \(message.size)")
+            }
+            try body(chunk)
+            offset += chunk.count
         }
     }
 }

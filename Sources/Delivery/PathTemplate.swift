@@ -63,6 +63,7 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
         self.pieces = pieces
     }
 
+    /// The template as configured.
     public var description: String { template }
 
     /// Whether the template uses an escape at all (a fixed path serves every user).
@@ -123,6 +124,7 @@ public enum PathTemplateError: Error, Sendable, Hashable, CustomStringConvertibl
     /// The expanded path has a `.` or `..` component.
     case escapingPath(template: String, path: String)
 
+    /// What is wrong, naming the template and, when it helps, what was expected.
     public var description: String {
         switch self {
         case .emptyTemplate:

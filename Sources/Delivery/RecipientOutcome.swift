@@ -21,6 +21,7 @@ public struct RecipientOutcome: Sendable {
     /// Time spent on this recipient, from the start of the transaction's work.
     public var duration: Duration
 
+    /// An outcome, fields as documented above.
     public init(recipient: String, reply: DeliveryReply, disposition: Disposition, copies: [StoredCopy] = [],
                 redirects: [RedirectRequest] = [], vacation: VacationAction? = nil, notes: [String] = [],
                 duration: Duration = .zero) {
@@ -63,6 +64,7 @@ public struct RedirectRequest: Sendable, Hashable {
     /// Whether `:copy` was given (the message is also kept).
     public var copy: Bool
 
+    /// A redirect to `address`, with or without `:copy`.
     public init(address: String, copy: Bool) {
         self.address = address
         self.copy = copy

@@ -2,8 +2,8 @@ import MailCore
 
 /// A user mail can be delivered to, as resolved from one recipient address.
 public struct DeliveryUser: Sendable, Hashable {
-    /// The recipient exactly as the envelope gave it (for `Delivered-To:` and Sieve's
-    /// `envelope :to`).
+    /// The recipient as the envelope gave it, without angle brackets (for
+    /// `Delivered-To:` and Sieve's `envelope :to`).
     public var recipient: String
     /// The user's canonical address, `localPart@domain` (no detail).
     public var address: String
@@ -25,6 +25,7 @@ public struct DeliveryUser: Sendable, Hashable {
     /// The user's quota.
     public var quota: Quota
 
+    /// A user, fields as documented above.
     public init(recipient: String, address: String, localPart: String, detail: String?, domain: String,
                 maildirPath: String, scriptPath: String?, quota: Quota) {
         self.recipient = recipient
@@ -151,6 +152,7 @@ public struct ConfiguredUserDatabase: UserDatabase {
         guard domains.contains(domain) else {
             return .unknownUser(reason: "<\(shown)>: domain \(printable(domain)) is not served here")
         }
+        let recipient = Self.bare(recipient)
         let received = parsed.localPart
         let folded = configuration.caseSensitiveLocalParts ? received : asciiLowercased(received)
 
@@ -175,6 +177,15 @@ public struct ConfiguredUserDatabase: UserDatabase {
         return resolve(recipient: recipient, localPart: localPart, detail: detail, domain: domain,
                        maildir: maildirTemplate, script: scriptTemplate,
                        quota: configuration.defaultQuota, isTableUser: false)
+    }
+
+    /// The path without surrounding spaces and angle brackets (`<a@b>` → `a@b`).
+    static func bare(_ path: String) -> String {
+        var text = Substring(path)
+        while text.first == " " { text.removeFirst() }
+        while text.last == " " { text.removeLast() }
+        if text.first == "<" && text.last == ">" && text.count >= 2 { text = text.dropFirst().dropLast() }
+        return String(text)
     }
 
     private func splitDetail(_ localPart: String) -> (user: String, detail: String)? {
@@ -208,6 +219,7 @@ public enum UserDatabaseError: Error, Sendable, Hashable, CustomStringConvertibl
     /// A user table key is not `localpart@domain`, or duplicates another.
     case badTableKey(key: String, reason: String)
 
+    /// What is wrong with the configuration.
     public var description: String {
         switch self {
         case .template(let error): error.description

@@ -1,3 +1,4 @@
+import MailCore
 import Testing
 @testable import Delivery
 
@@ -179,6 +180,28 @@ struct DeliveryAgentTests {
         let files = site.messages("jack", ".Big")
         try #require(files.count == 1)
         #expect(try site.dir.contents(files[0]).hasSuffix(text))
+    }
+
+    @Test("a message spooled by the LMTP server (unlinked temporary file) is stored whole")
+    func spooledMessage() async throws {
+        let site = try TestSite()
+        let writer = MessageSpoolWriter(configuration: MessageSpoolConfiguration(memoryThreshold: 16,
+                                                                                 directory: site.dir.path))
+        let text = "Subject: Spooled\r\n\r\n" + String(repeating: "line of the body\r\n", count: 8000)
+        try writer.append(Array(text.utf8))
+        #expect(writer.isOnDisk)
+        var tx = transaction(["<kit@example.org>", "lou@example.org"])
+        tx.message = .spooled(writer.finish())
+        let outcomes = try await site.agent().deliver(tx)
+        #expect(outcomes.map(\.reply.code) == [250, 250])
+        #expect(outcomes.map(\.recipient) == ["<kit@example.org>", "lou@example.org"])
+        for user in ["kit", "lou"] {
+            let files = site.messages(user)
+            try #require(files.count == 1)
+            let stored = try site.dir.contents(files[0])
+            #expect(stored.hasSuffix(text))
+            #expect(stored.contains("Delivered-To: \(user)@example.org\r\n"))
+        }
     }
 
     @Test("an unreadable spool file answers 451 for every recipient")

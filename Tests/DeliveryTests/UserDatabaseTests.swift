@@ -65,6 +65,7 @@ struct UserDatabaseTests {
         #expect(found.localPart == expectedLocalPart)
         #expect(found.domain == "example.org")
         #expect(found.maildirPath == "/srv/mail/example.org/\(expectedLocalPart)/Maildir")
+        #expect(found.recipient == recipient.filter { $0 != "<" && $0 != ">" })
     }
 
     @Test("unknown: other domains, no domain, null path, table-only sites", arguments: [
