@@ -80,3 +80,32 @@ func testMessage(subject: String = "Hello", from: String = "sender@remote.exampl
                  to: String = "alice@example.org", body: String = "Hi there.\r\n") -> String {
     "From: <\(from)>\r\nTo: <\(to)>\r\nSubject: \(subject)\r\nMessage-ID: <\(UUID().uuidString)@remote.example>\r\n\r\n" + body
 }
+
+/// Runs a server for the duration of `body`, stopping it afterwards even when `body` throws.
+func withTestServer<T>(
+    domains: [String] = ["example.org"],
+    configure: (inout SluiceConfiguration, URL) -> Void = { _, _ in },
+    _ body: (TestServer) async throws -> T
+) async throws -> T {
+    let server = try await TestServer.start(domains: domains, configure: configure)
+    do {
+        let result = try await body(server)
+        await server.stop()
+        return result
+    } catch {
+        await server.stop()
+        throw error
+    }
+}
+
+/// Runs blocking socket work on a thread of its own. The client blocks in `read`; doing
+/// that on Swift's cooperative pool (two threads on a two-core machine) would starve the
+/// server under test, which runs on the same pool.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.start()
+    }
+}
