@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "MailCore", targets: ["MailCore"]),
         .library(name: "Sieve", targets: ["Sieve"]),
+        .library(name: "Reports", targets: ["Reports"]),
         .executable(name: "sieve-check", targets: ["sieve-check"]),
     ],
     dependencies: [
@@ -19,6 +20,14 @@ let package = Package(
         .target(name: "Sieve", dependencies: ["MailCore"]),
         // Maildir / Maildir++ store: folders, durable delivery, flags, quota. Blocking file I/O.
         .target(name: "Maildir"),
+        // libxml2's C API, seen only by Reports.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        // JUnit XML and HTML reports, HTML notifications, HTML-to-text. The only libxml2 user.
+        .target(name: "Reports", dependencies: ["CLibXML2"]),
         // The script-testing CLI. Wiring only; logic lives in Sieve.
         .executableTarget(
             name: "sieve-check",
@@ -29,6 +38,7 @@ let package = Package(
         ),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
         .testTarget(name: "MaildirTests", dependencies: ["Maildir"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "CLibXML2"]),
         .testTarget(
             name: "SieveTests",
             dependencies: ["Sieve", "MailCore"],
