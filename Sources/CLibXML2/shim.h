@@ -24,4 +24,18 @@ static inline void sluice_xmlFree(void *pointer) {
     xmlFree(pointer);
 }
 
+/// Discards one libxml2 generic error message (encoding and I/O errors ignore parser options).
+static inline void sluice_discardGenericError(void *context, const char *message, ...) {
+    (void)context;
+    (void)message;
+}
+
+/// Stops libxml2 printing generic errors to stderr on the calling thread (the handler is a
+/// per-thread setting). Reports calls this before each parse; the text it extracts is the
+/// only result that matters, and a mail server's stderr is not the place for a sender's
+/// broken HTML.
+static inline void sluice_silenceGenericErrors(void) {
+    xmlSetGenericErrorFunc(NULL, sluice_discardGenericError);
+}
+
 #endif
