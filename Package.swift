@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // RFC 5322 / MIME message model. Pure; no I/O.
@@ -19,6 +20,8 @@ let package = Package(
         .target(name: "Sieve", dependencies: ["MailCore"]),
         // Maildir / Maildir++ store: folders, durable delivery, flags, quota. Blocking file I/O.
         .target(name: "Maildir"),
+        // Vacation / redirect duplicate tracking: the TrackingStore protocol, SQLite (GRDB) and in-memory stores.
+        .target(name: "Tracking", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // The script-testing CLI. Wiring only; logic lives in Sieve.
         .executableTarget(
             name: "sieve-check",
@@ -29,6 +32,7 @@ let package = Package(
         ),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
         .testTarget(name: "MaildirTests", dependencies: ["Maildir"]),
+        .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(
             name: "SieveTests",
             dependencies: ["Sieve", "MailCore"],
