@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "Maildir"),
         // Vacation / redirect duplicate tracking: the TrackingStore protocol, SQLite (GRDB) and in-memory stores.
         .target(name: "Tracking", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Vacation and redirect: decisions and message composition. Pure, apart from the tracking store.
+        .target(name: "AutoReply", dependencies: ["MailCore", "Sieve", "Tracking"]),
         // The script-testing CLI. Wiring only; logic lives in Sieve.
         .executableTarget(
             name: "sieve-check",
@@ -33,6 +35,7 @@ let package = Package(
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
         .testTarget(name: "MaildirTests", dependencies: ["Maildir"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
+        .testTarget(name: "AutoReplyTests", dependencies: ["AutoReply", "MailCore", "Sieve", "Tracking"]),
         .testTarget(
             name: "SieveTests",
             dependencies: ["Sieve", "MailCore"],
