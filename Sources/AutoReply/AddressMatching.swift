@@ -28,6 +28,27 @@ public enum AddressMatching {
         return path
     }
 
+    /// The mailbox of an SMTP path or redirect target, checked strictly: `a@b`,
+    /// `<a@b>`, or (for a redirect written with a display name) `Name <a@b>`. Nil when
+    /// the text inside the brackets is empty or not a valid RFC 5321 `Mailbox`.
+    ///
+    /// - SeeAlso: RFC 5321 §4.1.2; RFC 5228 §4.2 (a redirect address is a mailbox)
+    public static func smtpMailbox(in text: String) -> MailAddress? {
+        let inner = pathText(text)
+        guard !inner.isEmpty, isValidMailbox(inner), let parsed = AddressParser.parseEnvelopePath(inner) else { return nil }
+        return MailAddress(localPart: parsed.localPart, domain: parsed.domain)
+    }
+
+    /// `text` with surrounding whitespace and angle brackets (and any display name
+    /// before them) removed: `Name <a@b>` and `<a@b>` give `a@b`, `<>` gives "".
+    public static func pathText(_ text: String) -> String {
+        var inner = Substring(text.trimmingASCIIWhitespace())
+        if inner.hasSuffix(">"), let open = inner.lastIndex(of: "<") {
+            inner = inner[inner.index(after: open)..<inner.index(before: inner.endIndex)]
+        }
+        return String(inner).trimmingASCIIWhitespace()
+    }
+
     /// Whether `addrSpec` is a valid RFC 5321 `Mailbox` (`local@domain`, with a
     /// dot-string or quoted local part and a domain name or address literal), the form
     /// an SMTP `RCPT TO` accepts. Non-ASCII is allowed in atoms and labels (RFC 6531).
@@ -39,6 +60,12 @@ public enum AddressMatching {
         guard let at = bytes.lastIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 1 else { return false }
         let local = bytes[..<at], domain = bytes[(at + 1)...]
         return local.count <= 64 && domain.count <= 255 && isLocalPart(local) && isDomain(domain)
+    }
+
+    /// Whether `address` has a domain and, written as an SMTP path would carry it
+    /// (local part quoted when it is not a dot-atom), is a valid mailbox.
+    public static func isValidMailbox(_ address: MailAddress) -> Bool {
+        address.domain != nil && isValidMailbox(HeaderWriting.addrSpec(address))
     }
 
     private static func isAtom(_ byte: UInt8) -> Bool {

@@ -113,8 +113,8 @@ public struct VacationPolicy: Sendable {
     public func check(_ request: VacationRequest) -> VacationDecision {
         let message = request.message
         // 1. Null or unusable sender.
-        guard let sender = AddressMatching.mailbox(in: request.action.to) else { return .suppress(.nullSender) }
-        guard sender.domain != nil, AddressMatching.isValidMailbox(sender.addrSpec) else {
+        if AddressMatching.pathText(request.action.to).isEmpty { return .suppress(.nullSender) }
+        guard let sender = AddressMatching.smtpMailbox(in: request.action.to) else {
             return .suppress(.invalidSender(request.action.to.sanitizedForLog))
         }
         let senderKey = sender.addrSpec.lowercased()

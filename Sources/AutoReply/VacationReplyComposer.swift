@@ -61,10 +61,10 @@ public struct VacationReplyComposer: Sendable {
         _ request: VacationRequest, now: Date, using generator: inout some RandomNumberGenerator
     ) throws(AutoReplyError) -> OutboundMessage {
         let action = request.action
-        guard let sender = AddressMatching.mailbox(in: action.to) else {
+        if AddressMatching.pathText(action.to).isEmpty {
             throw AutoReplyError("cannot compose a vacation reply: the envelope sender is null (<>)")
         }
-        guard AddressMatching.isValidMailbox(sender.addrSpec) else {
+        guard let sender = AddressMatching.smtpMailbox(in: action.to) else {
             throw AutoReplyError(
                 "cannot compose a vacation reply to \"\(action.to.sanitizedForLog)\": expected a mailbox local@domain")
         }
@@ -94,19 +94,19 @@ public struct VacationReplyComposer: Sendable {
         } else {
             bytes += textBody(action.reason, using: &generator)
         }
-        return OutboundMessage(envelopeSender: "", recipients: [sender.addrSpec], bytes: bytes)
+        return OutboundMessage(envelopeSender: "", recipients: [HeaderWriting.addrSpec(sender)], bytes: bytes)
     }
 
     /// `:from` parsed (display name kept), else the recipient address.
     private func fromAddress(_ request: VacationRequest) throws(AutoReplyError) -> MailAddress {
         if let text = request.action.from {
-            guard let address = AddressMatching.mailbox(in: text), AddressMatching.isValidMailbox(address.addrSpec) else {
+            guard let address = AddressMatching.mailbox(in: text), AddressMatching.isValidMailbox(address) else {
                 throw AutoReplyError("vacation :from \"\(text.sanitizedForLog)\" is not an address (expected local@domain)")
             }
             return address
         }
         guard var address = AddressMatching.mailbox(in: request.recipient),
-            AddressMatching.isValidMailbox(address.addrSpec)
+            AddressMatching.isValidMailbox(address)
         else {
             throw AutoReplyError(
                 "cannot compose a vacation reply: the recipient \"\(request.recipient.sanitizedForLog)\" is not an address")
