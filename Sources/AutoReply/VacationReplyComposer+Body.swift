@@ -83,21 +83,23 @@ extension VacationReplyComposer {
         return output + [0x0D, 0x0A] + body
     }
 
-    /// `name: value` CRLF, folded at spaces to keep lines near 78 octets. `value` is an
-    /// unfolded field body from the parser: it holds no CR or LF, but is checked again.
+    /// `name: value` CRLF. `value` is an unfolded field body from the parser: it holds
+    /// no CR or LF (checked again: any becomes a space). Written on one line, exactly,
+    /// when that fits in 998 octets; otherwise folded before spaces.
     static func foldedField(name: String, value: [UInt8]) -> [UInt8] {
         let clean = value.map { $0 == 0x0D || $0 == 0x0A || $0 == 0 ? UInt8(ascii: " ") : $0 }
-        let words = clean.split(separator: UInt8(ascii: " "))
-        var output = Array(name.utf8) + [UInt8(ascii: ":")]
+        var output = Array(name.utf8) + Array(": ".utf8)
+        if output.count + clean.count <= 998 { return output + clean + [0x0D, 0x0A] }
         var lineLength = output.count
-        for word in words {
-            if lineLength + 1 + word.count > HeaderWriting.preferredLineLength && lineLength > name.utf8.count + 1 {
+        for (index, byte) in clean.enumerated() {
+            // Fold before a space once the line is long; folding only adds a CRLF, so
+            // unfolding gives back the value unchanged.
+            if byte == UInt8(ascii: " ") && lineLength >= HeaderWriting.preferredLineLength && index > 0 {
                 output += [0x0D, 0x0A]
                 lineLength = 0
             }
-            output.append(UInt8(ascii: " "))
-            output += word
-            lineLength += 1 + word.count
+            output.append(byte)
+            lineLength += 1
         }
         return output + [0x0D, 0x0A]
     }

@@ -173,3 +173,19 @@ struct TransportSafetyTests {
         #expect(!BodyEncoding.lines(body).contains { $0.first == UInt8(ascii: ".") || $0.starts(with: "From ".utf8) })
     }
 }
+
+@Suite("RFC 5322 §2.2.3 :mime entity fields")
+struct MimeFieldFoldingTests {
+    @Test("a field that fits is written exactly; a long one folds and unfolds back")
+    func folding() {
+        let short = Array("text/plain;  charset=\"a  b\"".utf8)
+        #expect(VacationReplyComposer.foldedField(name: "Content-Type", value: short)
+            == Array("Content-Type: text/plain;  charset=\"a  b\"\r\n".utf8))
+        let long = Array(("multipart/mixed; " + (1...200).map { "p\($0)=v\($0);" }.joined(separator: " ")).utf8)
+        let folded = VacationReplyComposer.foldedField(name: "Content-Type", value: long)
+        let lines = BodyEncoding.lines(folded)
+        #expect(lines.count > 1 && lines.allSatisfy { $0.count <= 998 })
+        let parsed = Message(bytes: folded + [0x0D, 0x0A])
+        #expect(parsed.headerFields.first?.rawValue == long)
+    }
+}
