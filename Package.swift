@@ -7,11 +7,14 @@ let package = Package(
     products: [
         .library(name: "MailCore", targets: ["MailCore"]),
         .library(name: "Sieve", targets: ["Sieve"]),
+        .library(name: "Maildir", targets: ["Maildir"]),
+        .library(name: "LMTP", targets: ["LMTP"]),
         .executable(name: "sieve-check", targets: ["sieve-check"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // RFC 5322 / MIME message model. Pure; no I/O.
@@ -32,6 +35,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // RFC 2033 LMTP over SwiftNIO: command parser, session state machine, framing, server.
+        .target(
+            name: "LMTP",
+            dependencies: [
+                "MailCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
         .testTarget(name: "MaildirTests", dependencies: ["Maildir"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
@@ -40,6 +52,17 @@ let package = Package(
             name: "SieveTests",
             dependencies: ["Sieve", "MailCore"],
             resources: [.copy("Fixtures")]
+        ),
+        // Runs the built sieve-check binary (the dependency makes `swift test` build it).
+        .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
+        .testTarget(
+            name: "LMTPTests",
+            dependencies: [
+                "LMTP", "MailCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
