@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // RFC 5322 / MIME message model. Pure; no I/O.
@@ -19,6 +20,23 @@ let package = Package(
         .target(name: "Sieve", dependencies: ["MailCore"]),
         // Maildir / Maildir++ store: folders, durable delivery, flags, quota. Blocking file I/O.
         .target(name: "Maildir"),
+        // Outbound submission of auto-replies and redirects: SMTP client (SwiftNIO) and sendmail command.
+        .target(
+            name: "Submission",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // Test-only SMTP sink that records envelopes and messages; not a product.
+        .target(
+            name: "SMTPTestSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/SMTPTestSupport"
+        ),
         // The script-testing CLI. Wiring only; logic lives in Sieve.
         .executableTarget(
             name: "sieve-check",
@@ -29,6 +47,7 @@ let package = Package(
         ),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
         .testTarget(name: "MaildirTests", dependencies: ["Maildir"]),
+        .testTarget(name: "SubmissionTests", dependencies: ["Submission", "SMTPTestSupport"]),
         .testTarget(
             name: "SieveTests",
             dependencies: ["Sieve", "MailCore"],
