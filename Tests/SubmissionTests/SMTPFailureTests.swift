@@ -142,6 +142,31 @@ struct ConnectionFailureTests {
         }
     }
 
+    @Test("a reply line longer than the limit is a protocol violation, not unbounded buffering")
+    func lineTooLong() async throws {
+        let long = String(repeating: "x", count: 10_000)
+        try await withSink(behaviour(.greeting, .reply(.init(220, long)))) { _, client in
+            let error = try #require(await submissionError(client))
+            #expect(error.stage == .greeting)
+            #expect(error.code == .protocolViolation)
+            #expect(error.detail.contains("4096"))
+        }
+    }
+
+    @Test("cancelling the calling task ends a stalled submission promptly")
+    func cancelled() async throws {
+        try await withSink(behaviour(.greeting, .stall), replyTimeout: .seconds(30)) { _, client in
+            let start = ContinuousClock.now
+            let attempt = Task { await submissionError(client) }
+            try await Task.sleep(for: .milliseconds(200))
+            attempt.cancel()
+            let error = try #require(await attempt.value)
+            #expect(error.code == .cancelled)
+            #expect(error.isTransient)
+            #expect(ContinuousClock.now - start < .seconds(10))
+        }
+    }
+
     @Test("nobody listening: connection refused, transient, quickly")
     func refused() async throws {
         // A port bound but not listening refuses connections, and no other test can take it meanwhile.
