@@ -2,17 +2,24 @@ import Glibc
 import SMTPTestSupport
 import Submission
 
+/// Generous limits for tests that are not about timing: `swift test` runs every target's tests
+/// in one process, and blocking tests elsewhere can starve the concurrency pool for many seconds.
+let patientReplyTimeout = Duration.seconds(120)
+
+/// Elapsed-time bound for "promptly": far below the timeouts a hang would run into.
+let promptly = Duration.seconds(60)
+
 /// Starts a sink with the behaviour, runs `body` with a client pointed at it, stops the sink.
 func withSink<T>(
     _ behaviour: SMTPSink.Behaviour = SMTPSink.Behaviour(),
-    replyTimeout: Duration = .seconds(10),
+    replyTimeout: Duration = patientReplyTimeout,
     _ body: (SMTPSink, SMTPSubmissionClient) async throws -> T
 ) async throws -> T {
     let sink = try await SMTPSink.start(behaviour)
     let client = SMTPSubmissionClient(
         configuration: .init(
-            port: sink.port, heloName: "sluice.test", connectTimeout: .seconds(5), replyTimeout: replyTimeout,
-            messageTimeout: replyTimeout, totalTimeout: .seconds(30)))
+            port: sink.port, heloName: "sluice.test", connectTimeout: .seconds(120), replyTimeout: replyTimeout,
+            messageTimeout: replyTimeout, totalTimeout: .seconds(300)))
     do {
         let result = try await body(sink, client)
         await sink.stop()

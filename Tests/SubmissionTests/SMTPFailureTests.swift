@@ -79,32 +79,42 @@ struct ConnectionFailureTests {
             #expect(error.stage == .greeting)
             #expect(error.code == .timeout)
             #expect(error.isTransient)
-            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(ContinuousClock.now - start < promptly)
         }
     }
 
     @Test("a stalled RCPT reply times out at the rcpt stage")
     func rcptTimeout() async throws {
-        try await withSink(behaviour(pipelining: false, .rcpt, .stall), replyTimeout: .seconds(1)) { _, client in
-            let error = try #require(await submissionError(client))
-            #expect(error.stage == .rcpt)
-            #expect(error.code == .timeout)
-            #expect(error.isTransient)
+        // With a short reply timeout, a starved test process can also miss an earlier reply; such
+        // a run proves nothing about RCPT, so the scenario is repeated until one reaches RCPT.
+        var reachedRecipientStage = false
+        for _ in 0..<5 where !reachedRecipientStage {
+            try await withSink(behaviour(pipelining: false, .rcpt, .stall), replyTimeout: .seconds(1)) { sink, client in
+                let error = try #require(await submissionError(client))
+                #expect(error.code == .timeout)
+                #expect(error.isTransient)
+                let sentRCPT = sink.sessions.first?.commands.contains { $0.hasPrefix("RCPT") } == true
+                #expect((error.stage == .rcpt) == sentRCPT)
+                reachedRecipientStage = error.stage == .rcpt
+            }
         }
+        #expect(reachedRecipientStage)
     }
 
     @Test("the total timeout bounds a slow server even when each reply is in time")
     func totalTimeout() async throws {
         let sink = try await SMTPSink.start(behaviour(.message, .stall))
         let client = SMTPSubmissionClient(
-            configuration: .init(port: sink.port, replyTimeout: .seconds(30), messageTimeout: .seconds(30), totalTimeout: .seconds(2)))
+            configuration: .init(
+                port: sink.port, connectTimeout: .seconds(300), replyTimeout: .seconds(300), messageTimeout: .seconds(300),
+                totalTimeout: .seconds(2)))
         let start = ContinuousClock.now
         let error = try #require(await submissionError(client))
         await sink.stop()
         // Which stage the deadline hits depends on machine load; that it hits, and early, does not.
         #expect(error.code == .timeout)
         #expect(error.isTransient)
-        #expect(ContinuousClock.now - start < .seconds(15))
+        #expect(ContinuousClock.now - start < promptly)
     }
 
     @Test("the server closing instead of answering the message is a transient lost connection")
@@ -155,7 +165,7 @@ struct ConnectionFailureTests {
 
     @Test("cancelling the calling task ends a stalled submission promptly")
     func cancelled() async throws {
-        try await withSink(behaviour(.greeting, .stall), replyTimeout: .seconds(30)) { _, client in
+        try await withSink(behaviour(.greeting, .stall), replyTimeout: .seconds(300)) { _, client in
             let start = ContinuousClock.now
             let attempt = Task { await submissionError(client) }
             try await Task.sleep(for: .milliseconds(200))
@@ -163,7 +173,7 @@ struct ConnectionFailureTests {
             let error = try #require(await attempt.value)
             #expect(error.code == .cancelled)
             #expect(error.isTransient)
-            #expect(ContinuousClock.now - start < .seconds(10))
+            #expect(ContinuousClock.now - start < promptly)
         }
     }
 
@@ -172,13 +182,13 @@ struct ConnectionFailureTests {
         // A port bound but not listening refuses connections, and no other test can take it meanwhile.
         let port = try BoundPort()
         defer { port.close() }
-        let client = SMTPSubmissionClient(configuration: .init(port: port.number))
+        let client = SMTPSubmissionClient(configuration: .init(port: port.number, connectTimeout: .seconds(300)))
         let start = ContinuousClock.now
         let error = try #require(await submissionError(client))
         #expect(error.stage == .connect)
         #expect(error.code == .connectionFailed)
         #expect(error.isTransient)
         #expect(error.detail.contains("127.0.0.1:\(port.number)"))
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(ContinuousClock.now - start < promptly)
     }
 }

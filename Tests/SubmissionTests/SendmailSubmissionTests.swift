@@ -36,7 +36,7 @@ struct FakeSendmail {
         get throws { try Array(Data(contentsOf: folder.appendingPathComponent("stdin"))) }
     }
 
-    func submitter(timeout: Duration = .seconds(20)) -> SendmailSubmission {
+    func submitter(timeout: Duration = .seconds(300)) -> SendmailSubmission {
         SendmailSubmission(configuration: .init(executablePath: script.path, timeout: timeout, killGracePeriod: .milliseconds(200)))
     }
 
@@ -122,13 +122,13 @@ struct SendmailSubmissionTests {
 
     @Test("a command that hangs is killed at the timeout (its children too): transient")
     func timeout() async throws {
-        let fake = try FakeSendmail(ending: "sleep 30; exit 0")
+        let fake = try FakeSendmail(ending: "sleep 600; exit 0")
         defer { fake.remove() }
         let start = ContinuousClock.now
         let error = try #require(await submissionError(fake.submitter(timeout: .milliseconds(300))))
         #expect(error.code == .timeout)
         #expect(error.isTransient)
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < promptly)
     }
 
     @Test("a command that exits 0 without reading the message is not a success")
