@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "MailCore", targets: ["MailCore"]),
         .library(name: "Sieve", targets: ["Sieve"]),
+        .library(name: "Maildir", targets: ["Maildir"]),
+        .library(name: "LMTP", targets: ["LMTP"]),
         .executable(name: "sieve-check", targets: ["sieve-check"]),
     ],
     dependencies: [
@@ -45,6 +47,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // RFC 2033 LMTP over SwiftNIO: command parser, session state machine, framing, server.
+        .target(
+            name: "LMTP",
+            dependencies: [
+                "MailCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
         .testTarget(name: "MaildirTests", dependencies: ["Maildir"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "SMTPTestSupport"]),
@@ -52,6 +63,17 @@ let package = Package(
             name: "SieveTests",
             dependencies: ["Sieve", "MailCore"],
             resources: [.copy("Fixtures")]
+        ),
+        // Runs the built sieve-check binary (the dependency makes `swift test` build it).
+        .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
+        .testTarget(
+            name: "LMTPTests",
+            dependencies: [
+                "LMTP", "MailCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

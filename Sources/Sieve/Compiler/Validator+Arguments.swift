@@ -90,7 +90,7 @@ extension Validator {
         var groupsUsed: [String: String] = [:]
         var positional: [Argument] = []
         var ok = true
-        var unknownTag = false
+        var skipPositionalCheck = false
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -101,12 +101,14 @@ extension Validator {
             }
             let tag = written.lowercased()
             guard let spec = specs.first(where: { $0.name == tag }) else {
-                let accepted = specs.filter { $0.capability == nil || capabilities.contains($0.capability!) }
-                    .map { ":" + $0.name }
+                let accepted = specs.map { spec -> String in
+                    guard let needed = spec.capability, !capabilities.contains(needed) else { return ":" + spec.name }
+                    return ":\(spec.name) (with require \"\(needed.rawValue)\")"
+                }
                 let list = accepted.isEmpty ? "it takes no tagged arguments" : "it accepts " + accepted.joined(separator: ", ")
                 error("unknown tag ':\(written)' for \(what) '\(name)'; \(list)", at: range.start)
                 ok = false
-                unknownTag = true
+                skipPositionalCheck = true
                 continue
             }
             if let capability = spec.capability, !capabilities.contains(capability) {
@@ -126,6 +128,7 @@ extension Validator {
                 guard index < arguments.count, !isTag(arguments[index]) else {
                     error("tag ':\(tag)' must be followed by \(kind.phrase)", at: range.end)
                     ok = false
+                    skipPositionalCheck = true
                     continue
                 }
                 let value = arguments[index]
@@ -140,9 +143,9 @@ extension Validator {
             if read.tags[tag] == nil { read.tags[tag] = ReadArguments.TagUse(range: range, parameter: parameter) }
         }
 
-        // An unknown tag may have swallowed or left a parameter: counting positionals
+        // After an unknown tag or a missing tag parameter, counting positionals
         // would only add a confusing second error.
-        if unknownTag { return nil }
+        if skipPositionalCheck { return nil }
         let required = positionals.count - optionalLeading
         if positional.count < required || positional.count > positionals.count {
             let names = positionals.map { "\($0.role) (\($0.kind.phrase))" }.joined(separator: ", ")

@@ -49,7 +49,7 @@ struct Run {
     var internalFlags = ""
     var steps = 0
     /// Lowercased header name → indices into `message.headerFields`, built on first use.
-    var headerIndex: [String: [Int]]?
+    var headerIndex: [String: [Int]] = [:]
     /// Lowercased header name → the parsed address lists of all its fields.
     var addressCache: [String: [AddressListEntry]] = [:]
 

@@ -1,0 +1,23 @@
+// swift-tools-version:6.1
+// Benchmarks live in their own package so that the main package's build and CI never
+// compile them. Run from the repository root:
+//   swift run -c release --package-path Benchmarks sieve-bench
+import PackageDescription
+
+let package = Package(
+    name: "SluiceBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "Sluice", path: ".."),
+    ],
+    targets: [
+        .executableTarget(
+            name: "sieve-bench",
+            dependencies: [
+                .product(name: "Sieve", package: "Sluice"),
+                .product(name: "MailCore", package: "Sluice"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,71 @@
+import ArgumentParser
+import MailCore
+import Sieve
+
+extension SieveCheck {
+    /// `sieve-check run SCRIPT MESSAGE`: run a script against a message and print the actions.
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a script against a message and print the resulting actions.",
+            discussion: """
+                The envelope sender defaults to the message's Return-Path (else its From address);
+                the recipient defaults to its Delivered-To (else the first To address).
+                Exits 0 when the script ran cleanly, 1 when it does not compile or a file cannot be
+                read, 2 when it failed at run time (the result is then the implicit keep).
+                """
+        )
+
+        @ArgumentParser.Argument(help: "The Sieve script.")
+        var script: String
+
+        @ArgumentParser.Argument(help: "The message, as an RFC 5322 file (CRLF or LF line ends).")
+        var message: String
+
+        @Option(help: "Envelope sender (MAIL FROM); use \"\" for the null sender.")
+        var from: String?
+
+        @Option(help: "Envelope recipient (RCPT TO) the script runs for.")
+        var to: String?
+
+        @Flag(help: "Print one JSON document: {\"actions\":[...],\"errors\":[...]}.")
+        var json = false
+
+        @Flag(help: "Show each command and test as it is evaluated, with its line and outcome.")
+        var trace = false
+
+        func run() throws {
+            let source = try readFile(script)
+            let options = SieveOptions()
+            let compiled = SieveCompiler.compile(source, file: script, options: options)
+            guard let program = compiled.script else {
+                if json {
+                    print(CheckReport(diagnostics: compiled.diagnostics).jsonText())
+                } else {
+                    compiled.diagnostics.forEach { printError($0.description) }
+                }
+                throw ExitCode(1)
+            }
+            if !json { compiled.diagnostics.forEach { printError($0.description) } }
+
+            let parsed = Message(bytes: try readFile(message))
+            let envelope = SieveEnvelope.defaulted(for: parsed, from: from, to: to)
+            let context = SieveMessageContext(message: parsed, envelope: envelope)
+            let tracer = trace ? SieveTraceRecorder() : nil
+            let result = SieveInterpreter.run(program, context: context, options: options, tracer: tracer)
+
+            let traceLines = tracer?.events.map(\.traceLine)
+            if let traceLines, !json {
+                print("trace:")
+                for line in traceLines { print("  " + line) }
+            }
+            if json {
+                print(CheckReport(result: result, trace: traceLines).jsonText())
+            } else {
+                print("actions:")
+                print(result.textSummary)
+                for error in result.errors { printError(error.description) }
+            }
+            if !result.errors.isEmpty { throw ExitCode(2) }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import MailCore
+import NIOCore
+import Testing
+
+@testable import LMTP
+
+@Suite("Message receiver: limits enforced while reading")
+struct MessageReceiverTests {
+    static func reception(
+        _ framing: DataReception.Framing = .dotTerminated, discard: Bool = false, starts: Bool = true,
+        maximumSize: Int = 100, rejectsNUL: Bool = true, maximumLineLength: Int? = nil
+    ) -> DataReception {
+        DataReception(
+            framing: framing, discard: discard, startsMessage: starts, maximumSize: maximumSize,
+            rejectsNUL: rejectsNUL, maximumLineLength: maximumLineLength)
+    }
+
+    static func outcome(_ event: LMTPSession.Event?) -> String {
+        switch event {
+        case .messageReceived(.complete(let message)): "complete:" + String(decoding: (try? message.bytes()) ?? [], as: UTF8.self)
+        case .messageReceived(.failed(let failure)): "failed:\(failure.reply.code) \(failure.reply.enhancedCode?.description ?? "")"
+        case .chunkReceived(let octets): "chunk:\(octets)"
+        case nil: "nil"
+        default: "other"
+        }
+    }
+
+    @Test func completeMessage() {
+        var receiver = MessageReceiver()
+        receiver.begin(Self.reception())
+        receiver.append(ByteBuffer(string: "Subject: a\r\n"))
+        receiver.append(ByteBuffer(string: "\r\nbody\r\n"))
+        #expect(Self.outcome(receiver.end()) == "complete:Subject: a\r\n\r\nbody\r\n")
+    }
+
+    @Test(arguments: [
+        (reception(maximumSize: 5), "123456", "failed:552 5.2.3"),
+        (reception(maximumSize: 6), "123456", "complete:123456"),
+        (reception(), "a\u{0}b", "failed:554 5.6.0"),
+        (reception(rejectsNUL: false), "a\u{0}b", "complete:a\u{0}b"),
+        (reception(maximumLineLength: 3), "abc\r\ndef\r\n", "complete:abc\r\ndef\r\n"),
+        (reception(maximumLineLength: 3), "abc\r\ndefg\r\n", "failed:554 5.6.0"),
+    ])
+    func limits(reception: DataReception, input: String, expected: String) {
+        var receiver = MessageReceiver()
+        receiver.begin(reception)
+        for byte in input.utf8 { receiver.append(ByteBuffer(bytes: [byte])) }
+        #expect(Self.outcome(receiver.end()) == expected)
+    }
+
+    @Test func chunksAccumulateUntilLast() {
+        var receiver = MessageReceiver()
+        receiver.begin(Self.reception(.chunk(size: 3, last: false)))
+        receiver.append(ByteBuffer(string: "abc"))
+        #expect(Self.outcome(receiver.end()) == "chunk:3")
+        receiver.begin(Self.reception(.chunk(size: 2, last: true), starts: false))
+        receiver.append(ByteBuffer(string: "de"))
+        #expect(Self.outcome(receiver.end()) == "complete:abcde")
+    }
+
+    @Test func sizeCountsAcrossChunks() {
+        var receiver = MessageReceiver()
+        receiver.begin(Self.reception(.chunk(size: 4, last: false), maximumSize: 6))
+        receiver.append(ByteBuffer(string: "abcd"))
+        #expect(Self.outcome(receiver.end()) == "chunk:4")
+        receiver.begin(Self.reception(.chunk(size: 4, last: true), starts: false, maximumSize: 6))
+        receiver.append(ByteBuffer(string: "efgh"))
+        #expect(Self.outcome(receiver.end()) == "failed:552 5.2.3")
+    }
+
+    @Test func discardedChunkGivesNoEventAndKeepsTheMessage() {
+        var receiver = MessageReceiver()
+        receiver.begin(Self.reception(.chunk(size: 2, last: false)))
+        receiver.append(ByteBuffer(string: "ab"))
+        _ = receiver.end()
+        receiver.begin(Self.reception(.chunk(size: 3, last: false), discard: true, starts: false))
+        receiver.append(ByteBuffer(string: "zzz"))
+        #expect(Self.outcome(receiver.end()) == "nil")
+        receiver.begin(Self.reception(.chunk(size: 1, last: true), starts: false))
+        receiver.append(ByteBuffer(string: "c"))
+        #expect(Self.outcome(receiver.end()) == "complete:abc")
+    }
+
+    @Test func spoolFailureIs451() {
+        var receiver = MessageReceiver(spool: MessageSpoolConfiguration(memoryThreshold: 1, directory: "/nonexistent-sluice"))
+        receiver.begin(Self.reception())
+        receiver.append(ByteBuffer(string: "abc"))
+        #expect(Self.outcome(receiver.end()) == "failed:451 4.3.0")
+    }
+
+    @Test func newMessageForgetsTheOldFailure() {
+        var receiver = MessageReceiver()
+        receiver.begin(Self.reception(maximumSize: 1))
+        receiver.append(ByteBuffer(string: "abc"))
+        _ = receiver.end()
+        receiver.begin(Self.reception())
+        receiver.append(ByteBuffer(string: "ok"))
+        #expect(Self.outcome(receiver.end()) == "complete:ok")
+    }
+}
