@@ -68,7 +68,7 @@ let package = Package(
         // The script-testing CLI. Wiring only; logic lives in Sieve.
         .executableTarget(
             name: "sieve-check",
-            dependencies: ["Sieve", "MailCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Sieve", "MailCore", "Reports", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // A recording SMTP server for tests (not a product).
