@@ -39,6 +39,11 @@ public struct TestSuiteRunner: Sendable {
         if parsed.hasErrors {
             return TestFileReport(file: file, fileErrors: parsed.diagnostics.filter { $0.severity == .error }.map(\.description))
         }
+        guard Self.requiresTestSuite(parsed.script) else {
+            return TestFileReport(file: file, fileErrors: [
+                "not a test file: it must start with require \"vnd.dovecot.testsuite\"; (with the other extensions it uses)",
+            ])
+        }
         let prepared = Self.compile(parsed.script, file: file, options: testOptions)
         guard let script = prepared.script else {
             return TestFileReport(file: file, blocks: prepared.failedBlocks, fileErrors: prepared.fileErrors)
@@ -57,6 +62,20 @@ public struct TestSuiteRunner: Sendable {
         let ran = run.testSuite?.records ?? []
         let blocks = (ran + prepared.failedBlocks).sorted { $0.location.offset < $1.location.offset }
         return TestFileReport(file: file, blocks: blocks, fileErrors: fileErrors, output: run.testSuite?.output ?? [])
+    }
+
+    /// Whether a top-level `require` names the testsuite extension.
+    static func requiresTestSuite(_ script: ScriptNode) -> Bool {
+        script.commands.contains { command in
+            guard command.name.lowercased() == "require", let argument = command.arguments.first else { return false }
+            let names: [StringLiteral]
+            switch argument {
+            case .string(let literal): names = [literal]
+            case .stringList(let list, _): names = list
+            default: return false
+            }
+            return names.contains { $0.value.lowercased() == SieveCapability.testsuite.rawValue }
+        }
     }
 
     static func directory(of file: String) -> String {
