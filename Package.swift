@@ -36,7 +36,7 @@ let package = Package(
         // RFC 2033 LMTP over SwiftNIO: command parser, session state machine, framing, server.
         .target(name: "LMTP", dependencies: ["MailCore", nioCore, nioPosix]),
         // The delivery agent: users, script cache, per-recipient evaluation, Maildir storage.
-        .target(name: "Delivery", dependencies: ["MailCore", "Sieve", "Maildir", logging]),
+        .target(name: "Delivery", dependencies: ["MailCore", "Sieve", "Maildir", "Reports", logging]),
         // libxml2, seen through a shim that keeps its ICU types away from Foundation's.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // The only module that calls libxml2: JUnit and HTML reports, HTML to text.
