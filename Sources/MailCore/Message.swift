@@ -39,6 +39,14 @@ public final class Message: Sendable {
     /// The MIME tree, built on first use of `mimeRoot` and kept.
     private let mimeCache = Mutex<MIMEPart?>(nil)
 
+    /// Field name as `String.lowercased()` gives it → positions in `headerFields`, in
+    /// message order. Built in `init`, so every script run shares it.
+    private let fieldPositions: [String: [Int]]
+
+    /// Lowercased field name → the parsed address lists of all fields with that name,
+    /// filled on first use by `addresses(lowercasedName:)`.
+    private let addressCache = Mutex<[String: [AddressListEntry]]>([:])
+
     /// Parses a message as received. Never fails; see the type's documentation.
     public init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -46,6 +54,16 @@ public final class Message: Sendable {
         self.headerFields = parsed.fields
         self.bodyOffset = parsed.bodyOffset
         self.size = Message.rfc5322Size(bytes)
+        self.fieldPositions = Message.positionsByLowercasedName(parsed.fields)
+    }
+
+    static func positionsByLowercasedName(_ fields: [HeaderField]) -> [String: [Int]] {
+        var positions: [String: [Int]] = [:]
+        positions.reserveCapacity(fields.count)
+        for (index, field) in fields.enumerated() {
+            positions[field.name.lowercased(), default: []].append(index)
+        }
+        return positions
     }
 
     /// Parses a message given as text (its UTF-8 bytes).
@@ -77,6 +95,29 @@ public final class Message: Sendable {
     /// (e.g. all `To` fields together); see `HeaderField.addresses`.
     public func addresses(named name: String) -> [AddressListEntry] {
         fields(named: name).flatMap(\.addresses)
+    }
+
+    /// Positions in `headerFields` of the fields whose name, lowercased with
+    /// `String.lowercased()`, is `name`; in message order. A dictionary look-up: the index
+    /// is built once when the message is parsed.
+    ///
+    /// `name` must already be lowercased (`"subject"`, not `"Subject"`).
+    public func fieldIndices(lowercasedName name: String) -> [Int] {
+        fieldPositions[name] ?? []
+    }
+
+    /// The address-list entries of every field whose lowercased name is `name`, in
+    /// message order, like `addresses(named:)`; parsed on first request for that name and
+    /// kept, so concurrent script runs on this message share the work (thread-safe).
+    ///
+    /// `name` must already be lowercased.
+    public func addresses(lowercasedName name: String) -> [AddressListEntry] {
+        if let cached = addressCache.withLock({ $0[name] }) { return cached }
+        // Parse outside the lock; two runs racing on the same name compute equal values.
+        var entries: [AddressListEntry] = []
+        for index in fieldIndices(lowercasedName: name) { entries += headerFields[index].addresses }
+        addressCache.withLock { $0[name] = entries }
+        return entries
     }
 
     /// The body bytes as received (everything after the blank line).

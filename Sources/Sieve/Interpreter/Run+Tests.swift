@@ -112,25 +112,15 @@ extension Run {
         return outcome.matched
     }
 
-    /// Indices of the header fields called `name` (lowercased). The index of all field
-    /// names is built on first use; measured cheaper than scanning with a
-    /// case-insensitive compare per requested name.
-    mutating func fieldIndices(_ name: String) -> [Int] {
-        if headerIndex.isEmpty, !message.headerFields.isEmpty {
-            headerIndex.reserveCapacity(message.headerFields.count)
-            for (i, field) in message.headerFields.enumerated() {
-                headerIndex[field.name.lowercased(), default: []].append(i)
-            }
-        }
-        return headerIndex[name] ?? []
+    /// Indices of the header fields called `name` (lowercased), from the index the
+    /// message built when it was parsed.
+    func fieldIndices(_ name: String) -> [Int] {
+        message.fieldIndices(lowercasedName: name)
     }
 
-    /// The address lists of all fields called `name` (lowercased), parsed once per run.
-    mutating func addresses(_ name: String) -> [AddressListEntry] {
-        if let cached = addressCache[name] { return cached }
-        var entries: [AddressListEntry] = []
-        for index in fieldIndices(name) { entries += message.headerFields[index].addresses }
-        addressCache[name] = entries
-        return entries
+    /// The address lists of all fields called `name` (lowercased), parsed once per
+    /// message and shared by every run on it.
+    func addresses(_ name: String) -> [AddressListEntry] {
+        message.addresses(lowercasedName: name)
     }
 }

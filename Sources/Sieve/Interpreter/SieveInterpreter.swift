@@ -48,10 +48,6 @@ struct Run {
     /// The imap4flags internal variable (RFC 5232 §3).
     var internalFlags = ""
     var steps = 0
-    /// Lowercased header name → indices into `message.headerFields`, built on first use.
-    var headerIndex: [String: [Int]] = [:]
-    /// Lowercased header name → the parsed address lists of all its fields.
-    var addressCache: [String: [AddressListEntry]] = [:]
 
     struct Failure: Error {
         var message: String
