@@ -72,6 +72,16 @@ struct MatchSpec: Sendable {
     let type: MatchType
     let comparator: Comparator
     let keys: StrList
+    /// The keys made ready for matching when they are all constant (nil when a key holds
+    /// a variable reference: those are prepared per run, after expansion).
+    let prepared: PreparedKeys?
+
+    init(type: MatchType, comparator: Comparator, keys: StrList) {
+        self.type = type
+        self.comparator = comparator
+        self.keys = keys
+        self.prepared = keys.constant.map { PreparedKeys($0, type: type, comparator: comparator) }
+    }
 
     /// How the match type reads in Sieve, for traces.
     var typeDescription: String {

@@ -95,14 +95,15 @@ extension Run {
     /// Compares values with keys; a successful `:matches` sets the match variables.
     mutating func compare(_ values: [String], _ match: MatchSpec, at location: SourceLocation,
                           trace: inout TraceComparison?) throws(Failure) -> Bool {
-        let keys = expand(match.keys)
+        let prepared = match.prepared ?? PreparedKeys(expand(match.keys), type: match.type, comparator: match.comparator)
+        let keys = prepared.keys
         if case .count = match.type {
             try step(keys.count, at: location)
         } else {
             let (work, overflow) = values.count.multipliedReportingOverflow(by: keys.count)
             try step(overflow ? Int.max / 2 : work, at: location)
         }
-        let outcome = Matcher.match(values: values, keys: keys, type: match.type, comparator: match.comparator)
+        let outcome = Matcher.match(values: values, keys: prepared)
         if outcome.matched, case .matches = match.type {
             matchVariables = (outcome.captures ?? []).map { limited($0) }
         }
