@@ -39,9 +39,15 @@ public final class Message: Sendable {
     /// The MIME tree, built on first use of `mimeRoot` and kept.
     private let mimeCache = Mutex<MIMEPart?>(nil)
 
-    /// Field name as `String.lowercased()` gives it → positions in `headerFields`, in
+    /// Field name as `String.lowercased()` gives it → the fields with that name, in
     /// message order. Built in `init`, so every script run shares it.
-    private let fieldPositions: [String: [Int]]
+    private let fieldsByName: [String: NamedFields]
+
+    /// The fields that share one lowercased name: their positions and decoded values.
+    struct NamedFields: Sendable {
+        var indices: [Int] = []
+        var values: [String] = []
+    }
 
     /// Lowercased field name → the parsed address lists of all fields with that name,
     /// filled on first use by `addresses(lowercasedName:)`.
@@ -54,16 +60,16 @@ public final class Message: Sendable {
         self.headerFields = parsed.fields
         self.bodyOffset = parsed.bodyOffset
         self.size = Message.rfc5322Size(bytes)
-        self.fieldPositions = Message.positionsByLowercasedName(parsed.fields)
+        self.fieldsByName = Message.groupByLowercasedName(parsed.fields)
     }
 
-    static func positionsByLowercasedName(_ fields: [HeaderField]) -> [String: [Int]] {
-        var positions: [String: [Int]] = [:]
-        positions.reserveCapacity(fields.count)
+    static func groupByLowercasedName(_ fields: [HeaderField]) -> [String: NamedFields] {
+        var groups: [String: NamedFields] = [:]
+        groups.reserveCapacity(fields.count)
         for (index, field) in fields.enumerated() {
-            positions[field.name.lowercased(), default: []].append(index)
+            groups[field.name.lowercased(), default: NamedFields()].append(index, field.value)
         }
-        return positions
+        return groups
     }
 
     /// Parses a message given as text (its UTF-8 bytes).
@@ -103,7 +109,16 @@ public final class Message: Sendable {
     ///
     /// `name` must already be lowercased (`"subject"`, not `"Subject"`).
     public func fieldIndices(lowercasedName name: String) -> [Int] {
-        fieldPositions[name] ?? []
+        fieldsByName[name]?.indices ?? []
+    }
+
+    /// The decoded values (`HeaderField.value`) of the fields whose lowercased name is
+    /// `name`, in message order; like `fieldIndices(lowercasedName:)`, a look-up in an
+    /// index built when the message was parsed.
+    ///
+    /// `name` must already be lowercased.
+    public func fieldValues(lowercasedName name: String) -> [String] {
+        fieldsByName[name]?.values ?? []
     }
 
     /// The address-list entries of every field whose lowercased name is `name`, in
@@ -140,5 +155,12 @@ public final class Message: Sendable {
     /// Whether `mimeRoot` has been built yet (for tests of laziness).
     var isMIMEParsed: Bool {
         mimeCache.withLock { $0 != nil }
+    }
+}
+
+extension Message.NamedFields {
+    mutating func append(_ index: Int, _ value: String) {
+        indices.append(index)
+        values.append(value)
     }
 }

@@ -26,6 +26,18 @@ struct HeaderIndexTests {
         #expect(message.fieldIndices(lowercasedName: name) == scanned)
     }
 
+    @Test("fieldValues(lowercasedName:) gives the decoded values of those fields in message order",
+          arguments: ["received", "to", "cc", "subject", "x-empty", "absent"])
+    func valuesMatchNameScan(name: String) {
+        let message = Message(Self.text)
+        #expect(message.fieldValues(lowercasedName: name) == message.fields(named: name).map(\.value))
+    }
+
+    @Test func encodedWordsAreDecodedInIndexedValues() {
+        let message = Message("Subject: =?utf-8?q?Gr=C3=BC=C3=9Fe?= all\r\nsubject: two\r\n\r\n")
+        #expect(message.fieldValues(lowercasedName: "subject") == ["Grüße all", "two"])
+    }
+
     @Test func indicesForReceived() {
         let message = Message(Self.text)
         #expect(message.fieldIndices(lowercasedName: "received") == [0, 3, 5])

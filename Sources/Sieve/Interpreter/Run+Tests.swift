@@ -27,9 +27,11 @@ extension Run {
             }
             matched = any
         case .header(let names, let match):
-            var values: [String] = []
-            for name in expandLowercased(names) {
-                for index in fieldIndices(name) { values.append(message.headerFields[index].value) }
+            let list = expandLowercased(names)
+            // One name (the usual case) needs no new array: the message keeps its values.
+            var values = list.count == 1 ? message.fieldValues(lowercasedName: list[0]) : []
+            if list.count > 1 {
+                for name in list { values += message.fieldValues(lowercasedName: name) }
             }
             matched = try compare(values, match, at: test.location, trace: &comparison)
         case .address(let part, let headers, let match):
