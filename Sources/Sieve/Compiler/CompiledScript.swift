@@ -118,11 +118,19 @@ struct Test: Sendable {
     }
 }
 
-struct Command: Sendable {
+/// A compiled command. A class, so that running a command list walks it by reference
+/// instead of copying (and retaining the contents of) every command it visits.
+final class Command: Sendable {
     let kind: Kind
     /// Lowercased command name.
     let name: String
     let location: SourceLocation
+
+    init(kind: Kind, name: String, location: SourceLocation) {
+        self.kind = kind
+        self.name = name
+        self.location = location
+    }
 
     struct Branch: Sendable {
         let test: Test

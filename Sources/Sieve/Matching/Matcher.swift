@@ -121,8 +121,9 @@ public enum Matcher {
 
 /// Match keys made ready for one match type and comparator: their UTF-8 octets, and for
 /// `:matches` their parsed patterns. Built once per constant key list at compile time,
-/// or per run for keys that hold variables.
-struct PreparedKeys: Sendable {
+/// or per run for keys that hold variables. A class, so that passing it around costs one
+/// reference count, not one per array it holds.
+final class PreparedKeys: Sendable {
     let type: MatchType
     let comparator: Comparator
     /// The keys as written (after variable expansion).
