@@ -1,6 +1,10 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
 let package = Package(
     name: "Sluice",
     platforms: [.macOS(.v15)],
@@ -9,54 +13,89 @@ let package = Package(
         .library(name: "Sieve", targets: ["Sieve"]),
         .library(name: "Maildir", targets: ["Maildir"]),
         .library(name: "LMTP", targets: ["LMTP"]),
+        .library(name: "Delivery", targets: ["Delivery"]),
+        .library(name: "Reports", targets: ["Reports"]),
+        .executable(name: "sluice", targets: ["sluice"]),
         .executable(name: "sieve-check", targets: ["sieve-check"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        // RFC 5322 / MIME message model. Pure; no I/O.
+        // RFC 5322 / MIME message model and the message spool. Pure apart from the spool.
         .target(name: "MailCore"),
         // The Sieve language: lexer, parser, validator, interpreter, extensions.
         .target(name: "Sieve", dependencies: ["MailCore"]),
         // Maildir / Maildir++ store: folders, durable delivery, flags, quota. Blocking file I/O.
         .target(name: "Maildir"),
-        // The script-testing CLI. Wiring only; logic lives in Sieve.
+        // RFC 2033 LMTP over SwiftNIO: command parser, session state machine, framing, server.
+        .target(name: "LMTP", dependencies: ["MailCore", nioCore, nioPosix]),
+        // The delivery agent: users, script cache, per-recipient evaluation, Maildir storage.
+        .target(name: "Delivery", dependencies: ["MailCore", "Sieve", "Maildir", "Reports", logging]),
+        // libxml2, seen through a shim that keeps its ICU types away from Foundation's.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // The only module that calls libxml2: JUnit and HTML reports, HTML to text.
+        .target(name: "Reports", dependencies: ["CLibXML2"]),
+        // Vacation and redirect tracking (who was answered when): SQLite through GRDB.
+        .target(name: "Tracking", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Whether and what to auto-reply or redirect (RFC 5230, RFC 3834, RFC 5228 §4.2).
+        .target(name: "AutoReply", dependencies: ["MailCore", "Sieve", "Tracking"]),
+        // Outbound mail to the site's MTA: SMTP client on SwiftNIO, or a sendmail command.
+        .target(name: "Submission", dependencies: [nioCore, nioPosix]),
+        // The server as a whole: configuration file, LMTP ↔ Delivery bridge, service lifecycle.
+        .target(
+            name: "SluiceServer",
+            dependencies: [
+                "MailCore", "LMTP", "Delivery", "Maildir", "Sieve", logging, nioCore, nioPosix,
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // `sluice serve`, `sluice check-config`. Wiring only.
+        .executableTarget(
+            name: "sluice",
+            dependencies: [
+                "SluiceServer", logging,
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Dry runs of a Sieve script over an existing Maildir (`sieve-check replay`).
+        .target(name: "SieveReplay", dependencies: ["Sieve", "MailCore", "Maildir"]),
+        // The script-testing CLI. Wiring only; logic lives in Sieve and SieveReplay.
         .executableTarget(
             name: "sieve-check",
             dependencies: [
-                "Sieve", "MailCore",
+                "Sieve", "MailCore", "Reports", "SieveReplay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // RFC 2033 LMTP over SwiftNIO: command parser, session state machine, framing, server.
-        .target(
-            name: "LMTP",
-            dependencies: [
-                "MailCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ]
-        ),
+
+        // A recording SMTP server for tests (not a product).
+        .target(name: "SMTPTestSupport", dependencies: [nioCore, nioPosix], path: "Tests/SMTPTestSupport"),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
+        .testTarget(name: "SieveTests", dependencies: ["Sieve", "MailCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MaildirTests", dependencies: ["Maildir"]),
         .testTarget(
-            name: "SieveTests",
-            dependencies: ["Sieve", "MailCore"],
-            resources: [.copy("Fixtures")]
+            name: "LMTPTests",
+            dependencies: ["LMTP", "MailCore", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore", "Maildir"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "CLibXML2"]),
+        .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
+        .testTarget(name: "AutoReplyTests", dependencies: ["AutoReply", "MailCore", "Sieve", "Tracking"]),
+        .testTarget(name: "SubmissionTests", dependencies: ["Submission", "SMTPTestSupport"]),
         // Runs the built sieve-check binary (the dependency makes `swift test` build it).
         .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
-        .testTarget(
-            name: "LMTPTests",
-            dependencies: [
-                "LMTP", "MailCore",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ]
-        ),
+        .testTarget(name: "SieveReplayTests", dependencies: ["SieveReplay", "Sieve", "MailCore"]),
+        .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "Delivery"]),
+        // Starts the real server on loopback and talks LMTP to it with a raw-socket client.
+        .testTarget(name: "EndToEndTests", dependencies: ["SluiceServer", "sluice", "Delivery", "MailCore", logging]),
     ],
     swiftLanguageModes: [.v6]
 )

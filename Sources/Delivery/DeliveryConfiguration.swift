@@ -1,0 +1,172 @@
+import Maildir
+import Sieve
+
+/// Everything the delivery agent needs to know about a site, as plain values.
+///
+/// Every field has a documented default and is a `var`, so the app layer can start from
+/// `DeliveryConfiguration()` and assign what its configuration file sets. Path templates
+/// are checked when the agent is built (`PathTemplate.init(_:)`), not here.
+public struct DeliveryConfiguration: Sendable {
+    /// Our host name, written in the `Received:` field (`by MYHOST`). Default `localhost`.
+    public var hostname: String = "localhost"
+    /// Who the users are and where their mail and scripts live.
+    public var users: UserConfiguration = UserConfiguration()
+    /// How copies are stored.
+    public var storage: StorageConfiguration = StorageConfiguration()
+    /// Which scripts run and with what Sieve policy.
+    public var scripts: ScriptConfiguration = ScriptConfiguration()
+    /// Most recipients of one transaction evaluated and stored at the same time. Default 8.
+    /// Values below 1 count as 1.
+    public var recipientConcurrency: Int = 8
+    /// Time allowed for a whole transaction. Recipients not finished in time are answered
+    /// `451 4.3.0` (the MTA retries them). Default 300 s, well under the 600 s an MTA
+    /// waits for the final reply to DATA (RFC 5321 §4.5.3.2.6).
+    public var transactionDeadline: Duration = .seconds(300)
+    /// Most bytes of a message parsed for the Sieve scripts to look at. Default 32 MiB.
+    /// A longer message is still stored whole (a spooled one streamed from its spool),
+    /// but scripts see only its first `maximumParsedMessageBytes`: a `body` test misses
+    /// text past the cut and `size` reports the length of the cut prefix.
+    public var maximumParsedMessageBytes: Int = 32 * 1024 * 1024
+
+    /// The default configuration: no domains served (every recipient is unknown).
+    public init() {}
+}
+
+/// The user database's configuration: served domains, a user table, and a template that
+/// accepts any local part of a served domain.
+public struct UserConfiguration: Sendable {
+    /// The domains mail is accepted for, compared case-insensitively (ASCII). Default none.
+    public var domains: [String] = []
+    /// Users listed one by one, keyed by `localpart@domain` (no subaddress detail). Keys
+    /// are matched case-insensitively unless `caseSensitiveLocalParts` is set (the domain
+    /// is always case-insensitive). Default empty.
+    public var table: [String: UserEntry] = [:]
+    /// Whether any local part of a served domain is a user, even when the table does not
+    /// list it (its paths come from the templates). Default `true`. When `false`, only
+    /// table entries are users and everything else is answered "unknown user".
+    public var acceptAnyLocalPart: Bool = true
+    /// The separator between a user and a subaddress detail (`joe+lists@x`: user `joe`,
+    /// detail `lists`). The first occurrence splits. Empty turns subaddressing off.
+    /// Default `+`. The same string is given to Sieve's `:user`/`:detail` address parts.
+    ///
+    /// - SeeAlso: RFC 5233 §3, §4
+    public var subaddressDelimiter: String = "+"
+    /// Whether local parts are compared exactly. Default `false`: `Joe` and `joe` are the
+    /// same user, and `%n` expands lowercased. RFC 5321 §2.4 allows either; almost every
+    /// site treats local parts case-insensitively.
+    public var caseSensitiveLocalParts: Bool = false
+    /// Where a user's Maildir is. Escapes: `%d` domain (always lowercased), `%n` local part
+    /// without detail (lowercased unless `caseSensitiveLocalParts`), `%u` the two as
+    /// `%n@%d`, `%%` a percent sign. Must give an absolute path. Default
+    /// `/var/mail/%d/%n/Maildir`.
+    public var maildirTemplate: String = "/var/mail/%d/%n/Maildir"
+    /// Where a user's Sieve script is, same escapes; `nil` means users have no scripts.
+    /// Default `/var/mail/%d/%n/sieve/active.sieve`.
+    public var scriptTemplate: String? = "/var/mail/%d/%n/sieve/active.sieve"
+    /// Storage quota for users without one of their own. Default unlimited.
+    public var defaultQuota: Quota = Quota()
+
+    /// The default: no domains, any local part accepted once a domain is added.
+    public init() {}
+}
+
+/// One entry of the user table; `nil` fields fall back to the templates and defaults.
+public struct UserEntry: Sendable, Hashable {
+    /// This user's Maildir path (templates allowed), or `nil` for `maildirTemplate`.
+    public var maildirPath: String?
+    /// This user's script path (templates allowed), or `nil` for `scriptTemplate`.
+    public var scriptPath: String?
+    /// This user's quota, or `nil` for `defaultQuota`.
+    public var quota: Quota?
+
+    /// An entry; every `nil` field falls back to the template or default.
+    public init(maildirPath: String? = nil, scriptPath: String? = nil, quota: Quota? = nil) {
+        self.maildirPath = maildirPath
+        self.scriptPath = scriptPath
+        self.quota = quota
+    }
+}
+
+/// A storage quota: most bytes and most messages over all of a user's folders.
+public struct Quota: Sendable, Hashable {
+    /// Most bytes, `nil` for no limit. Default `nil`.
+    public var maximumBytes: UInt64?
+    /// Most messages, `nil` for no limit. Default `nil`.
+    public var maximumMessages: UInt64?
+
+    /// A quota with the given limits (`nil`: no limit).
+    public init(maximumBytes: UInt64? = nil, maximumMessages: UInt64? = nil) {
+        self.maximumBytes = maximumBytes
+        self.maximumMessages = maximumMessages
+    }
+
+    /// Whether neither limit is set.
+    public var isUnlimited: Bool { maximumBytes == nil && maximumMessages == nil }
+}
+
+/// How copies are stored in the users' Maildirs.
+public struct StorageConfiguration: Sendable {
+    /// The Maildir store's own settings: the folder (hierarchy) separator of mailbox
+    /// names in `fileinto` (default `/`; `.` always separates levels too), file and
+    /// directory modes, line ends on disk (default LF, like Dovecot), the host name in
+    /// file names. See `MaildirConfiguration`.
+    public var maildir: MaildirConfiguration = MaildirConfiguration()
+    /// Whether `fileinto` creates a folder that does not exist yet. Default `true`. When
+    /// `false`, only `fileinto :create` creates folders and a missing folder makes the
+    /// copy fall back to INBOX (logged).
+    public var createMissingFolders: Bool = true
+    /// What an over-quota recipient is answered. Default `.temporary` (452 4.2.2: the MTA
+    /// keeps the message and retries, so the user can make room).
+    public var overQuotaReply: OverQuotaReply = .temporary
+    /// Whether a message that a script only redirects is also kept in INBOX while
+    /// redirects are not sent by this agent. Default `true`, so no mail is lost; the
+    /// redirect still travels in the outcome for the sender that will send it.
+    public var keepRedirectedMessages: Bool = true
+
+    /// The defaults documented on each field.
+    public init() {}
+}
+
+/// Whether a full mailbox is a temporary or a permanent failure.
+///
+/// - SeeAlso: RFC 3463 §3.3 (X.2.2 mailbox full)
+public enum OverQuotaReply: String, Sendable, Hashable, CaseIterable {
+    /// `452 4.2.2`: try again later.
+    case temporary
+    /// `552 5.2.2`: bounce now.
+    case permanent
+}
+
+/// The scripts that run and the Sieve policy they run under.
+///
+/// Global scripts follow Pigeonhole's `sieve_before`/`sieve_after` model:
+/// - For each recipient the scripts run in order: every `before` script, the user's
+///   script (if the user has one), every `after` script.
+/// - Their actions accumulate into one result; duplicates merge as within one script
+///   (same folder once, flags united).
+/// - `stop` ends only the script that runs it; the next one still runs.
+/// - The implicit keep (INBOX) applies if no script cancelled it (`fileinto`,
+///   `discard`, `reject`, `redirect` without `:copy` cancel; `keep` is explicit).
+/// - A script that fails at run time, or does not compile, ends the evaluation: the
+///   copies asked for so far are kept, a copy goes to INBOX, rejections and `discard`
+///   are dropped, and later scripts do not run. The error is logged. Mail is never lost
+///   because of a script.
+/// - A rejection from one script together with a delivering action from another
+///   (`keep`, `fileinto`, `redirect`) is a conflict: the rejection is dropped (logged)
+///   and the message delivered.
+/// - A missing script file is no script: nothing is logged and nothing changes.
+public struct ScriptConfiguration: Sendable {
+    /// Scripts run before the user's script, in order (absolute paths). Default none.
+    public var before: [String] = []
+    /// Scripts run after the user's script, in order (absolute paths). Default none.
+    public var after: [String] = []
+    /// Compile and run policy (limits, enabled extensions, vacation periods). Its
+    /// `subaddressSeparator` is replaced by `UserConfiguration.subaddressDelimiter`
+    /// when that is not empty. Default `SieveOptions()`.
+    public var sieveOptions: SieveOptions = SieveOptions()
+    /// Largest script file read, in bytes. Default 1 MiB; a bigger file counts as broken.
+    public var maximumScriptBytes: Int = 1024 * 1024
+
+    /// The defaults documented on each field.
+    public init() {}
+}

@@ -1,0 +1,176 @@
+import MailCore
+import Maildir
+
+/// One copy of the message to store for one recipient.
+public struct CopyRequest: Sendable {
+    /// Whose Maildir (path and quota).
+    public var user: DeliveryUser
+    /// The Sieve/IMAP mailbox name; `INBOX` is the Maildir root.
+    public var mailbox: String
+    /// imap4flags flags and keywords (`\Seen`, `$Label1`).
+    public var flags: [String]
+    /// Whether to create the folder if it is missing.
+    public var create: Bool
+    /// The per-recipient trace fields, put in front of the message.
+    public var traceFields: [UInt8]
+    /// The message as received.
+    public var message: TransactionMessage
+
+    /// A copy request, fields as documented above.
+    public init(user: DeliveryUser, mailbox: String, flags: [String], create: Bool,
+                traceFields: [UInt8], message: TransactionMessage) {
+        self.user = user
+        self.mailbox = mailbox
+        self.flags = flags
+        self.create = create
+        self.traceFields = traceFields
+        self.message = message
+    }
+}
+
+/// A copy safely stored (file and directory entry on disk).
+public struct StoredCopy: Sendable, Hashable {
+    /// The mailbox it went to, as named by the script (`INBOX` for the root).
+    public var mailbox: String
+    /// The file's unique name (without the `:2,` info part), usable as an id in replies.
+    public var id: String
+    /// The full path of the file.
+    public var path: String
+    /// Flags or warnings the store wants logged (ignored flags, post-store problems).
+    public var warnings: [String]
+
+    /// A stored copy, fields as documented above.
+    public init(mailbox: String, id: String, path: String, warnings: [String] = []) {
+        self.mailbox = mailbox
+        self.id = id
+        self.path = path
+        self.warnings = warnings
+    }
+}
+
+/// Why a copy could not be stored, classified for the reply.
+public struct StoreFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The class of failure, which decides the reply and whether INBOX is tried instead.
+    public enum Kind: Sendable, Hashable {
+        /// Storing would exceed the user's quota: 452 4.2.2 (or 552 5.2.2).
+        case quotaExceeded
+        /// The file system is full: 452 4.3.1.
+        case diskFull
+        /// The mailbox name cannot be a folder: falls back to INBOX.
+        case invalidMailbox
+        /// The folder does not exist and was not to be created: falls back to INBOX.
+        case mailboxMissing
+        /// Any other I/O failure: falls back to INBOX for `fileinto`; 451 4.3.0 otherwise.
+        case io
+        /// The message itself could not be read (spool file): 451 4.3.0, no fallback.
+        case messageUnreadable
+    }
+
+    /// The class of failure.
+    public var kind: Kind
+    /// A precise, human sentence for the log and the reply.
+    public var message: String
+
+    /// A failure of `kind` explained by `message`.
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// The message.
+    public var description: String { message }
+}
+
+/// Where copies go. Calls are blocking file I/O; the agent makes them off Swift's
+/// cooperative thread pool.
+public protocol MailStore: Sendable {
+    /// Stores one copy durably: only when this returns is the copy safe.
+    func store(_ copy: CopyRequest) throws(StoreFailure) -> StoredCopy
+    /// Whether `mailbox` exists for `user` (INBOX always does); for Sieve's
+    /// `mailboxexists`. Unreadable states count as "does not exist".
+    func mailboxExists(_ mailbox: String, user: DeliveryUser) -> Bool
+}
+
+/// The real store: each user's Maildir++ through the `Maildir` module.
+public struct MaildirMailStore: MailStore {
+    /// Site-wide Maildir settings (separator, modes, line ends).
+    public let configuration: MaildirConfiguration
+
+    /// A store using `configuration` for every user's Maildir.
+    public init(configuration: MaildirConfiguration = MaildirConfiguration()) {
+        self.configuration = configuration
+    }
+
+    private func maildir(for user: DeliveryUser) -> MaildirStore {
+        MaildirStore(root: user.maildirPath,
+                     quota: MaildirQuota(bytes: user.quota.maximumBytes, messages: user.quota.maximumMessages),
+                     configuration: configuration)
+    }
+
+    /// Delivers the copy durably into the user's Maildir (tmp, fsync, link, fsync dir);
+    /// Maildir errors are classified as `StoreFailure`s.
+    public func store(_ copy: CopyRequest) throws(StoreFailure) -> StoredCopy {
+        let store = maildir(for: copy.user)
+        let prefix = BytesMessageSource(copy.traceFields)
+        let receipt: DeliveryReceipt
+        do throws(MaildirError) {
+            switch copy.message {
+            case .bytes(let bytes):
+                receipt = try store.deliver(ConcatenatedMessageSource(prefix, BytesMessageSource(bytes)),
+                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create)
+            case .file(let path):
+                receipt = try store.deliver(ConcatenatedMessageSource(prefix, FileMessageSource(path: path)),
+                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create)
+            case .spooled(let spooled):
+                receipt = try store.deliver(ConcatenatedMessageSource(prefix, SpooledMessageSource(message: spooled)),
+                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create)
+            }
+        } catch {
+            throw Self.failure(error)
+        }
+        let id = receipt.fileName.split(separator: ":", maxSplits: 1).first.map(String.init) ?? receipt.fileName
+        return StoredCopy(mailbox: receipt.folder.isInbox ? "INBOX" : copy.mailbox, id: id, path: receipt.path,
+                          warnings: receipt.ignoredFlags.map(\.description) + receipt.warnings)
+    }
+
+    /// Whether the folder exists; an invalid name or an unreadable folder is `false`.
+    public func mailboxExists(_ mailbox: String, user: DeliveryUser) -> Bool {
+        (try? maildir(for: user).mailboxExists(mailbox)) ?? false
+    }
+
+    /// Classifies a Maildir error for the reply mapping.
+    static func failure(_ error: MaildirError) -> StoreFailure {
+        switch error {
+        case .quotaExceeded: StoreFailure(.quotaExceeded, error.description)
+        case .diskFull: StoreFailure(.diskFull, error.description)
+        case .invalidMailboxName: StoreFailure(.invalidMailbox, error.description)
+        case .mailboxDoesNotExist: StoreFailure(.mailboxMissing, error.description)
+        case .io: StoreFailure(.io, error.description)
+        case .messageSource: StoreFailure(.messageUnreadable, error.description)
+        }
+    }
+}
+
+/// A spooled message read in 64 KiB chunks (positional reads: safe while other
+/// recipients read the same spool).
+struct SpooledMessageSource: Maildir.MessageSource {
+    let message: SpooledMessage
+    var chunkSize = 64 * 1024
+
+    func forEachChunk(_ body: ([UInt8]) throws(MaildirError) -> Void) throws(MaildirError) {
+        var offset = 0
+        while offset < message.size {
+            let chunk: [UInt8]
+            do throws(SpoolError) {
+                chunk = try message.read(offset: offset, count: chunkSize)
+            } catch {
+                throw .messageSource(error.description)
+            }
+            if chunk.isEmpty {
+                throw .messageSource("the spooled message ended at octet \(offset) of \(message.size)")
+            }
+            try body(chunk)
+            offset += chunk.count
+        }
+    }
+}

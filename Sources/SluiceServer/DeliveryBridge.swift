@@ -1,0 +1,56 @@
+import Delivery
+import LMTP
+import Logging
+import MailCore
+
+/// Connects the LMTP server to the delivery agent: `RCPT TO` asks the user database,
+/// a finished transaction is delivered, and each recipient's outcome becomes its reply.
+///
+/// The LMTP module knows nothing of Sieve and the Delivery module nothing of LMTP; this
+/// is the one place that translates between them.
+public struct DeliveryBridge: DeliveryHandler {
+    let agent: DeliveryAgent
+    let logger: Logger
+
+    public init(agent: DeliveryAgent, logger: Logger) {
+        self.agent = agent
+        self.logger = logger
+    }
+
+    public func checkRecipient(_ recipient: MailPath) async -> RecipientVerdict {
+        switch await agent.lookup(recipient.description) {
+        case .user:
+            return .accept
+        case .unknownUser(let reason):
+            logger.info("recipient refused", metadata: ["rcpt": "\(recipient)", "reason": "\(reason)"])
+            return .unknownUser
+        case .temporaryFailure(let reason):
+            logger.warning("user lookup failed", metadata: ["rcpt": "\(recipient)", "reason": "\(reason)"])
+            return .temporaryFailure(reason)
+        }
+    }
+
+    public func deliver(_ transaction: Transaction) async -> [LMTPReply] {
+        let sender: String
+        switch transaction.envelope.mailFrom {
+        case .null: sender = ""
+        case .path(let path): sender = path.description
+        }
+        let request = DeliveryTransaction(
+            id: transaction.id,
+            sender: sender,
+            recipients: transaction.envelope.recipients.map(\.description),
+            heloName: transaction.envelope.clientName,
+            message: .spooled(transaction.message)
+        )
+        let outcomes = await agent.deliver(request)
+        return outcomes.map { Self.reply(for: $0.reply) }
+    }
+
+    /// The LMTP form of a delivery reply.
+    static func reply(for reply: DeliveryReply) -> LMTPReply {
+        let statusClass = EnhancedStatusCode.Class(rawValue: reply.status.statusClass)
+        let enhanced = statusClass.flatMap { EnhancedStatusCode($0, reply.status.subject, reply.status.detail) }
+        return LMTPReply(code: reply.code, enhanced, lines: reply.lines)
+    }
+}

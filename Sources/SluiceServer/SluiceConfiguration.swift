@@ -1,0 +1,99 @@
+import Delivery
+import LMTP
+import Logging
+import MailCore
+import Maildir
+
+/// Everything `sluice serve` runs with: where it listens, the LMTP limits, and the
+/// delivery agent's configuration.
+///
+/// `SluiceConfiguration.builtInDefaults(workingDirectory:)` is what `sluice serve` uses
+/// without `--config`; `ConfigurationFile` reads the TOML form documented in README.md.
+public struct SluiceConfiguration: Sendable {
+    /// A place to listen on.
+    public enum Listener: Sendable, Hashable, CustomStringConvertible {
+        /// TCP on `host:port`.
+        case tcp(host: String, port: Int)
+        /// A Unix domain socket at `path`, chmod-ed to `mode` when given.
+        case unix(path: String, mode: UInt32?)
+
+        /// Parses `HOST:PORT`, `[IPv6]:PORT` or `unix:PATH` (as `--listen` takes them).
+        public init(parsing text: String, unixMode: UInt32? = nil) throws(ConfigurationError) {
+            if text.hasPrefix("unix:") {
+                let path = String(text.dropFirst(5))
+                guard path.hasPrefix("/") || path.hasPrefix(".") || !path.isEmpty else {
+                    throw ConfigurationError("listen address \"\(text)\": expected unix:PATH")
+                }
+                self = .unix(path: path, mode: unixMode)
+                return
+            }
+            guard let colon = text.lastIndex(of: ":") else {
+                throw ConfigurationError("listen address \"\(text)\": expected HOST:PORT or unix:PATH")
+            }
+            var host = String(text[..<colon])
+            if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port), !host.isEmpty else {
+                throw ConfigurationError("listen address \"\(text)\": expected HOST:PORT with a port from 0 to 65535")
+            }
+            self = .tcp(host: host, port: port)
+        }
+
+        public var description: String {
+            switch self {
+            case .tcp(let host, let port): return host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+            case .unix(let path, _): return "unix:\(path)"
+            }
+        }
+    }
+
+    /// Where to listen. Default `127.0.0.1:2424`.
+    public var listeners: [Listener] = [.tcp(host: "127.0.0.1", port: 2424)]
+    /// LMTP session limits (server name, message size, recipients, bad commands).
+    public var session: LMTPSession.Configuration = LMTPSession.Configuration()
+    /// Idle and per-command timeouts.
+    public var timeouts: ConnectionTimeouts = ConnectionTimeouts()
+    /// Spooling of received messages (memory threshold, spool directory).
+    public var spool: MessageSpoolConfiguration = MessageSpoolConfiguration()
+    /// The delivery agent's configuration.
+    public var delivery: DeliveryConfiguration = DeliveryConfiguration()
+    /// Log level. Default `info`.
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+
+    /// The configuration `sluice serve` runs with when given no file: LMTP on
+    /// 127.0.0.1:2424, domain `localhost`, any local part accepted, each user's Maildir
+    /// at `var/mail/<domain>/<user>/` and script at `var/sieve/<domain>/<user>.sieve`
+    /// under `workingDirectory`.
+    public static func builtInDefaults(workingDirectory: String) -> SluiceConfiguration {
+        var configuration = SluiceConfiguration()
+        let base = workingDirectory.hasSuffix("/") ? String(workingDirectory.dropLast()) : workingDirectory
+        configuration.delivery.users.domains = ["localhost"]
+        configuration.delivery.users.acceptAnyLocalPart = true
+        configuration.delivery.users.maildirTemplate = base + "/var/mail/%d/%n"
+        configuration.delivery.users.scriptTemplate = base + "/var/sieve/%d/%n.sieve"
+        configuration.session.serverName = configuration.delivery.hostname
+        return configuration
+    }
+
+    /// The LMTP server configuration for one listener.
+    func serverConfiguration(for listener: Listener) -> LMTPServerConfiguration {
+        let address: LMTPServerConfiguration.Address
+        switch listener {
+        case .tcp(let host, let port): address = .tcp(host: host, port: port)
+        case .unix(let path, let mode): address = .unixDomainSocket(path: path, mode: mode)
+        }
+        return LMTPServerConfiguration(address: address, session: session, timeouts: timeouts, spool: spool)
+    }
+}
+
+/// A configuration problem, worded for the operator who has to fix it.
+public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}
