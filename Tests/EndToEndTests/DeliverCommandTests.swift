@@ -1,0 +1,188 @@
+import Foundation
+import MailCore
+import SMTPTestSupport
+import Testing
+
+/// A fresh folder with a configuration file for one `sluice deliver` run.
+struct DeliverFixture {
+    let root: URL
+    let config: URL
+
+    /// `extra` is appended to the configuration (e.g. a `[deliver]` section).
+    init(extra: String = "") throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-deliver-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        config = root.appendingPathComponent("sluice.toml")
+        let text = """
+            hostname = "mx.test.example"
+            [users]
+            domains = ["example.org"]
+            maildir = "\(root.path)/mail/%d/%n"
+            sieve_script = "\(root.path)/sieve/%d/%n.sieve"
+            [lmtp]
+            spool_memory_threshold = 1024
+            spool_directory = "\(root.path)"
+
+            """ + extra
+        try Data(text.utf8).write(to: config)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: root) }
+
+    func writeScript(_ user: String, _ text: String) throws {
+        let dir = root.appendingPathComponent("sieve/example.org")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: dir.appendingPathComponent("\(user).sieve"))
+    }
+
+    /// The files in `new/` of a user's folder (`""` = INBOX).
+    func messages(_ user: String, folder: String = "") -> [URL] {
+        let dir = root.appendingPathComponent("mail/example.org/\(user)").appendingPathComponent(folder)
+            .appendingPathComponent("new")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return names.sorted().map { dir.appendingPathComponent($0) }
+    }
+
+    /// Runs `sluice deliver --config <file> ARGS` with `input` on standard input.
+    func run(_ arguments: [String], input: String) async throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = ServeCommandTests.binary
+        process.arguments = ["deliver", "--config", config.path] + arguments
+        process.currentDirectoryURL = root
+        let stdin = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let data = Data(input.utf8)
+        return try await offPool {
+            // Write from another thread so a full pipe cannot block reading stderr.
+            let writer = Thread {
+                stdin.fileHandleForWriting.write(data)
+                try? stdin.fileHandleForWriting.close()
+            }
+            writer.start()
+            let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: errors, as: UTF8.self))
+        }
+    }
+}
+
+/// A message with LF line ends, as an MTA writes it to a delivery command.
+func lfMessage(subject: String = "Hello", body: String = "Hi there.\n") -> String {
+    "From: Sender <sender@remote.example>\nTo: <alice@example.org>\nSubject: \(subject)\n"
+        + "Message-ID: <orig.\(UUID().uuidString)@remote.example>\n\n" + body
+}
+
+@Suite("sluice deliver (the binary)")
+struct DeliverCommandTests {
+    @Test("store: exit 0, the copy lands in the Maildir (CRLF storage: every LF became CRLF) with a Return-Path")
+    func store() async throws {
+        let fixture = try DeliverFixture(extra: "[storage]\nline_endings = \"crlf\"\n")
+        defer { fixture.remove() }
+        let result = try await fixture.run(["-f", "sender@remote.example", "alice@example.org"],
+                                           input: "From sender@remote.example Mon Jan  1 00:00:00 2024\n" + lfMessage())
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        let stored = fixture.messages("alice")
+        try #require(stored.count == 1)
+        let bytes = try Data(contentsOf: stored[0])
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasPrefix("Return-Path: <sender@remote.example>\r\nDelivered-To: alice@example.org\r\n"))
+        #expect(text.contains("\r\nSubject: Hello\r\n"))
+        #expect(!text.contains("From sender@remote.example Mon"), "the mbox From_ line is dropped")
+    }
+
+    @Test("fileinto with two recipients: each copy where its script puts it, exit 0")
+    func fileintoTwoRecipients() async throws {
+        let fixture = try DeliverFixture()
+        defer { fixture.remove() }
+        try fixture.writeScript("bob", "require \"fileinto\";\nfileinto \"Filed\";\n")
+        let result = try await fixture.run(["-f", "<sender@remote.example>", "alice@example.org", "<bob@example.org>"],
+                                           input: lfMessage())
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(fixture.messages("alice").count == 1)
+        #expect(fixture.messages("bob", folder: ".Filed").count == 1)
+    }
+
+    @Test("a message past the spool's memory threshold is delivered whole")
+    func largeMessage() async throws {
+        let fixture = try DeliverFixture(extra: "[storage]\nline_endings = \"crlf\"\n")
+        defer { fixture.remove() }
+        let body = String(repeating: "0123456789 abcdefghij klmnopqrst uvwxyz\n", count: 5000)
+        let result = try await fixture.run(["-f", "sender@remote.example", "alice@example.org"],
+                                           input: lfMessage(body: body))
+        #expect(result.status == 0, "\(result.stderr)")
+        let stored = try #require(fixture.messages("alice").first)
+        let text = String(decoding: try Data(contentsOf: stored), as: UTF8.self)
+        #expect(text.hasSuffix(String(repeating: "0123456789 abcdefghij klmnopqrst uvwxyz\r\n", count: 5000)))
+    }
+
+    @Test("discard: exit 0, nothing stored")
+    func discard() async throws {
+        let fixture = try DeliverFixture()
+        defer { fixture.remove() }
+        try fixture.writeScript("alice", "discard;\n")
+        let result = try await fixture.run(["-f", "sender@remote.example", "alice@example.org"], input: lfMessage())
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(fixture.messages("alice").isEmpty)
+    }
+
+    @Test("reject (default reject_action = exit): exit 77, the reason on standard error after 5.7.1")
+    func rejectExits() async throws {
+        let fixture = try DeliverFixture()
+        defer { fixture.remove() }
+        try fixture.writeScript("alice", "require \"reject\";\nreject \"No mail from you, please.\";\n")
+        let result = try await fixture.run(["-f", "sender@remote.example", "alice@example.org"], input: lfMessage())
+        #expect(result.status == 77)
+        #expect(result.stderr.hasPrefix("5.7.1 <alice@example.org>: No mail from you, please.\n"), "\(result.stderr)")
+        #expect(fixture.messages("alice").isEmpty)
+    }
+
+    @Test("unknown user: exit 67 with 5.1.1")
+    func unknownUser() async throws {
+        let fixture = try DeliverFixture()
+        defer { fixture.remove() }
+        let result = try await fixture.run(["-f", "sender@remote.example", "carol@elsewhere.example"], input: lfMessage())
+        #expect(result.status == 67)
+        #expect(result.stderr.hasPrefix("5.1.1 <carol@elsewhere.example>"), "\(result.stderr)")
+    }
+
+    @Test("mixed outcomes: a rejection outranks an unknown user, both reported, the stored copy stays")
+    func mixedOutcomes() async throws {
+        let fixture = try DeliverFixture()
+        defer { fixture.remove() }
+        try fixture.writeScript("bob", "require \"reject\";\nreject \"Go away.\";\n")
+        let result = try await fixture.run(
+            ["-f", "sender@remote.example", "carol@elsewhere.example", "alice@example.org", "bob@example.org"],
+            input: lfMessage())
+        #expect(result.status == 77)
+        let lines = result.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2, "\(result.stderr)")
+        #expect(lines.first == "5.7.1 <bob@example.org>: Go away.")
+        #expect(lines.last?.hasPrefix("5.1.1 <carol@elsewhere.example>") == true)
+        #expect(fixture.messages("alice").count == 1)
+    }
+
+    @Test("a NUL octet in the message: exit 65 with 5.6.0, nothing stored")
+    func nulOctet() async throws {
+        let fixture = try DeliverFixture()
+        defer { fixture.remove() }
+        let result = try await fixture.run(["-f", "sender@remote.example", "alice@example.org"],
+                                           input: lfMessage(body: "bad \u{0} byte\n"))
+        #expect(result.status == 65)
+        #expect(result.stderr.hasPrefix("5.6.0 "), "\(result.stderr)")
+        #expect(fixture.messages("alice").isEmpty)
+    }
+
+    @Test("a configuration error: exit 78 with 4.3.5 naming the key")
+    func configurationError() async throws {
+        let fixture = try DeliverFixture(extra: "[deliver]\nreject_action = \"bounce\"\n")
+        defer { fixture.remove() }
+        let result = try await fixture.run(["alice@example.org"], input: lfMessage())
+        #expect(result.status == 78)
+        #expect(result.stderr.hasPrefix("4.3.5 configuration: "), "\(result.stderr)")
+        #expect(result.stderr.contains("'deliver.reject_action' is \"bounce\""), "\(result.stderr)")
+    }
+}
