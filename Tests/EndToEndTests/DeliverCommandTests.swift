@@ -186,3 +186,83 @@ struct DeliverCommandTests {
         #expect(result.stderr.contains("'deliver.reject_action' is \"bounce\""), "\(result.stderr)")
     }
 }
+
+@Suite("sluice deliver: reject_action = \"mdn\" (RFC 5429 §2.2.1)")
+struct DeliverRejectionNoticeTests {
+    static let mdnConfig = "[deliver]\nreject_action = \"mdn\"\n"
+
+    @Test("a rejection sends an MDN to the envelope sender through the relay and exits 0")
+    func sendsNotice() async throws {
+        let sink = try await SMTPSink.start()
+        let fixture = try DeliverFixture(extra: Self.mdnConfig)
+        defer { fixture.remove() }
+        try fixture.writeScript("alice", "require \"reject\";\nreject \"I do not read mail about lunch.\";\n")
+        let result = try await fixture.run(
+            ["-f", "sender@remote.example", "--relay", "127.0.0.1:\(sink.port)", "alice@example.org"],
+            input: lfMessage(subject: "Lunch?"))
+        let transactions = sink.transactions
+        await sink.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(fixture.messages("alice").isEmpty)
+        try #require(transactions.count == 1)
+        let sent = transactions[0]
+        #expect(sent.mailFrom == "")
+        #expect(sent.recipients == ["sender@remote.example"])
+
+        let notice = Message(bytes: sent.message)
+        #expect(notice.fields(named: "To").first?.value == "sender@remote.example")
+        #expect(notice.fields(named: "From").first?.value == "alice@example.org")
+        #expect(notice.fields(named: "Subject").first?.value == "Rejected: Lunch?")
+        #expect(notice.fields(named: "Auto-Submitted").first?.value == "auto-replied")
+        let originalID = try #require(notice.fields(named: "In-Reply-To").first?.value)
+        #expect(originalID.hasPrefix("<orig."))
+        let root = notice.mimeRoot
+        #expect(root.contentType.mimeType == "multipart/report")
+        #expect(root.contentType.parameters["report-type"] == "disposition-notification")
+        try #require(root.children.count == 3)
+        let human = root.children[0]
+        #expect(human.contentType.mimeType == "multipart/alternative")
+        #expect(human.children.map(\.contentType.mimeType) == ["text/plain", "text/html"])
+        #expect(human.children.first?.text?.contains("I do not read mail about lunch.") == true)
+        let html = human.children.last?.text ?? ""
+        #expect(html.contains("<p>") && html.contains("I do not read mail about lunch."), "\(html)")
+        let report = String(decoding: root.children[1].rawBody, as: UTF8.self)
+        #expect(root.children[1].contentType.mimeType == "message/disposition-notification")
+        #expect(report.contains("Reporting-UA: mx.test.example; Sluice\r\n"))
+        #expect(report.contains("Final-Recipient: rfc822; alice@example.org\r\n"))
+        #expect(report.contains("Original-Message-ID: \(originalID)\r\n"))
+        #expect(report.contains("Disposition: automatic-action/MDN-sent-automatically; deleted"))
+        #expect(root.children[2].contentType.mimeType == "text/rfc822-headers")
+        #expect(String(decoding: root.children[2].rawBody, as: UTF8.self).contains("Subject: Lunch?\r\n"))
+    }
+
+    @Test("a rejection of a null-sender message sends nothing, stores nothing, exits 0")
+    func nullSender() async throws {
+        let sink = try await SMTPSink.start()
+        let fixture = try DeliverFixture(extra: Self.mdnConfig)
+        defer { fixture.remove() }
+        try fixture.writeScript("alice", "require \"reject\";\nreject \"no\";\n")
+        let result = try await fixture.run(["-f", "", "--relay", "127.0.0.1:\(sink.port)", "alice@example.org"],
+                                           input: lfMessage())
+        let transactions = sink.transactions
+        await sink.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(transactions.isEmpty)
+        #expect(fixture.messages("alice").isEmpty)
+    }
+
+    @Test("relay down: the rejection falls back to exit 77 so the MTA bounces it")
+    func relayDown() async throws {
+        let sink = try await SMTPSink.start()
+        let port = sink.port
+        await sink.stop()
+        let fixture = try DeliverFixture(extra: Self.mdnConfig)
+        defer { fixture.remove() }
+        try fixture.writeScript("alice", "require \"reject\";\nreject \"Not wanted.\";\n")
+        let result = try await fixture.run(["-f", "sender@remote.example", "--relay", "127.0.0.1:\(port)",
+                                            "alice@example.org"], input: lfMessage())
+        #expect(result.status == 77)
+        #expect(result.stderr.hasPrefix("5.7.1 <alice@example.org>: Not wanted.\n"), "\(result.stderr)")
+        #expect(result.stderr.contains("rejection notice for <alice@example.org> not sent"), "\(result.stderr)")
+    }
+}
