@@ -146,7 +146,9 @@ public struct LocalDelivery: Sendable {
         guard let submitter else { return "no outbound relay for the rejection notice to <\(recipient)>'s sender" }
         let notice: OutboundMessage
         do {
-            let header = try message.read(offset: 0, count: configuration.delivery.maximumParsedMessageBytes)
+            // The notice carries only the original header section: a bounded prefix is enough,
+            // and a large message is not read into memory again.
+            let header = try message.read(offset: 0, count: Self.noticeSourcePrefix)
             let composer = RejectNoticeComposer(hostname: configuration.delivery.hostname) { text in
                 try? HTMLNotification.render(paragraphs: text, title: "Message rejected")
             }
@@ -173,6 +175,9 @@ public struct LocalDelivery: Sendable {
         outcome.reply = DeliveryReply(code: 250, status: .success, text: "Rejected; notice sent to <\(sender)>")
         return nil
     }
+
+    /// How much of the message is read to compose a rejection notice (its header section).
+    static let noticeSourcePrefix = 256 * 1024
 
     /// The exit status and standard-error lines for a set of outcomes (see the type's
     /// documentation for the precedence).

@@ -24,8 +24,8 @@ extension Sluice {
         @Option(help: "Configuration file (TOML). Without it, built-in defaults are used: domain localhost, Maildirs under ./var/mail, scripts under ./var/sieve.")
         var config: String?
 
-        @Option(help: "SMTP relay HOST:PORT for rejection notices (reject_action = \"mdn\").")
-        var relay: String = "127.0.0.1:25"
+        @Option(help: "SMTP relay HOST:PORT for rejection notices (reject_action = \"mdn\"). Default: 127.0.0.1:25.")
+        var relay: String?
 
         @Flag(help: "Log to standard error at the configured level (by default nothing is logged, so that standard error holds only the delivery status the MTA reads).")
         var verbose = false
@@ -47,8 +47,9 @@ extension Sluice {
                     configuration = SluiceConfiguration.builtInDefaults(
                         workingDirectory: FileManager.default.currentDirectoryPath)
                 }
-                guard case .tcp(let host, let port) = try SluiceConfiguration.Listener(parsing: relay) else {
-                    throw ConfigurationError("--relay \"\(relay)\": expected HOST:PORT")
+                let relay = self.relay ?? "127.0.0.1:25"
+                guard case .tcp(let host, let port) = try SluiceConfiguration.Listener(parsing: relay), port > 0 else {
+                    throw ConfigurationError("--relay \"\(relay)\": expected HOST:PORT with a port from 1 to 65535")
                 }
                 submitter = SMTPSubmissionClient(configuration: .init(
                     host: host, port: port, heloName: configuration.delivery.hostname))

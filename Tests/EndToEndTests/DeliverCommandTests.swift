@@ -75,7 +75,9 @@ func lfMessage(subject: String = "Hello", body: String = "Hi there.\n") -> Strin
         + "Message-ID: <orig.\(UUID().uuidString)@remote.example>\n\n" + body
 }
 
-@Suite("sluice deliver (the binary)")
+/// Serialized: each test starts a `sluice` process; many at once starve the other suites
+/// of this (shared) test process on a small machine.
+@Suite("sluice deliver (the binary)", .serialized)
 struct DeliverCommandTests {
     @Test("store: exit 0, the copy lands in the Maildir (CRLF storage: every LF became CRLF) with a Return-Path")
     func store() async throws {
@@ -140,6 +142,16 @@ struct DeliverCommandTests {
         #expect(fixture.messages("alice").isEmpty)
     }
 
+    @Test("ereject with a null sender given as <>: exit 77 as well")
+    func erejectExits() async throws {
+        let fixture = try DeliverFixture()
+        defer { fixture.remove() }
+        try fixture.writeScript("alice", "require \"ereject\";\nereject \"Refused.\";\n")
+        let result = try await fixture.run(["-f", "<>", "alice@example.org"], input: lfMessage())
+        #expect(result.status == 77)
+        #expect(result.stderr == "5.7.1 <alice@example.org>: Refused.\n")
+    }
+
     @Test("unknown user: exit 67 with 5.1.1")
     func unknownUser() async throws {
         let fixture = try DeliverFixture()
@@ -187,7 +199,7 @@ struct DeliverCommandTests {
     }
 }
 
-@Suite("sluice deliver: reject_action = \"mdn\" (RFC 5429 §2.2.1)")
+@Suite("sluice deliver: reject_action = \"mdn\" (RFC 5429 §2.2.1)", .serialized)
 struct DeliverRejectionNoticeTests {
     static let mdnConfig = "[deliver]\nreject_action = \"mdn\"\n"
 
@@ -264,5 +276,39 @@ struct DeliverRejectionNoticeTests {
         #expect(result.status == 77)
         #expect(result.stderr.hasPrefix("5.7.1 <alice@example.org>: Not wanted.\n"), "\(result.stderr)")
         #expect(result.stderr.contains("rejection notice for <alice@example.org> not sent"), "\(result.stderr)")
+    }
+}
+
+@Suite("sluice deliver: command line", .serialized)
+struct DeliverCommandLineTests {
+    @Test("no recipient is a usage error (64)")
+    func noRecipient() async throws {
+        let fixture = try DeliverFixture()
+        defer { fixture.remove() }
+        let result = try await fixture.run([], input: lfMessage())
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("expected at least one recipient address"), "\(result.stderr)")
+    }
+
+    @Test("a bad --relay is a configuration error (78) naming the option")
+    func badRelay() async throws {
+        let fixture = try DeliverFixture()
+        defer { fixture.remove() }
+        let result = try await fixture.run(["--relay", "unix:/tmp/x", "alice@example.org"], input: lfMessage())
+        #expect(result.status == 78)
+        #expect(result.stderr.hasPrefix("4.3.5 configuration: --relay \"unix:/tmp/x\""), "\(result.stderr)")
+        #expect(fixture.messages("alice").isEmpty)
+    }
+
+    @Test("without -f the envelope sender is the message's Return-Path")
+    func returnPathSender() async throws {
+        let fixture = try DeliverFixture()
+        defer { fixture.remove() }
+        let result = try await fixture.run(["alice@example.org"],
+                                           input: "Return-Path: <bounces@lists.example>\n" + lfMessage())
+        #expect(result.status == 0, "\(result.stderr)")
+        let stored = try #require(fixture.messages("alice").first)
+        let text = String(decoding: try Data(contentsOf: stored), as: UTF8.self)
+        #expect(text.hasPrefix("Return-Path: <bounces@lists.example>\n"), "\(text.prefix(200))")
     }
 }
