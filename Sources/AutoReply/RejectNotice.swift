@@ -49,7 +49,7 @@ public struct RejectNotice: Sendable {
 ///
 /// - SeeAlso: RFC 5429 §2.2.1; RFC 8098 §3 (format of an MDN), §3.2.1 (Reporting-UA),
 ///   §3.2.4 (Final-Recipient), §3.2.5 (Original-Message-ID), §3.2.6 (Disposition);
-///   RFC 6522 (multipart/report); RFC 6522 §4 and RFC 3462 (text/rfc822-headers);
+///   RFC 6522 §3 (multipart/report), §4 (text/rfc822-headers);
 ///   RFC 3834 §5 (Auto-Submitted)
 public struct RejectNoticeComposer: Sendable {
     /// Renders the explanation as an HTML document (UTF-8 bytes); nil to send no HTML

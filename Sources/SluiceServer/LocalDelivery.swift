@@ -21,6 +21,7 @@ public struct LocalDeliveryConfiguration: Sendable, Hashable {
     /// What a rejection does. Default `.exit`.
     public var rejectAction: RejectAction = .exit
 
+    /// The defaults documented on each property.
     public init() {}
 
     /// Reads `[deliver]` (`reject_action = "exit" | "mdn"`).

@@ -14,6 +14,7 @@ public struct LocalMessageError: Error, Sendable, Hashable, CustomStringConverti
     /// The line for standard error, starting with an enhanced status code.
     public var message: String
 
+    /// The message.
     public var description: String { message }
 }
 
@@ -34,6 +35,7 @@ public struct LocalMessageNormalizer: Sendable {
     /// Longest first line held back; past it, the line cannot be `From ` and goes on.
     private static let firstLineLimit = 1000
 
+    /// A normaliser at the start of a message.
     public init() {}
 
     /// The normalised bytes for `chunk`, given what came before.
