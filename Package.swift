@@ -51,7 +51,8 @@ let package = Package(
         .target(
             name: "SluiceServer",
             dependencies: [
-                "MailCore", "LMTP", "Delivery", "Maildir", "Sieve", logging, nioCore, nioPosix,
+                "MailCore", "LMTP", "Delivery", "Maildir", "Sieve", "AutoReply", "Submission", "Reports", logging,
+                nioCore, nioPosix,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -95,7 +96,7 @@ let package = Package(
         .testTarget(name: "SieveReplayTests", dependencies: ["SieveReplay", "Sieve", "MailCore"]),
         .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "Delivery"]),
         // Starts the real server on loopback and talks LMTP to it with a raw-socket client.
-        .testTarget(name: "EndToEndTests", dependencies: ["SluiceServer", "sluice", "Delivery", "MailCore", logging]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SluiceServer", "sluice", "Delivery", "MailCore", "SMTPTestSupport", logging]),
     ],
     swiftLanguageModes: [.v6]
 )
