@@ -65,10 +65,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The script-testing CLI. Wiring only; logic lives in Sieve.
+        // sieve-check's logic that needs both Sieve and Reports (a run → its HTML page).
+        .target(name: "SieveCheckKit", dependencies: ["Sieve", "MailCore", "Reports"]),
+        // The script-testing CLI. Wiring only; logic lives in Sieve and SieveCheckKit.
         .executableTarget(
             name: "sieve-check",
-            dependencies: ["Sieve", "MailCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Sieve", "MailCore", "SieveCheckKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
 
         // A recording SMTP server for tests (not a product).
@@ -87,6 +89,7 @@ let package = Package(
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "SMTPTestSupport"]),
         // Runs the built sieve-check binary (the dependency makes `swift test` build it).
         .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
+        .testTarget(name: "SieveCheckKitTests", dependencies: ["SieveCheckKit", "Sieve", "MailCore", "Reports", "CLibXML2"]),
         .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "Delivery"]),
         // Starts the real server on loopback and talks LMTP to it with a raw-socket client.
         .testTarget(name: "EndToEndTests", dependencies: ["SluiceServer", "sluice", "Delivery", "MailCore", logging]),

@@ -131,6 +131,31 @@ struct SieveCheckCLITests {
         #expect(errors.first?["line"] as? Int == 3)
     }
 
+    @Test("run --html writes the page; the actions still print; a bad path is a clear error")
+    func runHTML() throws {
+        let dir = try Self.folder([
+            "s.sieve": "require \"fileinto\";\nif header :contains \"subject\" \"</script>\" {\n  fileinto \"X\";\n}\n",
+            "msg.eml": Self.message,
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let page = dir.appendingPathComponent("run.html")
+        let result = try Self.run(["run", dir.appendingPathComponent("s.sieve").path,
+                                   dir.appendingPathComponent("msg.eml").path, "--html", page.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("implicit keep"))
+        #expect(!result.stdout.contains("trace:"))
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.contains(#"class="line not-matched""#))
+        #expect(html.contains("&lt;/script&gt;"))
+        #expect(!html.contains("</script>"))
+
+        let bad = try Self.run(["run", dir.appendingPathComponent("s.sieve").path,
+                                dir.appendingPathComponent("msg.eml").path, "--html", "/nonexistent/dir/run.html"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("cannot write report /nonexistent/dir/run.html"), "\(bad.stderr)")
+    }
+
     @Test("a missing file is a clear error")
     func missingFile() throws {
         let result = try Self.run(["compile", "/nonexistent/x.sieve"])
