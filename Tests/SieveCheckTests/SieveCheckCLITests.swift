@@ -156,6 +156,32 @@ struct SieveCheckCLITests {
         #expect(bad.stderr.contains("cannot write report /nonexistent/dir/run.html"), "\(bad.stderr)")
     }
 
+    @Test("lint: warnings with file:line:column; exit 0, 1 with --strict, 1 on compile errors")
+    func lint() throws {
+        let dir = try Self.folder([
+            "warn.sieve": "require [\"fileinto\", \"relational\"];\nfileinto \"A\";\nstop;\nkeep;\n",
+            "clean.sieve": "require \"fileinto\";\nfileinto \"A\";\n",
+            "broken.sieve": "fileinto \"A\";\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let warn = dir.appendingPathComponent("warn.sieve").path
+        let clean = dir.appendingPathComponent("clean.sieve").path
+        let broken = dir.appendingPathComponent("broken.sieve").path
+
+        let result = try Self.run(["lint", warn, clean])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == """
+            \(warn):1:22: warning: capability "relational" is required but never used; remove it from 'require'
+            \(warn):4:1: warning: this 'keep' never runs: the unconditional 'stop' at line 3 ends the script before it
+
+            """)
+        #expect(try Self.run(["lint", "--strict", warn]).status == 1)
+        #expect(try Self.run(["lint", "--strict", clean]).status == 0)
+        let failed = try Self.run(["lint", broken])
+        #expect(failed.status == 1)
+        #expect(failed.stderr.hasPrefix("\(broken):1:1: error:"), "\(failed.stderr)")
+    }
+
     @Test("a missing file is a clear error")
     func missingFile() throws {
         let result = try Self.run(["compile", "/nonexistent/x.sieve"])
