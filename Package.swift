@@ -36,7 +36,7 @@ let package = Package(
         // RFC 2033 LMTP over SwiftNIO: command parser, session state machine, framing, server.
         .target(name: "LMTP", dependencies: ["MailCore", nioCore, nioPosix]),
         // The delivery agent: users, script cache, per-recipient evaluation, Maildir storage.
-        .target(name: "Delivery", dependencies: ["MailCore", "Sieve", "Maildir", logging]),
+        .target(name: "Delivery", dependencies: ["MailCore", "Sieve", "Maildir", "Reports", logging]),
         // libxml2, seen through a shim that keeps its ICU types away from Foundation's.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // The only module that calls libxml2: JUnit and HTML reports, HTML to text.
@@ -67,10 +67,15 @@ let package = Package(
         ),
         // sieve-check's logic that needs both Sieve and Reports (a run → its HTML page).
         .target(name: "SieveCheckKit", dependencies: ["Sieve", "MailCore", "Reports"]),
-        // The script-testing CLI. Wiring only; logic lives in Sieve and SieveCheckKit.
+        // Dry runs of a Sieve script over an existing Maildir (`sieve-check replay`).
+        .target(name: "SieveReplay", dependencies: ["Sieve", "MailCore", "Maildir"]),
+        // The script-testing CLI. Wiring only; logic lives in Sieve, SieveCheckKit and SieveReplay.
         .executableTarget(
             name: "sieve-check",
-            dependencies: ["Sieve", "MailCore", "SieveCheckKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Sieve", "MailCore", "Reports", "SieveCheckKit", "SieveReplay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
 
         // A recording SMTP server for tests (not a product).
@@ -90,6 +95,7 @@ let package = Package(
         // Runs the built sieve-check binary (the dependency makes `swift test` build it).
         .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
         .testTarget(name: "SieveCheckKitTests", dependencies: ["SieveCheckKit", "Sieve", "MailCore", "Reports", "CLibXML2"]),
+        .testTarget(name: "SieveReplayTests", dependencies: ["SieveReplay", "Sieve", "MailCore"]),
         .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "Delivery"]),
         // Starts the real server on loopback and talks LMTP to it with a raw-socket client.
         .testTarget(name: "EndToEndTests", dependencies: ["SluiceServer", "sluice", "Delivery", "MailCore", logging]),

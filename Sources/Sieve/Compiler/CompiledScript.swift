@@ -105,6 +105,8 @@ struct Test: Sendable {
         case string(source: StrList, match: MatchSpec)
         /// `variables` nil: the internal flag variable.
         case hasflag(variables: [Int]?, match: MatchSpec)
+        /// RFC 5173 `body`.
+        case body(transform: BodyTransform, match: MatchSpec)
     }
 }
 

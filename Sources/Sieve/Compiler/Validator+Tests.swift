@@ -143,6 +143,9 @@ extension Validator {
                 variables = slots
             }
             return Test(kind: .hasflag(variables: variables, match: match), name: name, location: location)
+        case "body":
+            guard noNested(node, name: name) else { return nil }
+            return compileBody(node, location: location)
         default:
             error("unknown test '\(node.name)'", at: location)
             return nil

@@ -87,6 +87,8 @@ extension Run {
         case .hasflag(let slots, let match):
             let values = FlagList.flags(in: slots.map { $0.map { variables[$0] } } ?? [internalFlags])
             matched = try compare(values, match, at: test.location, trace: &comparison)
+        case .body(let transform, let match):
+            matched = try evaluateBody(transform, match, at: test.location, trace: &comparison)
         }
         tracer?.record(.test(TestTrace(name: test.name, location: test.location, matched: matched, comparison: comparison)))
         return matched

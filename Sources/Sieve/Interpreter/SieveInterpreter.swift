@@ -20,6 +20,7 @@ public enum SieveInterpreter {
     public static func run(_ script: CompiledScript, context: some SieveContext, options: SieveOptions = SieveOptions(),
                            tracer: (any SieveTracer)? = nil) -> SieveResult {
         var run = Run(script: script, message: context.message, envelope: context.envelope, options: options, tracer: tracer)
+        run.htmlTextExtractor = context.htmlTextExtractor
         do {
             _ = try run.execute(script.commands)
         } catch {
@@ -52,6 +53,10 @@ struct Run {
     var headerIndex: [String: [Int]] = [:]
     /// Lowercased header name → the parsed address lists of all its fields.
     var addressCache: [String: [AddressListEntry]] = [:]
+    /// Converts HTML parts for `body :text` (RFC 5173); nil: the tag-stripping fallback.
+    var htmlTextExtractor: (any HTMLTextExtractor)?
+    /// Strings already extracted for `body`, by transform key, kept for the run.
+    var bodyCache: [String: [String]] = [:]
 
     struct Failure: Error {
         var message: String

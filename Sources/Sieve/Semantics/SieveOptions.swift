@@ -112,6 +112,7 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case subaddress
     case relational
     case encodedCharacter = "encoded-character"
+    case body
     case comparatorOctet = "comparator-i;octet"
     case comparatorASCIICasemap = "comparator-i;ascii-casemap"
     case comparatorASCIINumeric = "comparator-i;ascii-numeric"
