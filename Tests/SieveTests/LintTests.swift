@@ -32,6 +32,10 @@ struct LintTests {
                  at: "1:37", says: #":matches key "exact" has no wildcard (* or ?)"#,
                  nearMiss: "if header :matches \"subject\" [\"a?c\", \"x*\"] { keep; }\nif header :is \"subject\" \"exact\" { keep; }\n"),
         LintCase(check: .unusedRequire,
+                 script: "require \"body\";\nkeep;\n",
+                 at: "1:9", says: #"capability "body" is required but never used"#,
+                 nearMiss: "require \"body\";\nif body :text :contains \"x\" { keep; }\n"),
+        LintCase(check: .unusedRequire,
                  script: "require [\"fileinto\", \"relational\"];\nfileinto \"A\";\n",
                  at: "1:22", says: #"capability "relational" is required but never used; remove it from 'require'"#,
                  nearMiss: "require [\"fileinto\", \"relational\", \"comparator-i;ascii-numeric\"];\nif header :value \"gt\" :comparator \"i;ascii-numeric\" \"x-n\" \"3\" { fileinto \"A\"; }\n"),
@@ -129,6 +133,7 @@ struct LintTests {
         "require \"subaddress\";\nif address :detail \"to\" \"x\" { keep; }\n",
         "require [\"vacation\", \"vacation-seconds\"];\nvacation :seconds 0 \"x\";\n",
         "require \"envelope\";\nif envelope :is \"from\" \"a@b\" { keep; }\n",
+        "require \"body\";\nif body :content \"text\" :contains \"x\" { keep; }\n",
     ])
     func requireUsed(script: String) {
         let found = SieveLinter.warnings(in: SieveParser.parse(script).script).filter { $0.check == .unusedRequire }

@@ -140,8 +140,8 @@ struct CapabilityUsage {
         switch capability {
         case "fileinto", "reject", "ereject", "vacation":
             return commands.contains(capability)
-        case "envelope":
-            return tests.contains("envelope")
+        case "envelope", "body":
+            return tests.contains(capability)
         case "copy":
             return tags.contains("copy")
         case "imap4flags":

@@ -173,7 +173,7 @@ struct LintArguments {
     /// imap4flags, and the RFCs we know of that may come later).
     static let tagsWithParameter: Set<String> = [
         "comparator", "value", "count", "days", "seconds", "subject", "from", "addresses", "handle", "flags",
-        "index", "zone", "importance", "options", "message", "mime-type",
+        "index", "zone", "importance", "options", "message", "mime-type", "content",
     ]
 
     private(set) var tags: [(name: String, range: SourceRange, parameter: Argument?)] = []
