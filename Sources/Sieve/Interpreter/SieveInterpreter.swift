@@ -36,10 +36,15 @@ public enum SieveInterpreter {
 /// The state of one script run.
 struct Run {
     let script: CompiledScript
-    let message: Message
-    let envelope: SieveEnvelope
-    let options: SieveOptions
+    /// Variable only for the test suite (`test_set`, `test_message`).
+    var message: Message
+    var envelope: SieveEnvelope
+    /// Variable only for the test suite (`test_config_set`).
+    var options: SieveOptions
     let tracer: (any SieveTracer)?
+    /// The state of a `sieve-check test` run; nil for every other run (testsuite
+    /// commands then fail).
+    var testSuite: TestSuiteState?
 
     var result: ResultBuilder
     /// Values of named variables, by slot.
@@ -179,6 +184,8 @@ struct Run {
                 let text = modifiers.isEmpty ? expand(value) : VariableModifier.applyAll(modifiers, to: expand(value))
                 variables[slot] = limited(text)
                 tracer?.record(.variable(name: script.variableNames[slot], value: variables[slot], location: command.location))
+            case .testSuite(let testSuiteCommand):
+                if try execute(testSuiteCommand, at: command.location) == .stop { return .stop }
             case .flags(let operation, let slot, let flags):
                 let list = expand(flags)
                 let current = slot.map { variables[$0] } ?? internalFlags
