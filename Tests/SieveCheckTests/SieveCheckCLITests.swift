@@ -150,6 +150,15 @@ struct SieveCheckCLITests {
         #expect(html.contains("&lt;/script&gt;"))
         #expect(!html.contains("</script>"))
 
+        // A script that does not compile still gets its page, and the run exits 1.
+        try Data("fileinto \"X\";\n".utf8).write(to: dir.appendingPathComponent("broken.sieve"))
+        let brokenPage = dir.appendingPathComponent("broken.html")
+        let broken = try Self.run(["run", dir.appendingPathComponent("broken.sieve").path,
+                                   dir.appendingPathComponent("msg.eml").path, "--html", brokenPage.path])
+        #expect(broken.status == 1)
+        let brokenHTML = try String(contentsOf: brokenPage, encoding: .utf8)
+        #expect(brokenHTML.contains("does not compile"))
+
         let bad = try Self.run(["run", dir.appendingPathComponent("s.sieve").path,
                                 dir.appendingPathComponent("msg.eml").path, "--html", "/nonexistent/dir/run.html"])
         #expect(bad.status != 0)
