@@ -22,19 +22,33 @@ public enum SieveLinter {
     public enum Check: String, Sendable, CaseIterable {
         /// A command after an unconditional `stop` in the same block.
         case unreachableAfterStop = "unreachable-after-stop"
-        /// A `:matches` key without an unescaped `*` or `?`. - SeeAlso: RFC 5228 §2.7.1
+        /// A `:matches` key without an unescaped `*` or `?`.
+        ///
+        /// - SeeAlso: RFC 5228 §2.7.1
         case matchesWithoutWildcard = "matches-without-wildcard"
-        /// A capability named in `require` that nothing uses. - SeeAlso: RFC 5228 §3.2
+        /// A capability named in `require` that nothing uses.
+        ///
+        /// - SeeAlso: RFC 5228 §3.2
         case unusedRequire = "unused-require"
-        /// `fileinto` one folder twice where one always runs with the other. - SeeAlso: RFC 5228 §4.1
+        /// `fileinto` one folder twice where one always runs with the other.
+        ///
+        /// - SeeAlso: RFC 5228 §4.1
         case duplicateFileinto = "duplicate-fileinto"
-        /// `reject`/`ereject` in a flow with an action it cannot accompany. - SeeAlso: RFC 5429 §2
+        /// `reject`/`ereject` in a flow with an action it cannot accompany.
+        ///
+        /// - SeeAlso: RFC 5429 §2
         case rejectConflict = "reject-conflict"
-        /// `vacation :days 0`. - SeeAlso: RFC 5230 §4.1
+        /// `vacation :days 0`.
+        ///
+        /// - SeeAlso: RFC 5230 §4.1
         case vacationDaysZero = "vacation-days-zero"
-        /// A header name containing a colon or white space. - SeeAlso: RFC 5322 §2.2
+        /// A header name containing a colon or white space.
+        ///
+        /// - SeeAlso: RFC 5322 §2.2
         case invalidHeaderName = "invalid-header-name"
-        /// `:count` compared with a non-numeric comparator. - SeeAlso: RFC 5231 §4.2
+        /// `:count` compared with a non-numeric comparator.
+        ///
+        /// - SeeAlso: RFC 5231 §4.2
         case countWithoutNumericComparator = "count-without-numeric-comparator"
     }
 
