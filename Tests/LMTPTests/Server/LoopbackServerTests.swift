@@ -156,7 +156,8 @@ struct LoopbackServerTests {
     }
 
     @Test func idleTimeoutCloses421() async throws {
-        let configuration = Loopback.configuration(timeouts: ConnectionTimeouts(idle: .milliseconds(200), command: .seconds(5)))
+        // Long enough that a loaded machine still handles the LHLO before the timer fires.
+        let configuration = Loopback.configuration(timeouts: ConnectionTimeouts(idle: .seconds(3), command: .seconds(10)))
         try await Loopback.withServer(configuration) { _, address in
             let replies = try await Loopback.withClient(address) { client in
                 try await client.send("LHLO c\r\nNOOP")  // an unfinished line does not count as activity
