@@ -107,8 +107,6 @@ extension Run {
         let record = TestBlockResult(name: name, location: location, failure: failure, output: testSuite?.output ?? [],
                                      duration: clock.now - start)
         (message, envelope, options, result, variables, matchVariables, internalFlags, steps) = saved
-        headerIndex = [:]
-        addressCache = [:]
         testSuite = before
         testSuite?.records.append(record)
     }
@@ -127,8 +125,6 @@ extension Run {
 
     private mutating func replaceMessage(_ new: Message) {
         message = new
-        headerIndex = [:]
-        addressCache = [:]
     }
 
     /// An envelope address without its angle brackets (`<>` → "").
