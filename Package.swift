@@ -66,13 +66,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // sieve-check's logic that needs both Sieve and Reports (a run → its HTML page).
+        .target(name: "SieveCheckKit", dependencies: ["Sieve", "MailCore", "Reports"]),
         // Dry runs of a Sieve script over an existing Maildir (`sieve-check replay`).
         .target(name: "SieveReplay", dependencies: ["Sieve", "MailCore", "Maildir"]),
-        // The script-testing CLI. Wiring only; logic lives in Sieve and SieveReplay.
+        // The script-testing CLI. Wiring only; logic lives in Sieve, SieveCheckKit and SieveReplay.
         .executableTarget(
             name: "sieve-check",
             dependencies: [
-                "Sieve", "MailCore", "Reports", "SieveReplay",
+                "Sieve", "MailCore", "Reports", "SieveCheckKit", "SieveReplay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +95,7 @@ let package = Package(
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "SMTPTestSupport"]),
         // Runs the built sieve-check binary (the dependency makes `swift test` build it).
         .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
+        .testTarget(name: "SieveCheckKitTests", dependencies: ["SieveCheckKit", "Sieve", "MailCore", "Reports", "CLibXML2"]),
         .testTarget(name: "SieveReplayTests", dependencies: ["SieveReplay", "Sieve", "MailCore"]),
         .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "Delivery"]),
         // Starts the real server on loopback and talks LMTP to it with a raw-socket client.
