@@ -26,6 +26,7 @@ final class TestServer: Sendable {
         configuration.delivery.users.domains = domains
         configuration.delivery.users.maildirTemplate = root.path + "/mail/%d/%n"
         configuration.delivery.users.scriptTemplate = root.path + "/sieve/%d/%n.sieve"
+        configuration.delivery.vacation.trackingDatabase = root.path + "/tracking.sqlite"
         configure(&configuration, root)
 
         var logger = Logger(label: "sluice-e2e")
