@@ -93,7 +93,10 @@ let package = Package(
         .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
         .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "Delivery"]),
         // Starts the real server on loopback and talks LMTP to it with a raw-socket client.
-        .testTarget(name: "EndToEndTests", dependencies: ["SluiceServer", "sluice", "Delivery", "MailCore", logging]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["SluiceServer", "sluice", "Delivery", "MailCore", "SMTPTestSupport", logging]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
