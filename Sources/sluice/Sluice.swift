@@ -93,6 +93,14 @@ extension Sluice {
                 print("configuration OK")
                 for listener in configuration.listeners { print("listen \(listener)") }
                 print("domains \(configuration.delivery.users.domains.joined(separator: " "))")
+                let outbound = configuration.delivery.outbound
+                switch outbound.method {
+                case .smtp:
+                    let host = outbound.relayHost.contains(":") ? "[\(outbound.relayHost)]" : outbound.relayHost
+                    print("outbound smtp \(host):\(outbound.relayPort)")
+                case .sendmail:
+                    print("outbound sendmail \(outbound.sendmailCommand.joined(separator: " "))")
+                }
             } catch let error as ConfigurationError {
                 throw ValidationError(error.message)
             }

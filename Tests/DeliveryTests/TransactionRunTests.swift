@@ -58,7 +58,7 @@ struct TransactionRunTests {
         agent.deadlineTimer = trigger.timer
         let task = Task { await agent.deliver(transaction(["a@example.org", "slow@example.org", "b@example.org"])) }
         try await site.log.waitFor { $0.filter { $0.message == "delivery" }.count == 2 }
-        try #require(gate.waitUntilEntered())
+        try #require(await gate.waitUntilEntered())
         trigger.fire()
         let outcomes = await task.value
         #expect(outcomes.map(\.reply.code) == [250, 451, 250])
@@ -92,7 +92,7 @@ struct TransactionRunTests {
         let trigger = Trigger()
         agent.deadlineTimer = trigger.timer
         let task = Task { await agent.deliver(transaction(["slow@example.org", "b@example.org", "c@example.org"])) }
-        try #require(gate.waitUntilEntered())
+        try #require(await gate.waitUntilEntered())
         trigger.fire()
         #expect(await task.value.map(\.reply.code) == [451, 451, 451])
         gate.open()
@@ -111,7 +111,7 @@ struct TransactionRunTests {
         let task = Task { await agent.deliver(transaction(["fast@example.org", "slow@example.org"])) }
         // Cancel once the fast recipient's outcome is logged and the slow one is stuck.
         try await site.log.waitFor { $0.contains { $0.metadata["rcpt"] == "fast@example.org" } }
-        try #require(gate.waitUntilEntered())
+        try #require(await gate.waitUntilEntered())
         task.cancel()
         let outcomes = await task.value
         #expect(outcomes.map(\.reply.code) == [250, 451])
@@ -227,9 +227,15 @@ final class Gate: Sendable {
         _ = opened.wait(timeout: .now() + 30)
     }
 
-    /// Waits (at most 30 s) until a store call has arrived.
-    func waitUntilEntered() -> Bool {
-        entered.wait(timeout: .now() + 30) == .success
+    /// Waits (at most 30 s) until a store call has arrived. The blocking wait runs on a
+    /// Dispatch thread: blocking one of the cooperative pool's few threads could starve
+    /// the very delivery the test waits for.
+    func waitUntilEntered() async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: self.entered.wait(timeout: .now() + 30) == .success)
+            }
+        }
     }
 
     func open() { opened.signal() }
