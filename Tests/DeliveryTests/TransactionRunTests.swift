@@ -228,13 +228,11 @@ final class Gate: Sendable {
     }
 
     /// Waits (at most 30 s) until a store call has arrived. The blocking wait runs on a
-    /// Dispatch thread: blocking one of the cooperative pool's few threads could starve
-    /// the very delivery the test waits for.
+    /// thread of its own: blocking one of the cooperative pool's (or Dispatch's) few
+    /// threads could starve the very delivery the test waits for.
     func waitUntilEntered() async -> Bool {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: self.entered.wait(timeout: .now() + 30) == .success)
-            }
+            Thread { continuation.resume(returning: self.entered.wait(timeout: .now() + 30) == .success) }.start()
         }
     }
 

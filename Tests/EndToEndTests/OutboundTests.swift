@@ -226,3 +226,67 @@ struct RedirectEndToEndTests {
         }
     }
 }
+
+@Suite("End to end: the user's aliases, duplicate redirects, the sendmail method")
+struct OutboundSettingsEndToEndTests {
+    @Test("a message to one of the user's aliases gets a reply; one from an alias does not (RFC 5230 §4.5, §4.6)")
+    func aliases() async throws {
+        try await withOutboundSite(configure: { configuration in
+            configuration.delivery.users.table["alice@example.org"] = UserEntry(aliases: ["a.liddell@example.net"])
+        }) { site in
+            try site.server.writeScript("alice", VacationEndToEndTests.script)
+            let (_, first) = try await transaction(site.server, to: ["alice@example.org"],
+                                                   message: outboundMessage(to: "Alice <A.Liddell@example.net>"))
+            #expect(first.map(\.code) == [250])
+            #expect(site.sink.transactions.map(\.recipients) == [["sender@remote.example"]])
+
+            let (_, second) = try await transaction(site.server, from: "a.liddell@example.net", to: ["alice@example.org"],
+                                                    message: outboundMessage())
+            #expect(second.map(\.code) == [250])
+            #expect(site.sink.transactions.count == 1)
+            #expect(site.log.delivery(of: "alice@example.org")?.metadata["vacation_status"]?
+                .contains("is one of the user's own addresses") == true)
+        }
+    }
+
+    @Test("the same message redirected to the same address twice is sent once (duplicate suppression)")
+    func duplicateRedirect() async throws {
+        try await withOutboundSite { site in
+            try site.server.writeScript("alice", "redirect \"carol@elsewhere.example\";")
+            let message = outboundMessage(messageID: "<same-\(UUID().uuidString)@remote.example>")
+            for _ in 0..<2 {
+                let (_, replies) = try await transaction(site.server, to: ["alice@example.org"], message: message)
+                #expect(replies.map(\.code) == [250])
+            }
+            #expect(site.sink.transactions.count == 1)
+            #expect(site.server.messages("alice").isEmpty, "a suppressed duplicate is not a failure: nothing is kept")
+            #expect(site.log.delivery(of: "alice@example.org")?.metadata["redirect_status"]?
+                .contains("not sent again: message <same-") == true)
+        }
+    }
+
+    @Test("method = \"sendmail\": the command gets -f SENDER -- RECIPIENT and the message on standard input")
+    func sendmail() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-sendmail-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let command = folder.appendingPathComponent("fake-sendmail").path
+        try Data("#!/bin/sh\nprintf '%s\\n' \"$@\" > \(folder.path)/args\ncat > \(folder.path)/message\n".utf8)
+            .write(to: URL(fileURLWithPath: command))
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: command)
+        try await withOutboundSite(configure: { configuration in
+            configuration.delivery.outbound.method = .sendmail
+            configuration.delivery.outbound.sendmailCommand = [command, "-i"]
+        }) { site in
+            try site.server.writeScript("alice", "redirect \"carol@elsewhere.example\";")
+            let (_, replies) = try await transaction(site.server, to: ["alice@example.org"], message: outboundMessage())
+            #expect(replies.map(\.code) == [250])
+            #expect(site.sink.transactions.isEmpty)
+            let arguments = try String(contentsOf: folder.appendingPathComponent("args"), encoding: .utf8)
+            #expect(arguments == "-i\n-f\nsender@remote.example\n--\ncarol@elsewhere.example\n")
+            let message = try String(contentsOf: folder.appendingPathComponent("message"), encoding: .utf8)
+            #expect(message.hasPrefix("X-Sieve-Redirected-From: <alice@example.org>"))
+            #expect(message.contains("Subject: Lunch on Friday?"))
+        }
+    }
+}
