@@ -69,10 +69,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        // The script-testing CLI. Wiring only; logic lives in Sieve.
+        // Dry runs of a Sieve script over an existing Maildir (`sieve-check replay`).
+        .target(name: "SieveReplay", dependencies: ["Sieve", "MailCore", "Maildir"]),
+        // The script-testing CLI. Wiring only; logic lives in Sieve and SieveReplay.
         .executableTarget(
             name: "sieve-check",
-            dependencies: ["Sieve", "MailCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Sieve", "MailCore", "Reports", "SieveReplay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
 
         // A recording SMTP server for tests (not a product).
@@ -91,6 +96,7 @@ let package = Package(
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "SMTPTestSupport"]),
         // Runs the built sieve-check binary (the dependency makes `swift test` build it).
         .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
+        .testTarget(name: "SieveReplayTests", dependencies: ["SieveReplay", "Sieve", "MailCore"]),
         .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "Delivery"]),
         // Starts the real server on loopback and talks LMTP to it with a raw-socket client.
         .testTarget(

@@ -49,7 +49,7 @@ extension SieveCheck {
 
             let parsed = Message(bytes: try readFile(message))
             let envelope = SieveEnvelope.defaulted(for: parsed, from: from, to: to)
-            let context = SieveMessageContext(message: parsed, envelope: envelope)
+            let context = SieveMessageContext(message: parsed, envelope: envelope, htmlTextExtractor: LibXML2HTMLTextExtractor())
             let tracer = trace ? SieveTraceRecorder() : nil
             let result = SieveInterpreter.run(program, context: context, options: options, tracer: tracer)
 

@@ -227,12 +227,12 @@ final class Gate: Sendable {
         _ = opened.wait(timeout: .now() + 30)
     }
 
-    /// Waits (at most 30 s) until a store call has arrived. The blocking wait runs on a
-    /// thread of its own: blocking one of the cooperative pool's (or Dispatch's) few
-    /// threads could starve the very delivery the test waits for.
+    /// Waits (at most 120 s: the whole suite shares two cores) until a store call has arrived. The semaphore is waited on
+    /// a thread of its own: blocking one of the cooperative pool's threads (two on a
+    /// two-core machine) could starve the very delivery the test is waiting for.
     func waitUntilEntered() async -> Bool {
         await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: self.entered.wait(timeout: .now() + 30) == .success) }.start()
+            Thread { continuation.resume(returning: self.entered.wait(timeout: .now() + 120) == .success) }.start()
         }
     }
 

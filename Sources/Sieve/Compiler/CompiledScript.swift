@@ -105,6 +105,10 @@ struct Test: Sendable {
         case string(source: StrList, match: MatchSpec)
         /// `variables` nil: the internal flag variable.
         case hasflag(variables: [Int]?, match: MatchSpec)
+        /// RFC 5173 `body`.
+        case body(transform: BodyTransform, match: MatchSpec)
+        /// A `vnd.dovecot.testsuite` test (`sieve-check test` only).
+        case testSuite(TestSuiteTest)
     }
 }
 
@@ -147,5 +151,7 @@ struct Command: Sendable {
         case set(slot: Int, value: Str, modifiers: [VariableModifier])
         /// `slot` nil: the internal flag variable.
         case flags(FlagOperation, slot: Int?, flags: StrList)
+        /// A `vnd.dovecot.testsuite` command (`sieve-check test` only).
+        case testSuite(TestSuiteCommand)
     }
 }

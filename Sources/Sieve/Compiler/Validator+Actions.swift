@@ -2,6 +2,7 @@ extension Validator {
     /// Compiles one command other than if/elsif/else/require; nil on error.
     mutating func compileCommand(_ node: CommandNode, name: String) -> Command? {
         let location = node.nameRange.start
+        if TestSuiteNames.isTestSuiteName(name) { return compileTestSuiteCommand(node, name: name) }
         if Self.coreCommands.contains(name) || Self.extensionOfCommand[name] != nil {
             guard checkRequired(Self.extensionOfCommand[name], kind: "command", name: name, at: location) else { return nil }
         } else if Self.coreTests.contains(name) || Self.extensionOfTest[name] != nil {

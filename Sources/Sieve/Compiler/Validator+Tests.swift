@@ -13,6 +13,7 @@ extension Validator {
     mutating func compileTest(_ node: TestNode) -> Test? {
         let name = node.name.lowercased()
         let location = node.nameRange.start
+        if TestSuiteNames.isTestSuiteName(name) { return compileTestSuiteTest(node, name: name) }
         if Self.coreTests.contains(name) || Self.extensionOfTest[name] != nil {
             guard checkRequired(Self.extensionOfTest[name], kind: "test", name: name, at: location) else { return nil }
         } else if Self.coreCommands.contains(name) || Self.extensionOfCommand[name] != nil {
@@ -143,6 +144,9 @@ extension Validator {
                 variables = slots
             }
             return Test(kind: .hasflag(variables: variables, match: match), name: name, location: location)
+        case "body":
+            guard noNested(node, name: name) else { return nil }
+            return compileBody(node, location: location)
         default:
             error("unknown test '\(node.name)'", at: location)
             return nil

@@ -171,7 +171,7 @@ struct Validator {
         "set": .variables, "setflag": .imap4flags, "addflag": .imap4flags, "removeflag": .imap4flags,
     ]
     static let extensionOfTest: [String: SieveCapability] = [
-        "envelope": .envelope, "string": .variables, "hasflag": .imap4flags,
+        "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body,
     ]
     static let coreTests: Set<String> = ["address", "allof", "anyof", "exists", "false", "header", "not", "size", "true"]
     static let coreCommands: Set<String> = ["if", "elsif", "else", "require", "stop", "keep", "discard", "redirect"]

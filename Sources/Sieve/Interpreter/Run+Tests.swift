@@ -84,9 +84,13 @@ extension Run {
             // RFC 5229 §5: for :count, an empty string counts as no string.
             if case .count = match.type { values.removeAll { $0.isEmpty } }
             matched = try compare(values, match, at: test.location, trace: &comparison)
+        case .testSuite(let testSuiteTest):
+            matched = try evaluate(testSuiteTest, at: test.location, trace: &comparison)
         case .hasflag(let slots, let match):
             let values = FlagList.flags(in: slots.map { $0.map { variables[$0] } } ?? [internalFlags])
             matched = try compare(values, match, at: test.location, trace: &comparison)
+        case .body(let transform, let match):
+            matched = try evaluateBody(transform, match, at: test.location, trace: &comparison)
         }
         tracer?.record(.test(TestTrace(name: test.name, location: test.location, matched: matched, comparison: comparison)))
         return matched

@@ -20,6 +20,7 @@ public enum SieveInterpreter {
     public static func run(_ script: CompiledScript, context: some SieveContext, options: SieveOptions = SieveOptions(),
                            tracer: (any SieveTracer)? = nil) -> SieveResult {
         var run = Run(script: script, message: context.message, envelope: context.envelope, options: options, tracer: tracer)
+        run.htmlTextExtractor = context.htmlTextExtractor
         do {
             _ = try run.execute(script.commands)
         } catch {
@@ -35,10 +36,15 @@ public enum SieveInterpreter {
 /// The state of one script run.
 struct Run {
     let script: CompiledScript
-    let message: Message
-    let envelope: SieveEnvelope
-    let options: SieveOptions
+    /// Variable only for the test suite (`test_set`, `test_message`).
+    var message: Message
+    var envelope: SieveEnvelope
+    /// Variable only for the test suite (`test_config_set`).
+    var options: SieveOptions
     let tracer: (any SieveTracer)?
+    /// The state of a `sieve-check test` run; nil for every other run (testsuite
+    /// commands then fail).
+    var testSuite: TestSuiteState?
 
     var result: ResultBuilder
     /// Values of named variables, by slot.
@@ -52,6 +58,10 @@ struct Run {
     var headerIndex: [String: [Int]] = [:]
     /// Lowercased header name → the parsed address lists of all its fields.
     var addressCache: [String: [AddressListEntry]] = [:]
+    /// Converts HTML parts for `body :text` (RFC 5173); nil: the tag-stripping fallback.
+    var htmlTextExtractor: (any HTMLTextExtractor)?
+    /// Strings already extracted for `body`, by transform key, kept for the run.
+    var bodyCache: [String: [String]] = [:]
 
     struct Failure: Error {
         var message: String
@@ -174,6 +184,8 @@ struct Run {
                 let text = modifiers.isEmpty ? expand(value) : VariableModifier.applyAll(modifiers, to: expand(value))
                 variables[slot] = limited(text)
                 tracer?.record(.variable(name: script.variableNames[slot], value: variables[slot], location: command.location))
+            case .testSuite(let testSuiteCommand):
+                if try execute(testSuiteCommand, at: command.location) == .stop { return .stop }
             case .flags(let operation, let slot, let flags):
                 let list = expand(flags)
                 let current = slot.map { variables[$0] } ?? internalFlags

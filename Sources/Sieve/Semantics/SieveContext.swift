@@ -30,19 +30,26 @@ public protocol SieveContext: Sendable {
     var envelope: SieveEnvelope { get }
     /// Whether a mailbox exists for this user (default: true).
     func mailboxExists(_ name: String) -> Bool
+    /// Converts `text/html` parts to text for `body :text` (default: nil, meaning the
+    /// simple `TagStrippingHTMLTextExtractor`).
+    var htmlTextExtractor: (any HTMLTextExtractor)? { get }
 }
 
 extension SieveContext {
     public func mailboxExists(_ name: String) -> Bool { true }
+    public var htmlTextExtractor: (any HTMLTextExtractor)? { nil }
 }
 
 /// A ready-made context: a message and its envelope.
 public struct SieveMessageContext: SieveContext {
     public var message: Message
     public var envelope: SieveEnvelope
+    /// Converts `text/html` parts for `body :text`; nil uses `TagStrippingHTMLTextExtractor`.
+    public var htmlTextExtractor: (any HTMLTextExtractor)?
 
-    public init(message: Message, envelope: SieveEnvelope) {
+    public init(message: Message, envelope: SieveEnvelope, htmlTextExtractor: (any HTMLTextExtractor)? = nil) {
         self.message = message
         self.envelope = envelope
+        self.htmlTextExtractor = htmlTextExtractor
     }
 }

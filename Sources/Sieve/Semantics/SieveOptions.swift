@@ -36,7 +36,9 @@ public struct SieveOptions: Sendable, Hashable {
     /// are accepted by `require` although those comparators are always available.
     ///
     /// - SeeAlso: RFC 5228 §2.7.3, §6
-    public static let supportedExtensions: Set<String> = Set(SieveCapability.allCases.map(\.rawValue))
+    /// `vnd.dovecot.testsuite` is not among them: it exists only for `sieve-check test`
+    /// (`TestSuiteRunner` enables it), never for delivery.
+    public static let supportedExtensions: Set<String> = Set(SieveCapability.allCases.filter { $0 != .testsuite }.map(\.rawValue))
 }
 
 /// Bounds on one script run. Exceeding one is a runtime error (the run then falls back
@@ -112,7 +114,10 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case subaddress
     case relational
     case encodedCharacter = "encoded-character"
+    case body
     case comparatorOctet = "comparator-i;octet"
     case comparatorASCIICasemap = "comparator-i;ascii-casemap"
     case comparatorASCIINumeric = "comparator-i;ascii-numeric"
+    /// Pigeonhole's test-suite language; only `TestSuiteRunner` enables it.
+    case testsuite = "vnd.dovecot.testsuite"
 }

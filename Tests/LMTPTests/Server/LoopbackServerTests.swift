@@ -133,16 +133,19 @@ struct LoopbackServerTests {
     @Test func gracefulShutdownClosesIdleAndLetsTransactionsFinish() async throws {
         let handler = FakeDeliveryHandler()
         try await Loopback.withServer(Loopback.configuration(), handler: handler) { server, address in
+            let (greeted, greetedContinuation) = AsyncStream<Void>.makeStream()
             async let idle: [String] = Loopback.withClient(address) { client in
                 try await client.send("LHLO idle\r\n")
                 _ = try await client.read(2)
+                greetedContinuation.yield()
                 return try await client.readToEnd()
             }
             try await Loopback.withClient(address) { client in
                 try await client.send("LHLO busy\r\nMAIL FROM:<s@x>\r\nRCPT TO:<alice@x>\r\nDATA\r\n")
                 #expect(codes(try await client.read(5), 3) == ["220", "250", "250", "250", "354"])
-                // Wait until the idle client is connected and greeted before shutting down.
-                try await Task.sleep(for: .milliseconds(100))
+                // Wait until the idle client is connected and greeted before shutting down
+                // (a signal, not a sleep: under load a fixed delay is not enough).
+                for await _ in greeted { break }
                 server.shutdownGracefully()
                 try await client.send("still in the transaction\r\n.\r\n")
                 #expect(codes(try await client.readToEnd()) == ["250 2.0.0", "421 4.3.2"])
@@ -153,7 +156,8 @@ struct LoopbackServerTests {
     }
 
     @Test func idleTimeoutCloses421() async throws {
-        let configuration = Loopback.configuration(timeouts: ConnectionTimeouts(idle: .milliseconds(200), command: .seconds(5)))
+        // Long enough that a loaded machine still handles the LHLO before the timer fires.
+        let configuration = Loopback.configuration(timeouts: ConnectionTimeouts(idle: .seconds(3), command: .seconds(10)))
         try await Loopback.withServer(configuration) { _, address in
             let replies = try await Loopback.withClient(address) { client in
                 try await client.send("LHLO c\r\nNOOP")  // an unfinished line does not count as activity

@@ -1,0 +1,55 @@
+import MailCore
+
+extension Run {
+    /// Evaluates a `body` test: extracts the strings the transform selects (the MIME tree
+    /// is parsed only now, on first use) and compares them with the keys.
+    ///
+    /// Work counts towards `maxEvaluationSteps`: besides one step per value and key, one
+    /// step per started KiB of extracted text per key, so a script cannot make the run
+    /// scan a large message many times over unbounded. A successful `:matches` does not set
+    /// the match variables `${0}`...
+    ///
+    /// - SeeAlso: RFC 5173 §5 (transforms), §6 (no match variables from `body`)
+    mutating func evaluateBody(_ transform: BodyTransform, _ match: MatchSpec, at location: SourceLocation,
+                               trace: inout TraceComparison?) throws(Failure) -> Bool {
+        let values = bodyValues(transform)
+        let keys = expand(match.keys)
+        var bytes = 0
+        for value in values { bytes += value.utf8.count }
+        let kib = (bytes + 1023) / 1024
+        let (scan, scanOverflow) = kib.multipliedReportingOverflow(by: max(keys.count, 1))
+        let (pairs, pairOverflow) = values.count.multipliedReportingOverflow(by: keys.count)
+        try step(scanOverflow || pairOverflow ? Int.max / 2 : scan + pairs, at: location)
+        let outcome = Matcher.match(values: values, keys: keys, type: match.type, comparator: match.comparator)
+        if tracer != nil {
+            trace = TraceComparison(values: values.map { Self.traceExcerpt($0) }, keys: keys,
+                                    matchType: match.typeDescription, comparator: match.comparator.rawValue)
+        }
+        return outcome.matched
+    }
+
+    /// The strings a transform selects, extracted once per run and transform.
+    mutating func bodyValues(_ transform: BodyTransform) -> [String] {
+        let key: String
+        switch transform {
+        case .raw: key = ":raw"
+        case .text: key = ":text"
+        case .content(let types): key = ":content\u{0}" + expand(types).joined(separator: "\u{0}")
+        }
+        if let cached = bodyCache[key] { return cached }
+        let values: [String]
+        switch transform {
+        case .raw: values = BodyExtraction.raw(message)
+        case .text: values = BodyExtraction.text(message, html: htmlTextExtractor ?? TagStrippingHTMLTextExtractor())
+        case .content(let types): values = BodyExtraction.content(message, types: expand(types))
+        }
+        bodyCache[key] = values
+        return values
+    }
+
+    /// A body string shortened for a trace line (the first 200 characters).
+    static func traceExcerpt(_ value: String) -> String {
+        guard value.count > 200 else { return value }
+        return String(value.prefix(200)) + "…"
+    }
+}

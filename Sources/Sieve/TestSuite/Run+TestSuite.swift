@@ -1,0 +1,279 @@
+import MailCore
+
+/// Running the `vnd.dovecot.testsuite` commands and tests.
+extension Run {
+    /// The default message of a test file until `test_set "message"` replaces it.
+    static let defaultTestMessage = Message("From: sender@example.com\r\nTo: recipient@example.com\r\nSubject: Test\r\n\r\nTest.\r\n")
+    /// The default envelope of a test file.
+    static let defaultTestEnvelope = SieveEnvelope(from: "sender@example.com", to: "recipient@example.com")
+
+    private func requireSuite(at location: SourceLocation) throws(Failure) {
+        guard testSuite != nil else {
+            throw Failure(message: "testsuite commands only run under 'sieve-check test'", location: location)
+        }
+    }
+
+    /// Fails the current test block as an assertion failure.
+    private mutating func fail(_ reason: String, at location: SourceLocation) throws(Failure) -> Never {
+        testSuite?.failReason = reason
+        throw Failure(message: reason, location: location)
+    }
+
+    mutating func execute(_ command: TestSuiteCommand, at location: SourceLocation) throws(Failure) -> Flow {
+        try requireSuite(at: location)
+        switch command {
+        case .test(let name, let body):
+            try runTestBlock(name: name, body: body, at: location)
+        case .fail(let reason):
+            try fail(expand(reason), at: location)
+        case .set(let object, let value):
+            set(object, to: expand(value))
+        case .configSet(let key, let value):
+            try configure(expand(key), value: expand(value), at: location)
+        case .configUnset(let key):
+            try configure(expand(key), value: nil, at: location)
+        case .configReload:
+            // Settings apply as soon as they are set; reload is accepted for Pigeonhole's suites.
+            break
+        case .resultReset:
+            resetResult()
+        case .resultPrint:
+            let actions = result.finish(implicitKeepFlags: testSuite?.implicitKeepFlags ?? [])
+            testSuite?.output.append(contentsOf: actions.isEmpty ? ["(no actions)"] : actions.map(\.description))
+        case .message(let selector):
+            if let missing = select(selector) { try fail(missing, at: location) }
+        case .mailboxCreate(let name):
+            let folder = expand(name)
+            testSuite?.mailStore.create(folder)
+        }
+        return .proceed
+    }
+
+    mutating func evaluate(_ test: TestSuiteTest, at location: SourceLocation, trace: inout TraceComparison?) throws(Failure) -> Bool {
+        try requireSuite(at: location)
+        switch test {
+        case .resultAction(let index, let match):
+            let actions = result.actions
+            var selected = actions
+            if let index { selected = index <= actions.count ? [actions[index - 1]] : [] }
+            let values: [String]
+            if case .count = match.type {
+                values = selected.map { TestSuiteActionNames.names(of: $0)[0] }
+            } else {
+                values = selected.flatMap { TestSuiteActionNames.names(of: $0) }
+            }
+            return try compare(values, match, at: location, trace: &trace)
+        case .error(let index, let match):
+            let errors = testSuite?.errors ?? []
+            var values = errors
+            if let index { values = index <= errors.count ? [errors[index - 1]] : [] }
+            return try compare(values, match, at: location, trace: &trace)
+        case .resultExecute:
+            return executeResult()
+        case .message(let selector):
+            return select(selector) == nil
+        case .scriptCompile(let path):
+            return compileScript(expand(path))
+        case .scriptRun:
+            return runScript()
+        case .multiscript(let paths):
+            return runMultiscript(expand(paths))
+        }
+    }
+
+    // MARK: test blocks
+
+    /// Runs one test block from a copy of the current state, records its outcome and
+    /// puts the state back, so the next block starts where this one started.
+    private mutating func runTestBlock(name: String, body: [Command], at location: SourceLocation) throws(Failure) {
+        guard let before = testSuite else { return }
+        let saved = (message, envelope, options, result, variables, matchVariables, internalFlags, steps)
+        testSuite?.currentTest = name
+        testSuite?.failReason = nil
+        testSuite?.output = []
+        steps = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        var failure: TestFailure?
+        do {
+            _ = try execute(body)
+        } catch {
+            if let reason = testSuite?.failReason {
+                failure = TestFailure(kind: .assertion, reason: reason, location: error.location)
+            } else {
+                failure = TestFailure(kind: .error, reason: "runtime error: " + error.message, location: error.location)
+            }
+        }
+        let record = TestBlockResult(name: name, location: location, failure: failure, output: testSuite?.output ?? [],
+                                     duration: clock.now - start)
+        (message, envelope, options, result, variables, matchVariables, internalFlags, steps) = saved
+        headerIndex = [:]
+        addressCache = [:]
+        testSuite = before
+        testSuite?.records.append(record)
+    }
+
+    // MARK: message and envelope
+
+    private mutating func set(_ object: TestSuiteObject, to value: String) {
+        switch object {
+        case .message: replaceMessage(Message(value))
+        case .envelopeFrom: envelope.from = Self.bareAddress(value)
+        case .envelopeTo: envelope.to = Self.bareAddress(value)
+        case .envelopeOrigTo: envelope.origTo = Self.bareAddress(value)
+        case .envelopeAuth: envelope.auth = value
+        }
+    }
+
+    private mutating func replaceMessage(_ new: Message) {
+        message = new
+        headerIndex = [:]
+        addressCache = [:]
+    }
+
+    /// An envelope address without its angle brackets (`<>` → "").
+    static func bareAddress(_ value: String) -> String {
+        var text = Substring(value).trimmingWhitespace()
+        if text.hasPrefix("<") && text.hasSuffix(">") { text = text.dropFirst().dropLast() }
+        return String(text)
+    }
+
+    /// Makes the selected message current; returns why it cannot, or nil.
+    private mutating func select(_ selector: TestSuiteMessageSelector) -> String? {
+        guard let state = testSuite else { return "no test suite" }
+        switch selector {
+        case .smtp(let index):
+            guard index < state.outbox.count else {
+                return "test_message :smtp \(index): no such message; \(state.outbox.count) sent (counting from 0)"
+            }
+            let sent = state.outbox[index]
+            replaceMessage(sent.message)
+            envelope = SieveEnvelope(from: sent.envelopeFrom, to: sent.envelopeTo)
+        case .folder(let folder, let index):
+            let name = expand(folder)
+            let stored = state.mailStore.messages(in: name)
+            guard index < stored.count else {
+                return "test_message :folder \(quoted(name)) \(index): no such message; the folder holds \(stored.count) (counting from 0)"
+            }
+            replaceMessage(stored[index].message)
+        }
+        return nil
+    }
+
+    // MARK: configuration
+
+    private mutating func configure(_ key: String, value: String?, at location: SourceLocation) throws(Failure) {
+        guard var state = testSuite else { return }
+        do {
+            try TestSuiteConfig.apply(key, value: value, to: &options, store: &state.mailStore, defaults: state.baseOptions)
+        } catch {
+            try fail(error.message, at: location)
+        }
+        testSuite = state
+    }
+
+    // MARK: result
+
+    private mutating func resetResult() {
+        result = ResultBuilder(limits: options.limits)
+        testSuite?.implicitKeepFlags = []
+        testSuite?.outbox = []
+        testSuite?.rejections = []
+        let autocreate = testSuite?.mailStore.createMissingFolders ?? true
+        testSuite?.mailStore = TestMailStore(createMissingFolders: autocreate)
+    }
+
+    /// Applies the current result to the in-memory mail store and outbox.
+    private mutating func executeResult() -> Bool {
+        guard var state = testSuite else { return false }
+        let actions = result.finish(implicitKeepFlags: state.implicitKeepFlags)
+        state.errors = []
+        TestSuiteExecution.execute(actions, message: message, envelope: envelope, into: &state)
+        testSuite = state
+        return true
+    }
+
+    // MARK: scripts under test
+
+    private mutating func compileScript(_ path: String) -> Bool {
+        guard var state = testSuite else { return false }
+        defer { testSuite = state }
+        state.compiled = nil
+        let resolved = state.resolve(path)
+        let source: [UInt8]
+        do {
+            source = try state.readFile(resolved)
+        } catch {
+            state.errors = ["cannot read \(resolved): \(error)"]
+            return false
+        }
+        let compiled = SieveCompiler.compile(source, file: path, options: TestSuiteState.scriptOptions(options))
+        state.errors = compiled.diagnostics.filter { $0.severity == .error }.map(\.message)
+        state.compiled = compiled.script
+        return compiled.script != nil
+    }
+
+    /// Runs the compiled script on the current message; its actions join the result.
+    private mutating func runScript() -> Bool {
+        guard let script = testSuite?.compiled else {
+            testSuite?.errors = ["test_script_run: no script compiled (test_script_compile failed or was not called)"]
+            return false
+        }
+        switch runUnderTest(script, startingFrom: result) {
+        case .success(let outcome):
+            result = outcome.result
+            testSuite?.implicitKeepFlags = outcome.implicitKeepFlags
+            testSuite?.errors = []
+            return true
+        case .failure(let error):
+            testSuite?.errors = [error.message]
+            return false
+        }
+    }
+
+    struct ScriptOutcome {
+        var result: ResultBuilder
+        var implicitKeepFlags: [String]
+    }
+
+    /// Runs a script under test with the current message, envelope and options, its
+    /// actions added to `start`'s.
+    func runUnderTest(_ script: CompiledScript, startingFrom start: ResultBuilder) -> Result<ScriptOutcome, Failure> {
+        let scriptOptions = TestSuiteState.scriptOptions(options)
+        var run = Run(script: script, message: message, envelope: envelope, options: scriptOptions, tracer: nil)
+        var builder = ResultBuilder(limits: scriptOptions.limits)
+        for action in start.actions {
+            do { try builder.add(action) } catch { return .failure(Failure(message: error.message, location: script.startLocation)) }
+        }
+        run.result = builder
+        do {
+            _ = try run.execute(script.commands)
+        } catch {
+            return .failure(error)
+        }
+        let flags = script.usesFlags ? FlagList.flags(in: [run.internalFlags]) : []
+        return .success(ScriptOutcome(result: run.result, implicitKeepFlags: flags))
+    }
+}
+
+extension CompiledScript {
+    /// Line 1, column 1: where errors that belong to no command are reported.
+    var startLocation: SourceLocation { SourceLocation(line: 1, column: 1, offset: 0) }
+}
+
+/// The names `test_result_action` matches actions by. The first is Pigeonhole's name
+/// (`store` for both keep and fileinto), so suites written for Dovecot count and
+/// match the same; the others are Sieve's own command names.
+enum TestSuiteActionNames {
+    static func names(of action: SieveAction) -> [String] {
+        switch action {
+        case .keep: return ["store", "keep"]
+        case .fileinto: return ["store", "fileinto"]
+        case .redirect: return ["redirect"]
+        case .discard: return ["discard"]
+        case .reject: return ["reject"]
+        case .ereject: return ["ereject", "reject"]
+        case .vacation: return ["vacation"]
+        }
+    }
+}

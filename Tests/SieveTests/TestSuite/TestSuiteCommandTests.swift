@@ -1,0 +1,99 @@
+import Testing
+@testable import Sieve
+
+@Suite("vnd.dovecot.testsuite: test_fail, test_set, test_config")
+struct TestSuiteSetupTests {
+    @Test("test_fail expands variables in its reason and reports its own line")
+    func testFail() {
+        let lines = suiteLines("""
+            test "f" {
+              set "what" "subject";
+              test_fail "wrong ${what}";
+            }
+            """)
+        #expect(lines == ["FAIL f: suite/t.svtest:4: wrong subject"])
+    }
+
+    @Test("test_set sets the message and the envelope", arguments: [
+        ("test_set \"message\" \"Subject: hi\r\n\r\nbody\r\n\";", "header :is \"subject\" \"hi\""),
+        ("test_set \"envelope.from\" \"<a@example.org>\";", "envelope :is \"from\" \"a@example.org\""),
+        ("test_set \"envelope.from\" \"<>\";", "envelope :is \"from\" \"\""),
+        ("test_set \"envelope.to\" \"b+box@example.net\";", "envelope :detail \"to\" \"box\""),
+        ("test_set \"message\" text:\nFrom: x@example.org\nSubject: multi\n\nline\n.\n;", "address :is \"from\" \"x@example.org\""),
+    ])
+    func testSet(setup: String, condition: String) {
+        #expect(suiteLines(expectBlock(condition, setup: setup)) == ["PASS t"])
+    }
+
+    @Test("test_set accepts envelope.orig_to and envelope.auth, refuses unknown objects")
+    func testSetObjects() {
+        #expect(suiteLines("""
+            test "t" { test_set "envelope.orig_to" "o@example.org"; test_set "envelope.auth" "user"; }
+            """) == ["PASS t"])
+        let lines = suiteLines("test \"t\" { test_set \"envelope.bogus\" \"x\"; }")
+        #expect(lines.first?.contains("test_set cannot set \"envelope.bogus\"; expected one of \"message\"") == true, "\(lines)")
+    }
+
+    @Test("test_config_set recipient_delimiter changes the subaddress separator")
+    func recipientDelimiter() {
+        let lines = suiteLines(expectBlock("envelope :detail \"to\" \"box\"", setup: """
+            test_set "envelope.to" "b-box@example.net";
+            test_config_set "recipient_delimiter" "-";
+            test_config_reload;
+            """))
+        #expect(lines == ["PASS t"])
+    }
+
+    @Test("test_config_set sieve_max_redirects limits the script under test; unset restores the default")
+    func maxRedirects() {
+        let script = "redirect \"a@example.org\"; redirect \"b@example.org\";"
+        let lines = suiteLines("""
+            test "limited" {
+              test_config_set "sieve_max_redirects" "1";
+              if not test_script_compile "r.sieve" { test_fail "compile"; }
+              if test_script_run { test_fail "should have failed"; }
+              if not test_error :index 1 :contains "too many redirects: the limit is 1" { test_fail "wrong error"; }
+              test_config_unset "sieve_max_redirects";
+              if not test_script_compile "r.sieve" { test_fail "compile"; }
+              test_result_reset;
+              if not test_script_run { test_fail "default limit should allow two"; }
+            }
+            """, files: ["r.sieve": script])
+        #expect(lines == ["PASS limited"])
+    }
+
+    @Test("test_config_set maps vacation periods and limits; unknown keys and bad values fail the block", arguments: [
+        ("sieve_vacation_min_period", "1s", nil),
+        ("sieve_vacation_default_period", "2 days", nil),
+        ("sieve_vacation_max_period", "1w", nil),
+        ("sieve_max_actions", "5", nil),
+        ("lda_mailbox_autocreate", "no", nil),
+        ("sieve_vacation_min_period", "soon", "sieve_vacation_min_period expects a period such as \"30s\", \"2h\" or \"1d\", found \"soon\""),
+        ("sieve_max_actions", "-1", "sieve_max_actions expects a whole number, found \"-1\""),
+        ("sieve_user_email", "a@example.org", "unknown setting \"sieve_user_email\" in test_config; Sluice maps \"recipient_delimiter\""),
+    ] as [(String, String, String?)])
+    func configKeys(key: String, value: String, failure: String?) {
+        let lines = suiteLines("test \"t\" {\ntest_config_set \"\(key)\" \"\(value)\";\n}")
+        if let failure {
+            #expect(lines.count == 1)
+            #expect(lines[0].hasPrefix("FAIL t: suite/t.svtest:3: " + failure), "\(lines)")
+        } else {
+            #expect(lines == ["PASS t"])
+        }
+    }
+
+    @Test("vacation periods set by test_config apply to scripts compiled afterwards")
+    func vacationPeriods() throws {
+        var options = SieveOptions()
+        var store = TestMailStore()
+        try TestSuiteConfig.apply("sieve_vacation_min_period", value: "1h", to: &options, store: &store, defaults: SieveOptions())
+        #expect(options.vacationPeriods.minimum == 3600)
+        try TestSuiteConfig.apply("sieve_vacation_min_period", value: nil, to: &options, store: &store, defaults: SieveOptions())
+        #expect(options.vacationPeriods.minimum == SieveOptions().vacationPeriods.minimum)
+    }
+
+    @Test("periods", arguments: [("90", 90), ("30s", 30), ("5m", 300), ("2h", 7200), ("1d", 86_400), ("2 days", 172_800), ("1w", 604_800), ("0", 0)])
+    func periods(text: String, seconds: Int) throws {
+        #expect(try TestSuiteConfig.period(text, "k") == seconds)
+    }
+}
