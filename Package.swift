@@ -89,7 +89,9 @@ let package = Package(
             name: "LMTPTests",
             dependencies: ["LMTP", "MailCore", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore", "Maildir"]),
+        .testTarget(
+            name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore", "Maildir", "Submission", "Tracking"]
+        ),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CLibXML2"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "AutoReplyTests", dependencies: ["AutoReply", "MailCore", "Sieve", "Tracking"]),
