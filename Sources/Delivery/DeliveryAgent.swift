@@ -27,7 +27,8 @@ import Sieve
 ///   reply.
 /// - One log line per recipient: transaction id, recipient, disposition, reply,
 ///   folders, time taken, notes (script errors, fallbacks), and what became of the
-///   vacation reply and redirects.
+///   vacation reply and redirects (`vacation_status`, `redirect_status`; a warning when
+///   one of them failed, even if the recipient got 250).
 public struct DeliveryAgent: Sendable {
     /// The configuration the agent was built with.
     public let configuration: DeliveryConfiguration
@@ -167,7 +168,12 @@ public struct DeliveryAgent: Sendable {
         timed.duration = ContinuousClock.now - started
         // A late outcome is logged by the run's `onLate` instead.
         run.complete(index, timed) { outcome in
-            let level: Logger.Level = outcome.reply.isSuccess ? .info : (outcome.reply.isTemporaryFailure ? .warning : .notice)
+            var level: Logger.Level = outcome.reply.isSuccess ? .info : (outcome.reply.isTemporaryFailure ? .warning : .notice)
+            // A vacation reply or redirect that did not go out is worth a warning even on a 250.
+            if outcome.vacationResult?.hasPrefix("failed") == true
+                || outcome.redirectResults.contains(where: { $0.contains("> failed: ") || $0.contains("> refused: ") }) {
+                level = max(level, .warning)
+            }
             logger.log(level: level, "delivery", metadata: Self.metadata(transaction.id, outcome, index: index))
         }
     }

@@ -209,6 +209,7 @@ struct RedirectEndToEndTests {
             #expect(replies.map(\.code) == [250])
             #expect(site.server.messages("alice").count == 1)
             let line = try #require(site.log.delivery(of: "alice@example.org"))
+            #expect(line.level == .warning)
             #expect(line.metadata["vacation_status"]?.hasPrefix("failed: submission failed at connect") == true)
             #expect(line.metadata["redirect_status"]?.hasPrefix("<carol@elsewhere.example> failed: ") == true)
             #expect(line.metadata["notes"]?.contains("the message is kept in INBOX instead") == true)
@@ -260,6 +261,7 @@ struct OutboundSettingsEndToEndTests {
             }
             #expect(site.sink.transactions.count == 1)
             #expect(site.server.messages("alice").isEmpty, "a suppressed duplicate is not a failure: nothing is kept")
+            #expect(site.log.delivery(of: "alice@example.org")?.level == .info)
             #expect(site.log.delivery(of: "alice@example.org")?.metadata["redirect_status"]?
                 .contains("not sent again: message <same-") == true)
         }
