@@ -40,7 +40,7 @@ public struct DeliveryAgent: Sendable {
     var deadlineTimer = DeadlineTimer.clock
 
     /// An agent with the configured user database, the Maildir store, and the
-    /// configured outbound path and tracking database (opened now).
+    /// configured outbound path and tracking database (opened on first use).
     public init(configuration: DeliveryConfiguration, logger: Logger) throws(DeliveryConfigurationError) {
         let database: ConfiguredUserDatabase
         do {

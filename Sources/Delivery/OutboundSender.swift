@@ -22,7 +22,10 @@ public struct OutboundServices: Sendable {
 
     /// The services a configuration describes: the SMTP client or sendmail command of
     /// `configuration.outbound`, and the SQLite tracking store of
-    /// `configuration.vacation` (opened now, so a bad path fails at start-up).
+    /// `configuration.vacation`. The database is opened on first use, so a delivery
+    /// that sends nothing never needs it (`sluice deliver` may run as a user who cannot
+    /// write it); when it cannot be opened, vacation replies fail (logged) and
+    /// redirects count as failed.
     public static func configured(_ configuration: DeliveryConfiguration) throws(DeliveryConfigurationError)
         -> OutboundServices
     {
@@ -43,13 +46,8 @@ public struct OutboundServices: Sendable {
                 executablePath: path, fixedArguments: Array(outbound.sendmailCommand.dropFirst()),
                 timeout: outbound.submissionTimeout))
         }
-        let store = SQLiteTrackingStore(path: configuration.vacation.trackingDatabase)
-        do {
-            try store.open()
-        } catch {
-            throw .outbound("\(error)")
-        }
-        return OutboundServices(submitter: submitter, trackingStore: store)
+        return OutboundServices(submitter: submitter,
+                                trackingStore: SQLiteTrackingStore(path: configuration.vacation.trackingDatabase))
     }
 
     /// Services that submit nothing (every submission fails, so redirects fall back to

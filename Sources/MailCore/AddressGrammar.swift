@@ -17,10 +17,21 @@ struct AddressScanner {
 
     var current: Unicode.Scalar? { position < scalars.count ? scalars[position] : nil }
 
+    /// The scalars in `range` as a string, encoded straight into the string's storage
+    /// (`UnicodeScalarView.append(contentsOf:)` goes through unspecialised generic code).
     func text(_ range: Range<Int>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[range])
-        return String(view)
+        var octets = 0
+        for scalar in scalars[range] { octets += UTF8.width(scalar) }
+        return String(unsafeUninitializedCapacity: octets) { buffer in
+            var end = 0
+            for scalar in scalars[range] {
+                UTF8.encode(scalar) { octet in
+                    buffer[end] = octet
+                    end += 1
+                }
+            }
+            return end
+        }
     }
 
     // MARK: Lexical tokens (RFC 5322 §3.2)

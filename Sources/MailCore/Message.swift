@@ -39,6 +39,20 @@ public final class Message: Sendable {
     /// The MIME tree, built on first use of `mimeRoot` and kept.
     private let mimeCache = Mutex<MIMEPart?>(nil)
 
+    /// Field name as `String.lowercased()` gives it → the fields with that name, in
+    /// message order. Built in `init`, so every script run shares it.
+    private let fieldsByName: [String: NamedFields]
+
+    /// The fields that share one lowercased name: their positions and decoded values.
+    struct NamedFields: Sendable {
+        var indices: [Int] = []
+        var values: [String] = []
+    }
+
+    /// Lowercased field name → the parsed address lists of all fields with that name,
+    /// filled on first use by `addresses(lowercasedName:)`.
+    private let addressCache = Mutex<[String: [AddressListEntry]]>([:])
+
     /// Parses a message as received. Never fails; see the type's documentation.
     public init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -46,6 +60,16 @@ public final class Message: Sendable {
         self.headerFields = parsed.fields
         self.bodyOffset = parsed.bodyOffset
         self.size = Message.rfc5322Size(bytes)
+        self.fieldsByName = Message.groupByLowercasedName(parsed.fields)
+    }
+
+    static func groupByLowercasedName(_ fields: [HeaderField]) -> [String: NamedFields] {
+        var groups: [String: NamedFields] = [:]
+        groups.reserveCapacity(fields.count)
+        for (index, field) in fields.enumerated() {
+            groups[field.name.lowercased(), default: NamedFields()].append(index, field.value)
+        }
+        return groups
     }
 
     /// Parses a message given as text (its UTF-8 bytes).
@@ -79,6 +103,38 @@ public final class Message: Sendable {
         fields(named: name).flatMap(\.addresses)
     }
 
+    /// Positions in `headerFields` of the fields whose name, lowercased with
+    /// `String.lowercased()`, is `name`; in message order. A dictionary look-up: the index
+    /// is built once when the message is parsed.
+    ///
+    /// `name` must already be lowercased (`"subject"`, not `"Subject"`).
+    public func fieldIndices(lowercasedName name: String) -> [Int] {
+        fieldsByName[name]?.indices ?? []
+    }
+
+    /// The decoded values (`HeaderField.value`) of the fields whose lowercased name is
+    /// `name`, in message order; like `fieldIndices(lowercasedName:)`, a look-up in an
+    /// index built when the message was parsed.
+    ///
+    /// `name` must already be lowercased.
+    public func fieldValues(lowercasedName name: String) -> [String] {
+        fieldsByName[name]?.values ?? []
+    }
+
+    /// The address-list entries of every field whose lowercased name is `name`, in
+    /// message order, like `addresses(named:)`; parsed on first request for that name and
+    /// kept, so concurrent script runs on this message share the work (thread-safe).
+    ///
+    /// `name` must already be lowercased.
+    public func addresses(lowercasedName name: String) -> [AddressListEntry] {
+        if let cached = addressCache.withLock({ $0[name] }) { return cached }
+        // Parse outside the lock; two runs racing on the same name compute equal values.
+        var entries: [AddressListEntry] = []
+        for index in fieldIndices(lowercasedName: name) { entries += headerFields[index].addresses }
+        addressCache.withLock { $0[name] = entries }
+        return entries
+    }
+
     /// The body bytes as received (everything after the blank line).
     public var body: ArraySlice<UInt8> { bytes[bodyOffset...] }
 
@@ -99,5 +155,12 @@ public final class Message: Sendable {
     /// Whether `mimeRoot` has been built yet (for tests of laziness).
     var isMIMEParsed: Bool {
         mimeCache.withLock { $0 != nil }
+    }
+}
+
+extension Message.NamedFields {
+    mutating func append(_ index: Int, _ value: String) {
+        indices.append(index)
+        values.append(value)
     }
 }

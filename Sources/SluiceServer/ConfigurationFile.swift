@@ -84,6 +84,10 @@ public enum ConfigurationFile {
             }
             try delivery.finish()
         }
+        if var deliver = try root.subtable("deliver") {
+            configuration.deliver = try LocalDeliveryConfiguration.read(&deliver)
+            try deliver.finish()
+        }
         try root.finish()
         return configuration
     }

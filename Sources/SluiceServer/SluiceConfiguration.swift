@@ -56,6 +56,8 @@ public struct SluiceConfiguration: Sendable {
     public var spool: MessageSpoolConfiguration = MessageSpoolConfiguration()
     /// The delivery agent's configuration.
     public var delivery: DeliveryConfiguration = DeliveryConfiguration()
+    /// How `sluice deliver` behaves (`[deliver]`).
+    public var deliver: LocalDeliveryConfiguration = LocalDeliveryConfiguration()
     /// Log level. Default `info`.
     public var logLevel: Logger.Level = .info
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import MailCore
+import Reports
 import Sieve
+import SieveCheckKit
 
 extension SieveCheck {
     /// `sieve-check run SCRIPT MESSAGE`: run a script against a message and print the actions.
@@ -33,11 +35,23 @@ extension SieveCheck {
         @Flag(help: "Show each command and test as it is evaluated, with its line and outcome.")
         var trace = false
 
+        @Option(help: ArgumentHelp(
+            "Also write a self-contained HTML page explaining the run to this file.",
+            discussion: "The page shows the script with each test marked matched, not matched or not evaluated, the values it compared, the actions, the implicit keep, the envelope and the header fields.",
+            valueName: "file"))
+        var html: String?
+
         func run() throws {
             let source = try readFile(script)
             let options = SieveOptions()
             let compiled = SieveCompiler.compile(source, file: script, options: options)
             guard let program = compiled.script else {
+                if let html {
+                    let parsed = Message(bytes: try readFile(message))
+                    let envelope = SieveEnvelope.defaulted(for: parsed, from: from, to: to)
+                    try writePage(html, source: source, outcome: .notCompiled(diagnostics: compiled.diagnostics),
+                                  envelope: envelope, message: parsed)
+                }
                 if json {
                     print(CheckReport(diagnostics: compiled.diagnostics).jsonText())
                 } else {
@@ -50,10 +64,16 @@ extension SieveCheck {
             let parsed = Message(bytes: try readFile(message))
             let envelope = SieveEnvelope.defaulted(for: parsed, from: from, to: to)
             let context = SieveMessageContext(message: parsed, envelope: envelope, htmlTextExtractor: LibXML2HTMLTextExtractor())
-            let tracer = trace ? SieveTraceRecorder() : nil
+            let tracer = trace || html != nil ? SieveTraceRecorder() : nil
             let result = SieveInterpreter.run(program, context: context, options: options, tracer: tracer)
 
-            let traceLines = tracer?.events.map(\.traceLine)
+            if let html {
+                let outcome = RunExplanation.Outcome.ran(result: result, events: tracer?.events ?? [],
+                                                          warnings: compiled.diagnostics)
+                try writePage(html, source: source, outcome: outcome, envelope: envelope, message: parsed)
+            }
+
+            let traceLines = trace ? tracer?.events.map(\.traceLine) : nil
             if let traceLines, !json {
                 print("trace:")
                 for line in traceLines { print("  " + line) }
@@ -66,6 +86,17 @@ extension SieveCheck {
                 for error in result.errors { printError(error.description) }
             }
             if !result.errors.isEmpty { throw ExitCode(2) }
+        }
+
+        private func writePage(_ path: String, source: [UInt8], outcome: RunExplanation.Outcome,
+                               envelope: SieveEnvelope, message parsed: Message) throws {
+            let input = RunExplanation.input(scriptName: script, source: source, outcome: outcome,
+                                             envelope: envelope, message: parsed)
+            do {
+                try HTMLTraceReport.write(input, toPath: path)
+            } catch {
+                throw ValidationError(error.description)
+            }
         }
     }
 }

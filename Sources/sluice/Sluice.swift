@@ -10,7 +10,7 @@ struct Sluice: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sluice",
         abstract: "A Sieve-filtering LMTP delivery agent.",
-        subcommands: [Serve.self, CheckConfig.self],
+        subcommands: [Serve.self, Deliver.self, CheckConfig.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -127,4 +127,23 @@ struct OutboundDeliveryTests {
         #expect(outcomes.first?.redirectResults.first?.hasPrefix("<other@example.net> refused: mail loop") == true)
         #expect(submitter.submitted.isEmpty)
     }
+
+    @Test("a tracking database that cannot be opened: the vacation reply fails (logged), the redirect is kept, 250")
+    func trackingUnavailable() async throws {
+        let site = try TestSite()
+        try site.script("max", "require \"vacation\";\nvacation \"Away.\";\nredirect \"other@example.net\";\n")
+        let submitter = RecordingSubmitter()
+        let services = OutboundServices(submitter: submitter,
+                                        trackingStore: SQLiteTrackingStore(path: "/proc/sluice-no-such-place/t.sqlite"))
+        let agent = try DeliveryAgent(configuration: site.configuration, logger: site.log.logger,
+                                      userDatabase: ConfiguredUserDatabase(configuration: site.configuration.users),
+                                      store: MaildirMailStore(configuration: site.configuration.storage.maildir),
+                                      outbound: services)
+        let outcomes = try await agent.deliver(transaction(["max@example.org"], message: addressed(to: "max")))
+        #expect(outcomes.first?.reply.code == 250)
+        #expect(outcomes.first?.copies.map(\.mailbox) == ["INBOX"])
+        #expect(outcomes.first?.vacationResult?.contains("cannot create the folder /proc/sluice-no-such-place") == true)
+        #expect(outcomes.first?.redirectResults.first?.hasPrefix("<other@example.net> failed: tracking store: ") == true)
+        #expect(submitter.submitted.isEmpty)
+    }
 }

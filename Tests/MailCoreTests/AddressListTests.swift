@@ -28,6 +28,7 @@ struct AddressListTests {
             ("<user@[IPv6:2001:db8::1]>", [mailbox("user", "[IPv6:2001:db8::1]")]),
             ("jörg@bücher.example", [mailbox("jörg", "bücher.example")]),
             ("用户@例子.广告", [mailbox("用户", "例子.广告")]),
+            ("Ann 😀 <a😀b@x😀.example>", [mailbox("a😀b", "x😀.example", name: "Ann 😀")]),
             ("=?utf-8?Q?J=C3=B6rg?= <j@x.test>", [mailbox("j", "x.test", name: "Jörg")]),
             ("\"=?utf-8?Q?J=C3=B6rg?=\" <j@x.test>", [mailbox("j", "x.test", name: "Jörg")]),
             ("=?utf-8?Q?a?= =?utf-8?Q?b?= <j@x.test>", [mailbox("j", "x.test", name: "ab")]),

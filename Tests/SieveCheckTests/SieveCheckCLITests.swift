@@ -131,6 +131,66 @@ struct SieveCheckCLITests {
         #expect(errors.first?["line"] as? Int == 3)
     }
 
+    @Test("run --html writes the page; the actions still print; a bad path is a clear error")
+    func runHTML() throws {
+        let dir = try Self.folder([
+            "s.sieve": "require \"fileinto\";\nif header :contains \"subject\" \"</script>\" {\n  fileinto \"X\";\n}\n",
+            "msg.eml": Self.message,
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let page = dir.appendingPathComponent("run.html")
+        let result = try Self.run(["run", dir.appendingPathComponent("s.sieve").path,
+                                   dir.appendingPathComponent("msg.eml").path, "--html", page.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("implicit keep"))
+        #expect(!result.stdout.contains("trace:"))
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.contains(#"class="line not-matched""#))
+        #expect(html.contains("&lt;/script&gt;"))
+        #expect(!html.contains("</script>"))
+
+        // A script that does not compile still gets its page, and the run exits 1.
+        try Data("fileinto \"X\";\n".utf8).write(to: dir.appendingPathComponent("broken.sieve"))
+        let brokenPage = dir.appendingPathComponent("broken.html")
+        let broken = try Self.run(["run", dir.appendingPathComponent("broken.sieve").path,
+                                   dir.appendingPathComponent("msg.eml").path, "--html", brokenPage.path])
+        #expect(broken.status == 1)
+        let brokenHTML = try String(contentsOf: brokenPage, encoding: .utf8)
+        #expect(brokenHTML.contains("does not compile"))
+
+        let bad = try Self.run(["run", dir.appendingPathComponent("s.sieve").path,
+                                dir.appendingPathComponent("msg.eml").path, "--html", "/nonexistent/dir/run.html"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("cannot write report /nonexistent/dir/run.html"), "\(bad.stderr)")
+    }
+
+    @Test("lint: warnings with file:line:column; exit 0, 1 with --strict, 1 on compile errors")
+    func lint() throws {
+        let dir = try Self.folder([
+            "warn.sieve": "require [\"fileinto\", \"relational\"];\nfileinto \"A\";\nstop;\nkeep;\n",
+            "clean.sieve": "require \"fileinto\";\nfileinto \"A\";\n",
+            "broken.sieve": "fileinto \"A\";\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let warn = dir.appendingPathComponent("warn.sieve").path
+        let clean = dir.appendingPathComponent("clean.sieve").path
+        let broken = dir.appendingPathComponent("broken.sieve").path
+
+        let result = try Self.run(["lint", warn, clean])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == """
+            \(warn):1:22: warning: capability "relational" is required but never used; remove it from 'require'
+            \(warn):4:1: warning: this 'keep' never runs: the unconditional 'stop' at line 3 ends the script before it
+
+            """)
+        #expect(try Self.run(["lint", "--strict", warn]).status == 1)
+        #expect(try Self.run(["lint", "--strict", clean]).status == 0)
+        let failed = try Self.run(["lint", broken])
+        #expect(failed.status == 1)
+        #expect(failed.stderr.hasPrefix("\(broken):1:1: error:"), "\(failed.stderr)")
+    }
+
     @Test("a missing file is a clear error")
     func missingFile() throws {
         let result = try Self.run(["compile", "/nonexistent/x.sieve"])

@@ -54,11 +54,13 @@ struct SieveBench {
         // One-off costs: parsing the message, compiling the script.
         var checksum = 0
         let parseBody = { checksum &+= Message(bytes: messageBytes).headerFields.count }
-        let parseTimes = Stopwatch.rounds(options.rounds, iterations: Stopwatch.calibrate(target: 0.1, parseBody), parseBody)
+        let parseIterations = options.setupIterations ?? Stopwatch.calibrate(target: 0.1, parseBody)
+        let parseTimes = Stopwatch.rounds(options.rounds, iterations: parseIterations, parseBody)
         let compileBody = {
             checksum &+= SieveCompiler.compile(scriptBytes, file: options.scriptPath, options: sieveOptions).diagnostics.count
         }
-        let compileTimes = Stopwatch.rounds(options.rounds, iterations: Stopwatch.calibrate(target: 0.1, compileBody), compileBody)
+        let compileIterations = options.setupIterations ?? Stopwatch.calibrate(target: 0.1, compileBody)
+        let compileTimes = Stopwatch.rounds(options.rounds, iterations: compileIterations, compileBody)
 
         // The evaluation loop: warm up, then measured rounds.
         let evaluate = { checksum &+= SieveInterpreter.run(script, context: context, options: sieveOptions).actions.count }

@@ -72,6 +72,16 @@ struct MatchSpec: Sendable {
     let type: MatchType
     let comparator: Comparator
     let keys: StrList
+    /// The keys made ready for matching when they are all constant (nil when a key holds
+    /// a variable reference: those are prepared per run, after expansion).
+    let prepared: PreparedKeys?
+
+    init(type: MatchType, comparator: Comparator, keys: StrList) {
+        self.type = type
+        self.comparator = comparator
+        self.keys = keys
+        self.prepared = keys.constant.map { PreparedKeys($0, type: type, comparator: comparator) }
+    }
 
     /// How the match type reads in Sieve, for traces.
     var typeDescription: String {
@@ -112,11 +122,19 @@ struct Test: Sendable {
     }
 }
 
-struct Command: Sendable {
+/// A compiled command. A class, so that running a command list walks it by reference
+/// instead of copying (and retaining the contents of) every command it visits.
+final class Command: Sendable {
     let kind: Kind
     /// Lowercased command name.
     let name: String
     let location: SourceLocation
+
+    init(kind: Kind, name: String, location: SourceLocation) {
+        self.kind = kind
+        self.name = name
+        self.location = location
+    }
 
     struct Branch: Sendable {
         let test: Test

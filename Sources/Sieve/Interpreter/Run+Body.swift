@@ -13,14 +13,15 @@ extension Run {
     mutating func evaluateBody(_ transform: BodyTransform, _ match: MatchSpec, at location: SourceLocation,
                                trace: inout TraceComparison?) throws(Failure) -> Bool {
         let values = bodyValues(transform)
-        let keys = expand(match.keys)
+        let prepared = match.prepared ?? PreparedKeys(expand(match.keys), type: match.type, comparator: match.comparator)
+        let keys = prepared.keys
         var bytes = 0
         for value in values { bytes += value.utf8.count }
         let kib = (bytes + 1023) / 1024
         let (scan, scanOverflow) = kib.multipliedReportingOverflow(by: max(keys.count, 1))
         let (pairs, pairOverflow) = values.count.multipliedReportingOverflow(by: keys.count)
         try step(scanOverflow || pairOverflow ? Int.max / 2 : scan + pairs, at: location)
-        let outcome = Matcher.match(values: values, keys: keys, type: match.type, comparator: match.comparator)
+        let outcome = Matcher.match(values: values, keys: prepared)
         if tracer != nil {
             trace = TraceComparison(values: values.map { Self.traceExcerpt($0) }, keys: keys,
                                     matchType: match.typeDescription, comparator: match.comparator.rawValue)

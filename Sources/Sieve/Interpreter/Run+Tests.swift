@@ -27,9 +27,11 @@ extension Run {
             }
             matched = any
         case .header(let names, let match):
-            var values: [String] = []
-            for name in expandLowercased(names) {
-                for index in fieldIndices(name) { values.append(message.headerFields[index].value) }
+            let list = expandLowercased(names)
+            // One name (the usual case) needs no new array: the message keeps its values.
+            var values = list.count == 1 ? message.fieldValues(lowercasedName: list[0]) : []
+            if list.count > 1 {
+                for name in list { values += message.fieldValues(lowercasedName: name) }
             }
             matched = try compare(values, match, at: test.location, trace: &comparison)
         case .address(let part, let headers, let match):
@@ -99,14 +101,15 @@ extension Run {
     /// Compares values with keys; a successful `:matches` sets the match variables.
     mutating func compare(_ values: [String], _ match: MatchSpec, at location: SourceLocation,
                           trace: inout TraceComparison?) throws(Failure) -> Bool {
-        let keys = expand(match.keys)
+        let prepared = match.prepared ?? PreparedKeys(expand(match.keys), type: match.type, comparator: match.comparator)
+        let keys = prepared.keys
         if case .count = match.type {
             try step(keys.count, at: location)
         } else {
             let (work, overflow) = values.count.multipliedReportingOverflow(by: keys.count)
             try step(overflow ? Int.max / 2 : work, at: location)
         }
-        let outcome = Matcher.match(values: values, keys: keys, type: match.type, comparator: match.comparator)
+        let outcome = Matcher.match(values: values, keys: prepared)
         if outcome.matched, case .matches = match.type {
             matchVariables = (outcome.captures ?? []).map { limited($0) }
         }
@@ -116,25 +119,15 @@ extension Run {
         return outcome.matched
     }
 
-    /// Indices of the header fields called `name` (lowercased). The index of all field
-    /// names is built on first use; measured cheaper than scanning with a
-    /// case-insensitive compare per requested name.
-    mutating func fieldIndices(_ name: String) -> [Int] {
-        if headerIndex.isEmpty, !message.headerFields.isEmpty {
-            headerIndex.reserveCapacity(message.headerFields.count)
-            for (i, field) in message.headerFields.enumerated() {
-                headerIndex[field.name.lowercased(), default: []].append(i)
-            }
-        }
-        return headerIndex[name] ?? []
+    /// Indices of the header fields called `name` (lowercased), from the index the
+    /// message built when it was parsed.
+    func fieldIndices(_ name: String) -> [Int] {
+        message.fieldIndices(lowercasedName: name)
     }
 
-    /// The address lists of all fields called `name` (lowercased), parsed once per run.
-    mutating func addresses(_ name: String) -> [AddressListEntry] {
-        if let cached = addressCache[name] { return cached }
-        var entries: [AddressListEntry] = []
-        for index in fieldIndices(name) { entries += message.headerFields[index].addresses }
-        addressCache[name] = entries
-        return entries
+    /// The address lists of all fields called `name` (lowercased), parsed once per
+    /// message and shared by every run on it.
+    func addresses(_ name: String) -> [AddressListEntry] {
+        message.addresses(lowercasedName: name)
     }
 }

@@ -54,10 +54,6 @@ struct Run {
     /// The imap4flags internal variable (RFC 5232 §3).
     var internalFlags = ""
     var steps = 0
-    /// Lowercased header name → indices into `message.headerFields`, built on first use.
-    var headerIndex: [String: [Int]] = [:]
-    /// Lowercased header name → the parsed address lists of all its fields.
-    var addressCache: [String: [AddressListEntry]] = [:]
     /// Converts HTML parts for `body :text` (RFC 5173); nil: the tag-stripping fallback.
     var htmlTextExtractor: (any HTMLTextExtractor)?
     /// Strings already extracted for `body`, by transform key, kept for the run.

@@ -44,12 +44,7 @@ public enum Comparator: String, Sendable, CaseIterable {
     /// For `i;ascii-numeric` two strings that do not start with a digit are equal (both
     /// are positive infinity), and `"007"` equals `"7"`.
     public func isEqual(_ a: String, _ b: String) -> Bool {
-        switch self {
-        case .octet: return a.utf8.elementsEqual(b.utf8)
-        case .asciiCasemap:
-            return a.utf8.lazy.map(Self.asciiUppercase).elementsEqual(b.utf8.lazy.map(Self.asciiUppercase))
-        case .asciiNumeric: return order(a, b) == .equal
-        }
+        UTF8Bytes.with(a) { x in UTF8Bytes.with(b) { y in isEqual(x, y) } }
     }
 
     /// Whether `needle` occurs in `haystack` under this comparator (the empty needle always does).
@@ -57,12 +52,7 @@ public enum Comparator: String, Sendable, CaseIterable {
     /// Always false for `i;ascii-numeric`, which defines no substring operation; the
     /// validator rejects `:contains` with it before a script runs.
     public func contains(_ haystack: String, _ needle: String) -> Bool {
-        switch self {
-        case .octet: return Self.containsBytes(Array(haystack.utf8), Array(needle.utf8))
-        case .asciiCasemap:
-            return Self.containsBytes(haystack.utf8.map(Self.asciiUppercase), needle.utf8.map(Self.asciiUppercase))
-        case .asciiNumeric: return false
-        }
+        UTF8Bytes.with(haystack) { h in UTF8Bytes.with(needle) { n in contains(h, n) } }
     }
 
     /// How `a` orders against `b` under this comparator (used by relational `:value` and `:count`).
@@ -74,10 +64,37 @@ public enum Comparator: String, Sendable, CaseIterable {
     ///
     /// - SeeAlso: RFC 4790 §9.1 (i;ascii-numeric), §9.2 (i;ascii-casemap), §9.3 (i;octet)
     public func order(_ a: String, _ b: String) -> Ordering {
+        UTF8Bytes.with(a) { x in UTF8Bytes.with(b) { y in order(x, y) } }
+    }
+
+    // MARK: - On UTF-8 octets
+    //
+    // The operations below are what `Matcher` runs: they read the strings' UTF-8 storage
+    // in place and allocate nothing. `i;ascii-casemap` maps each octet as it reads it.
+
+    /// `isEqual` on the UTF-8 octets of two strings.
+    func isEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         switch self {
-        case .octet: return Self.orderBytes(a.utf8, b.utf8)
-        case .asciiCasemap:
-            return Self.orderBytes(a.utf8.lazy.map(Self.asciiUppercase), b.utf8.lazy.map(Self.asciiUppercase))
+        case .octet: return Self.equalBytes(a, b, OctetFold.self)
+        case .asciiCasemap: return Self.equalBytes(a, b, ASCIIUppercaseFold.self)
+        case .asciiNumeric: return Self.orderNumeric(a, b) == .equal
+        }
+    }
+
+    /// `contains` on the UTF-8 octets of two strings.
+    func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch self {
+        case .octet: return Self.containsBytes(haystack, needle, OctetFold.self)
+        case .asciiCasemap: return Self.containsBytes(haystack, needle, ASCIIUppercaseFold.self)
+        case .asciiNumeric: return false
+        }
+    }
+
+    /// `order` on the UTF-8 octets of two strings.
+    func order(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Ordering {
+        switch self {
+        case .octet: return Self.orderBytes(a, b, OctetFold.self)
+        case .asciiCasemap: return Self.orderBytes(a, b, ASCIIUppercaseFold.self)
         case .asciiNumeric: return Self.orderNumeric(a, b)
         }
     }
@@ -88,66 +105,47 @@ public enum Comparator: String, Sendable, CaseIterable {
         (byte >= 0x61 && byte <= 0x7A) ? byte - 0x20 : byte
     }
 
-    static func asciiUppercase(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
-        let v = scalar.value
-        guard v >= 0x61 && v <= 0x7A, let upper = Unicode.Scalar(v - 0x20) else { return scalar }
-        return upper
+    static func equalBytes<F: ByteFold>(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _: F.Type) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where F.fold(a[i]) != F.fold(b[i]) { return false }
+        return true
     }
 
-    /// Whether two scalars are the same character under this comparator (used by the glob).
-    func scalarsEqual(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool {
-        switch self {
-        case .asciiCasemap: return Self.asciiUppercase(a) == Self.asciiUppercase(b)
-        case .octet, .asciiNumeric: return a == b
+    static func orderBytes<F: ByteFold>(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, _: F.Type) -> Ordering {
+        for i in 0..<min(a.count, b.count) {
+            let x = F.fold(a[i]), y = F.fold(b[i])
+            if x != y { return x < y ? .less : .greater }
         }
-    }
-
-    static func orderBytes<A: Sequence<UInt8>, B: Sequence<UInt8>>(_ a: A, _ b: B) -> Ordering {
-        var ia = a.makeIterator()
-        var ib = b.makeIterator()
-        while true {
-            switch (ia.next(), ib.next()) {
-            case (nil, nil): return .equal
-            case (nil, _): return .less
-            case (_, nil): return .greater
-            case let (x?, y?):
-                if x < y { return .less }
-                if x > y { return .greater }
-            }
-        }
+        if a.count == b.count { return .equal }
+        return a.count < b.count ? .less : .greater
     }
 
     /// Plain substring search; O(n·m) at worst, which is bounded by header and key sizes.
-    static func containsBytes(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        if needle.isEmpty { return true }
+    static func containsBytes<F: ByteFold>(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: UnsafeBufferPointer<UInt8>,
+                                           _: F.Type) -> Bool {
+        guard let first = needle.first.map(F.fold) else { return true }
         if needle.count > haystack.count { return false }
-        let first = needle[0]
-        var i = 0
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == first {
-                var j = 1
-                while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return true }
-            }
-            i += 1
+        for i in 0...(haystack.count - needle.count) where F.fold(haystack[i]) == first {
+            var j = 1
+            while j < needle.count && F.fold(haystack[i + j]) == F.fold(needle[j]) { j += 1 }
+            if j == needle.count { return true }
         }
         return false
     }
 
-    /// The significant digits of the leading digit run (leading zeros dropped), or nil
-    /// when the string does not start with a digit (positive infinity).
-    static func numericDigits(_ s: String) -> ArraySlice<UInt8>? {
-        let bytes = Array(s.utf8)
+    /// The significant digits of the leading digit run (leading zeros dropped, one zero
+    /// kept for an all-zero run), or nil when the string does not start with a digit
+    /// (positive infinity).
+    static func numericDigits(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
         var end = 0
         while end < bytes.count && bytes[end] >= 0x30 && bytes[end] <= 0x39 { end += 1 }
         guard end > 0 else { return nil }
         var start = 0
         while start < end - 1 && bytes[start] == 0x30 { start += 1 }
-        return bytes[start..<end]
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
-    static func orderNumeric(_ a: String, _ b: String) -> Ordering {
+    static func orderNumeric(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Ordering {
         switch (numericDigits(a), numericDigits(b)) {
         case (nil, nil): return .equal
         case (nil, _): return .greater
@@ -155,8 +153,37 @@ public enum Comparator: String, Sendable, CaseIterable {
         case let (x?, y?):
             // Without leading zeros a longer digit run is the larger number.
             if x.count != y.count { return x.count < y.count ? .less : .greater }
-            return orderBytes(x, y)
+            return orderBytes(x, y, OctetFold.self)
         }
+    }
+}
+
+/// How a comparator maps each octet before comparing; a type parameter, so that each
+/// comparison loop is compiled once per mapping with the mapping inlined.
+protocol ByteFold {
+    static func fold(_ byte: UInt8) -> UInt8
+}
+
+/// `i;octet` and the digits of `i;ascii-numeric`: octets compare as they are.
+enum OctetFold: ByteFold {
+    @inline(__always) static func fold(_ byte: UInt8) -> UInt8 { byte }
+}
+
+/// `i;ascii-casemap`: `a`–`z` map to `A`–`Z`, every other octet stays.
+enum ASCIIUppercaseFold: ByteFold {
+    @inline(__always) static func fold(_ byte: UInt8) -> UInt8 {
+        byte &- 0x61 < 26 ? byte &- 0x20 : byte
+    }
+}
+
+/// Access to a string's UTF-8 octets in place.
+enum UTF8Bytes {
+    /// Calls `body` with the UTF-8 octets of `string`: its own storage for a native
+    /// string, a stack copy for a small one; no heap allocation either way.
+    @inline(__always)
+    static func with<R>(_ string: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        var string = string
+        return try string.withUTF8(body)
     }
 }
 

@@ -43,28 +43,49 @@ public enum Matcher {
     /// - SeeAlso: RFC 5228 §2.7.1, RFC 5229 §3.2, RFC 5231 §4–§5
     public static func match(values: [String], keys: [String], type: MatchType,
                              comparator: Comparator) -> MatchOutcome {
-        switch type {
+        match(values: values, keys: PreparedKeys(keys, type: type, comparator: comparator))
+    }
+
+    /// `match(values:keys:type:comparator:)` with keys prepared beforehand (at compile time
+    /// when they are constant). Reads each value's UTF-8 in place: no allocation unless a
+    /// `:matches` succeeds and builds its match variables.
+    static func match(values: [String], keys prepared: PreparedKeys) -> MatchOutcome {
+        let comparator = prepared.comparator
+        switch prepared.type {
         case .count(let op):
             let count = String(values.count)
-            let hit = keys.contains { op.holds(comparator.order(count, $0)) }
+            let hit = UTF8Bytes.with(count) { count in
+                prepared.keyBytes.contains { key in key.withUnsafeBufferPointer { op.holds(comparator.order(count, $0)) } }
+            }
             return MatchOutcome(matched: hit)
         case .matches:
             guard comparator.supportsSubstringMatch else { return MatchOutcome(matched: false) }
-            let patterns = keys.map(GlobPattern.init)
             for value in values {
-                let scalars = Array(value.unicodeScalars)
-                for pattern in patterns {
-                    if let captures = pattern.match(scalars, comparator: comparator) {
-                        return MatchOutcome(matched: true, captures: captures)
+                let captures = UTF8Bytes.with(value) { text -> [String]? in
+                    for pattern in prepared.patterns {
+                        if let captures = pattern.captures(in: text, whole: value, comparator: comparator) { return captures }
                     }
+                    return nil
                 }
+                if let captures { return MatchOutcome(matched: true, captures: captures) }
             }
             return MatchOutcome(matched: false)
         case .is, .contains, .value:
+            let type = prepared.type
             for value in values {
-                for key in keys where matchesOne(value, key, type: type, comparator: comparator) {
-                    return MatchOutcome(matched: true)
+                let hit = UTF8Bytes.with(value) { text in
+                    prepared.keyBytes.contains { key in
+                        key.withUnsafeBufferPointer { key in
+                            switch type {
+                            case .is: return comparator.isEqual(text, key)
+                            case .contains: return comparator.contains(text, key)
+                            case .value(let op): return op.holds(comparator.order(text, key))
+                            case .matches, .count: return false  // handled above
+                            }
+                        }
+                    }
                 }
+                if hit { return MatchOutcome(matched: true) }
             }
             return MatchOutcome(matched: false)
         }
@@ -93,24 +114,49 @@ public enum Matcher {
     /// - SeeAlso: RFC 5228 §2.7.1, RFC 5229 §3.2
     public static func glob(_ value: String, pattern: String, comparator: Comparator) -> [String]? {
         guard comparator.supportsSubstringMatch else { return nil }
-        return GlobPattern(pattern).match(Array(value.unicodeScalars), comparator: comparator)
+        let glob = GlobPattern(pattern)
+        return UTF8Bytes.with(value) { glob.captures(in: $0, whole: value, comparator: comparator) }
     }
+}
 
-    static func matchesOne(_ value: String, _ key: String, type: MatchType, comparator: Comparator) -> Bool {
-        switch type {
-        case .is: return comparator.isEqual(value, key)
-        case .contains: return comparator.contains(value, key)
-        case .matches: return glob(value, pattern: key, comparator: comparator) != nil
-        case .value(let op): return op.holds(comparator.order(value, key))
-        case .count: return false  // Not a per-pair test; handled over the whole list in `match`.
+/// Match keys made ready for one match type and comparator: their UTF-8 octets, and for
+/// `:matches` their parsed patterns. Built once per constant key list at compile time,
+/// or per run for keys that hold variables. A class, so that passing it around costs one
+/// reference count, not one per array it holds.
+final class PreparedKeys: Sendable {
+    let type: MatchType
+    let comparator: Comparator
+    /// The keys as written (after variable expansion).
+    let keys: [String]
+    /// Each key's UTF-8 octets, in key order.
+    let keyBytes: [[UInt8]]
+    /// For `:matches`, each key parsed as a pattern, in key order; empty otherwise.
+    let patterns: [GlobPattern]
+
+    init(_ keys: [String], type: MatchType, comparator: Comparator) {
+        self.type = type
+        self.comparator = comparator
+        self.keys = keys
+        if case .matches = type {
+            self.keyBytes = []
+            self.patterns = keys.map(GlobPattern.init)
+        } else {
+            self.keyBytes = keys.map { Array($0.utf8) }
+            self.patterns = []
         }
     }
 }
 
-/// A parsed `:matches` pattern.
+/// A parsed `:matches` pattern, run over UTF-8 octets.
+///
+/// Literal characters are kept as their UTF-8 octets, so a run compares octets; every
+/// position where a wildcard starts or ends is a scalar boundary, because `?` and the
+/// growth of a `*` step over a whole scalar and a literal scalar only matches whole.
+/// That makes the result the same as matching scalar by scalar.
 struct GlobPattern: Sendable {
     enum Token: Sendable, Equatable {
-        case literal(Unicode.Scalar)
+        /// One octet of a literal character's UTF-8 encoding.
+        case literal(UInt8)
         case one    // `?`
         case many   // `*`
     }
@@ -121,24 +167,47 @@ struct GlobPattern: Sendable {
 
     init(_ pattern: String) {
         var tokens: [Token] = []
+        tokens.reserveCapacity(pattern.utf8.count)
         var iterator = pattern.unicodeScalars.makeIterator()
         while let s = iterator.next() {
             switch s {
             case "*": tokens.append(.many)
             case "?": tokens.append(.one)
-            case "\\": tokens.append(.literal(iterator.next() ?? "\\"))
-            default: tokens.append(.literal(s))
+            case "\\": tokens.append(contentsOf: Self.literal(iterator.next() ?? "\\"))
+            default: tokens.append(contentsOf: Self.literal(s))
             }
         }
         self.tokens = tokens
         self.wildcardCount = tokens.count { $0 == .many || $0 == .one }
     }
 
-    /// Runs the leftmost-shortest, single-backtrack-point match; see `Matcher.glob`.
-    func match(_ text: [Unicode.Scalar], comparator: Comparator) -> [String]? {
-        // For each wildcard token: where in `text` its match starts and ends.
-        var starts = [Int](repeating: 0, count: tokens.count)
-        var ends = [Int](repeating: 0, count: tokens.count)
+    private static func literal(_ scalar: Unicode.Scalar) -> [Token] {
+        String(scalar).utf8.map { .literal($0) }
+    }
+
+    /// `[${0}, ${1}, ...]` when `text` (the UTF-8 of `whole`) matches, else nil; see `Matcher.glob`.
+    func captures(in text: UnsafeBufferPointer<UInt8>, whole: String, comparator: Comparator) -> [String]? {
+        // For each token: where in `text` its match starts and ends (used for wildcards).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * tokens.count) { bounds -> [String]? in
+            let matched = comparator == .asciiCasemap
+                ? run(text, bounds: bounds, ASCIIUppercaseFold.self)
+                : run(text, bounds: bounds, OctetFold.self)
+            guard matched else { return nil }
+            var captures: [String] = []
+            captures.reserveCapacity(wildcardCount + 1)
+            captures.append(whole)
+            for (i, token) in tokens.enumerated() where token == .many || token == .one {
+                captures.append(String(decoding: UnsafeBufferPointer(rebasing: text[bounds[2 * i]..<bounds[2 * i + 1]]),
+                                       as: UTF8.self))
+            }
+            return captures
+        }
+    }
+
+    /// Runs the leftmost-shortest, single-backtrack-point match; fills `bounds` with each
+    /// wildcard's start and end (at `2i` and `2i + 1` for token `i`).
+    private func run<F: ByteFold>(_ text: UnsafeBufferPointer<UInt8>, bounds: UnsafeMutableBufferPointer<Int>,
+                                  _: F.Type) -> Bool {
         var p = 0, t = 0
         var lastStar = -1
         while t < text.count {
@@ -146,17 +215,17 @@ struct GlobPattern: Sendable {
                 switch tokens[p] {
                 case .many:
                     lastStar = p
-                    starts[p] = t
-                    ends[p] = t
+                    bounds[2 * p] = t
+                    bounds[2 * p + 1] = t
                     p += 1
                     continue
                 case .one:
-                    starts[p] = t
-                    ends[p] = t + 1
+                    bounds[2 * p] = t
+                    t = Self.scalarEnd(text, after: t)
+                    bounds[2 * p + 1] = t
                     p += 1
-                    t += 1
                     continue
-                case .literal(let c) where comparator.scalarsEqual(c, text[t]):
+                case .literal(let c) where F.fold(c) == F.fold(text[t]):
                     p += 1
                     t += 1
                     continue
@@ -164,31 +233,26 @@ struct GlobPattern: Sendable {
                     break
                 }
             }
-            // Mismatch, or pattern used up before the text: let the last `*` take one more.
-            guard lastStar >= 0 else { return nil }
-            ends[lastStar] += 1
-            t = ends[lastStar]
+            // Mismatch, or pattern used up before the text: let the last `*` take one more scalar.
+            guard lastStar >= 0 else { return false }
+            t = Self.scalarEnd(text, after: bounds[2 * lastStar + 1])
+            bounds[2 * lastStar + 1] = t
             p = lastStar + 1
         }
         while p < tokens.count, tokens[p] == .many {
-            starts[p] = t
-            ends[p] = t
+            bounds[2 * p] = t
+            bounds[2 * p + 1] = t
             p += 1
         }
-        guard p == tokens.count else { return nil }
-
-        var captures: [String] = []
-        captures.reserveCapacity(wildcardCount + 1)
-        captures.append(Self.string(text[...]))
-        for (i, token) in tokens.enumerated() where token == .many || token == .one {
-            captures.append(Self.string(text[starts[i]..<ends[i]]))
-        }
-        return captures
+        return p == tokens.count
     }
 
-    static func string(_ scalars: ArraySlice<Unicode.Scalar>) -> String {
-        var s = String.UnicodeScalarView()
-        s.append(contentsOf: scalars)
-        return String(s)
+    /// The index just past the scalar that starts at `index` (UTF-8 continuation octets
+    /// are `10xxxxxx`).
+    @inline(__always)
+    private static func scalarEnd(_ text: UnsafeBufferPointer<UInt8>, after index: Int) -> Int {
+        var end = index + 1
+        while end < text.count && text[end] & 0xC0 == 0x80 { end += 1 }
+        return end
     }
 }

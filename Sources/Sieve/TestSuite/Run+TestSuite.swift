@@ -107,8 +107,6 @@ extension Run {
         let record = TestBlockResult(name: name, location: location, failure: failure, output: testSuite?.output ?? [],
                                      duration: clock.now - start)
         (message, envelope, options, result, variables, matchVariables, internalFlags, steps) = saved
-        headerIndex = [:]
-        addressCache = [:]
         testSuite = before
         testSuite?.records.append(record)
     }
@@ -125,10 +123,10 @@ extension Run {
         }
     }
 
+    /// The header index and parsed address lists live in the `Message` itself, so a new
+    /// message brings its own.
     private mutating func replaceMessage(_ new: Message) {
         message = new
-        headerIndex = [:]
-        addressCache = [:]
     }
 
     /// An envelope address without its angle brackets (`<>` → "").

@@ -1,0 +1,97 @@
+/// Finds what compiles but is almost certainly wrong in a Sieve script: `sieve-check lint`.
+///
+/// Every warning points at the place to fix (`file:line:column: warning: ...`) and says why it
+/// is suspicious. The linter only looks at scripts that compile; a script with errors gets its
+/// errors back and no warnings.
+///
+/// Checks, each one `SieveLinter.Check`:
+/// - code after an unconditional `stop` (it never runs);
+/// - `:matches` with a key that has no wildcard (it behaves like `:is`);
+/// - a `require`d capability the script never uses;
+/// - `fileinto` into the same folder twice in one flow;
+/// - `reject`/`ereject` in one flow with `keep`, `fileinto`, `redirect`, `vacation` or another
+///   rejection (RFC 5429: the run fails and the message is kept);
+/// - `vacation :days 0` (raised to the site minimum, not "always reply");
+/// - a header name with a colon or white space (no field is ever called that);
+/// - `:count` without `:comparator "i;ascii-numeric"` (counts then compare as text).
+///
+/// Not checked: a capability used only inside an `ihave` branch without being required, because
+/// `ihave` (RFC 5463) is not implemented.
+public enum SieveLinter {
+    /// The kinds of warning, for tests and for anyone who wants to filter them.
+    public enum Check: String, Sendable, CaseIterable {
+        /// A command after an unconditional `stop` in the same block.
+        case unreachableAfterStop = "unreachable-after-stop"
+        /// A `:matches` key without an unescaped `*` or `?`.
+        ///
+        /// - SeeAlso: RFC 5228 §2.7.1
+        case matchesWithoutWildcard = "matches-without-wildcard"
+        /// A capability named in `require` that nothing uses.
+        ///
+        /// - SeeAlso: RFC 5228 §3.2
+        case unusedRequire = "unused-require"
+        /// `fileinto` one folder twice where one always runs with the other.
+        ///
+        /// - SeeAlso: RFC 5228 §4.1
+        case duplicateFileinto = "duplicate-fileinto"
+        /// `reject`/`ereject` in a flow with an action it cannot accompany.
+        ///
+        /// - SeeAlso: RFC 5429 §2
+        case rejectConflict = "reject-conflict"
+        /// `vacation :days 0`.
+        ///
+        /// - SeeAlso: RFC 5230 §4.1
+        case vacationDaysZero = "vacation-days-zero"
+        /// A header name containing a colon or white space.
+        ///
+        /// - SeeAlso: RFC 5322 §2.2
+        case invalidHeaderName = "invalid-header-name"
+        /// `:count` compared with a non-numeric comparator.
+        ///
+        /// - SeeAlso: RFC 5231 §4.2
+        case countWithoutNumericComparator = "count-without-numeric-comparator"
+    }
+
+    /// One lint finding.
+    public struct Warning: Sendable, Hashable {
+        /// Which check found it.
+        public var check: Check
+        /// Where to look: the command, test, tag or string at fault.
+        public var location: SourceLocation
+        /// The warning as a sentence (what is wrong, and what to write instead).
+        public var message: String
+
+        /// Creates a finding.
+        public init(_ check: Check, _ message: String, at location: SourceLocation) {
+            self.check = check
+            self.message = message
+            self.location = location
+        }
+    }
+
+    /// Compiles `source` and, when it compiles, lints it.
+    ///
+    /// - Returns: the compiler's diagnostics when any is an error (no lint then); otherwise the
+    ///   compiler's warnings and the lint warnings, in script order.
+    public static func lint(_ source: [UInt8], file: String? = nil, options: SieveOptions = SieveOptions()) -> [Diagnostic] {
+        let parsed = SieveParser.parse(source, file: file, limits: options.parserLimits)
+        if parsed.hasErrors { return parsed.diagnostics }
+        let compiled = SieveCompiler.validate(parsed.script, file: file, options: options)
+        if compiled.hasErrors { return parsed.diagnostics + compiled.diagnostics }
+        let warnings = self.warnings(in: parsed.script, options: options).map {
+            Diagnostic(.warning, $0.message, at: $0.location, file: file)
+        }
+        return (parsed.diagnostics + compiled.diagnostics + warnings).enumerated().sorted { a, b in
+            a.element.location == b.element.location ? a.offset < b.offset : a.element.location < b.element.location
+        }.map(\.element)
+    }
+
+    /// Lints a parsed script that compiles (on one that does not, the findings are meaningless).
+    public static func warnings(in script: ScriptNode, options: SieveOptions = SieveOptions()) -> [Warning] {
+        var linter = Linter(options: options)
+        linter.walk(script.commands, path: [])
+        linter.checkFlows()
+        linter.checkRequires(script.commands)
+        return linter.warnings.sorted { $0.location < $1.location }
+    }
+}
