@@ -35,8 +35,12 @@ let package = Package(
         .target(name: "Maildir"),
         // RFC 2033 LMTP over SwiftNIO: command parser, session state machine, framing, server.
         .target(name: "LMTP", dependencies: ["MailCore", nioCore, nioPosix]),
-        // The delivery agent: users, script cache, per-recipient evaluation, Maildir storage.
-        .target(name: "Delivery", dependencies: ["MailCore", "Sieve", "Maildir", "Reports", logging]),
+        // The delivery agent: users, script cache, per-recipient evaluation, Maildir storage,
+        // vacation replies and redirects sent to the site's MTA.
+        .target(
+            name: "Delivery",
+            dependencies: ["MailCore", "Sieve", "Maildir", "AutoReply", "Tracking", "Submission", "Reports", logging]
+        ),
         // libxml2, seen through a shim that keeps its ICU types away from Foundation's.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // The only module that calls libxml2: JUnit and HTML reports, HTML to text.
@@ -88,7 +92,9 @@ let package = Package(
             name: "LMTPTests",
             dependencies: ["LMTP", "MailCore", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
-        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore", "Maildir"]),
+        .testTarget(
+            name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore", "Maildir", "Submission", "Tracking"]
+        ),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CLibXML2"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "AutoReplyTests", dependencies: ["AutoReply", "MailCore", "Sieve", "Tracking"]),

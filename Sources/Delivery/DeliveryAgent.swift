@@ -17,19 +17,30 @@ import Sieve
 ///   by then are answered `451 4.3.0` and `deliver` returns; work already writing a copy
 ///   finishes in the background (logged), and no further copy is started.
 /// - The result always holds exactly one outcome per recipient, in `RCPT TO` order.
+/// - After a recipient's own copies are stored (or its outcome is otherwise decided
+///   as a success), its vacation reply and redirects are submitted to the site's MTA,
+///   all at once, before its reply is given; a failure or a deadline before that point
+///   sends nothing, so an MTA retry cannot produce a second auto-reply. A redirect that
+///   cannot be sent falls back to the implicit keep (INBOX), or with
+///   `OutboundConfiguration.redirectFailure = .tempfail` to `451 4.3.0` when a retry
+///   may succeed. A vacation reply that cannot be sent is logged and never changes the
+///   reply.
 /// - One log line per recipient: transaction id, recipient, disposition, reply,
-///   folders, time taken, and notes (script errors, fallbacks, pending vacation or
-///   redirect).
+///   folders, time taken, notes (script errors, fallbacks), and what became of the
+///   vacation reply and redirects (`vacation_status`, `redirect_status`; a warning when
+///   one of them failed, even if the recipient got 250).
 public struct DeliveryAgent: Sendable {
     /// The configuration the agent was built with.
     public let configuration: DeliveryConfiguration
     private let userDatabase: any UserDatabase
     private let environment: DeliveryEnvironment
+    private let outbound: OutboundSender
     private let logger: Logger
     /// Arms each transaction's deadline; tests replace it to fire the deadline by hand.
     var deadlineTimer = DeadlineTimer.clock
 
-    /// An agent with the configured user database and the Maildir store.
+    /// An agent with the configured user database, the Maildir store, and the
+    /// configured outbound path and tracking database (opened on first use).
     public init(configuration: DeliveryConfiguration, logger: Logger) throws(DeliveryConfigurationError) {
         let database: ConfiguredUserDatabase
         do {
@@ -38,12 +49,16 @@ public struct DeliveryAgent: Sendable {
             throw .users(error)
         }
         try self.init(configuration: configuration, logger: logger, userDatabase: database,
-                      store: MaildirMailStore(configuration: configuration.storage.maildir))
+                      store: MaildirMailStore(configuration: configuration.storage.maildir),
+                      outbound: OutboundServices.configured(configuration))
     }
 
-    /// An agent with another user database or store (an external directory, a test store).
+    /// An agent with another user database, store or outbound services (an external
+    /// directory, a test store, a test MTA). With the default `.unavailable` services,
+    /// nothing is sent: vacation replies are logged as failed and redirects fall back
+    /// as configured.
     public init(configuration: DeliveryConfiguration, logger: Logger, userDatabase: any UserDatabase,
-                store: any MailStore) throws(DeliveryConfigurationError) {
+                store: any MailStore, outbound: OutboundServices = .unavailable) throws(DeliveryConfigurationError) {
         for path in configuration.scripts.before + configuration.scripts.after where !path.hasPrefix("/") {
             throw .globalScript(path: path, reason: "expected an absolute path")
         }
@@ -63,6 +78,7 @@ public struct DeliveryAgent: Sendable {
         self.logger = logger
         self.environment = DeliveryEnvironment(configuration: configuration, sieveOptions: options, cache: cache,
                                                store: store)
+        self.outbound = OutboundSender(configuration: configuration, services: outbound)
     }
 
     /// Resolves a recipient (for `RCPT TO`): a user, unknown (550 5.1.1), or a
@@ -152,7 +168,12 @@ public struct DeliveryAgent: Sendable {
         timed.duration = ContinuousClock.now - started
         // A late outcome is logged by the run's `onLate` instead.
         run.complete(index, timed) { outcome in
-            let level: Logger.Level = outcome.reply.isSuccess ? .info : (outcome.reply.isTemporaryFailure ? .warning : .notice)
+            var level: Logger.Level = outcome.reply.isSuccess ? .info : (outcome.reply.isTemporaryFailure ? .warning : .notice)
+            // A vacation reply or redirect that did not go out is worth a warning even on a 250.
+            if outcome.vacationResult?.hasPrefix("failed") == true
+                || outcome.redirectResults.contains(where: { $0.contains("> failed: ") || $0.contains("> refused: ") }) {
+                level = max(level, .warning)
+            }
             logger.log(level: level, "delivery", metadata: Self.metadata(transaction.id, outcome, index: index))
         }
     }
@@ -175,8 +196,50 @@ public struct DeliveryAgent: Sendable {
         var outcome = await BlockingIO.run {
             environment.deliver(to: user, transaction: transaction, message: message, isExpired: { run.isExpired })
         }
+        if outcome.reply.isSuccess && (outcome.vacation != nil || !outcome.redirects.isEmpty) {
+            outcome = await sendOutbound(outcome, user: user, transaction: transaction, message: message, run: run)
+        }
         outcome.recipient = recipient
         return outcome
+    }
+
+    /// Sends the vacation reply and redirects of a recipient whose copy is decided, and
+    /// applies the redirect failure policy.
+    private func sendOutbound(_ outcome: RecipientOutcome, user: DeliveryUser, transaction: DeliveryTransaction,
+                              message: PreparedMessage, run: TransactionRun) async -> RecipientOutcome {
+        var outcome = outcome
+        if run.isExpired {
+            outcome.notes.append("the transaction deadline passed before the vacation reply and redirects were sent; "
+                                 + "nothing was sent")
+            return outcome
+        }
+        let limit = configuration.maximumParsedMessageBytes
+        let (vacation, results) = await outbound.send(
+            vacation: outcome.vacation, redirects: outcome.redirects, user: user, sender: transaction.sender,
+            message: message.parsed, wholeMessage: { await BlockingIO.run { message.whole(limit: limit) } })
+        outcome.vacationResult = vacation
+        outcome.redirectResults = results.map(\.summary)
+        if let vacation, vacation.hasPrefix("failed") { outcome.notes.append("vacation reply \(vacation)") }
+        let failures = results.filter(\.isFailure)
+        guard !failures.isEmpty else { return outcome }
+        let retryable = failures.filter { if case .failed = $0.status { true } else { false } }
+        if configuration.outbound.redirectFailure == .tempfail, let first = retryable.first {
+            outcome.notes.append("redirect \(first.summary); answering 451 so the MTA retries")
+            if !outcome.copies.isEmpty {
+                outcome.notes.append("\(outcome.copies.count) copies were already stored; a retry by the MTA may store them again")
+            }
+            outcome.reply = Replies.temporary(user.recipient, "redirect to <\(first.request.address)> failed, try again later")
+            outcome.disposition = .deferred
+            return outcome
+        }
+        for failure in failures {
+            outcome.notes.append("redirect \(failure.summary); the message is kept in INBOX instead")
+        }
+        let environment = self.environment
+        let current = outcome
+        return await BlockingIO.run {
+            environment.keepAfterFailedRedirect(current, user: user, transaction: transaction, message: message)
+        }
     }
 
     struct MessageUnreadable: Error {
@@ -220,11 +283,11 @@ public struct DeliveryAgent: Sendable {
         if !outcome.notes.isEmpty { metadata["notes"] = "\(outcome.notes.map(printable).joined(separator: " | "))" }
         if !outcome.redirects.isEmpty {
             metadata["redirect"] = "\(outcome.redirects.map { $0.address + ($0.copy ? " (:copy)" : "") }.joined(separator: ","))"
-            metadata["redirect_status"] = "pending: not sent by the delivery agent"
+            metadata["redirect_status"] = "\(outcome.redirectResults.isEmpty ? "not sent" : outcome.redirectResults.map(printable).joined(separator: " | "))"
         }
         if let vacation = outcome.vacation {
             metadata["vacation"] = "to <\(printable(vacation.to))> handle \(printable(vacation.handle)) every \(vacation.seconds) s"
-            metadata["vacation_status"] = "pending: not sent by the delivery agent"
+            metadata["vacation_status"] = "\(printable(outcome.vacationResult ?? "not sent"))"
         }
         return metadata
     }
@@ -255,12 +318,15 @@ public enum DeliveryConfigurationError: Error, Sendable, Hashable, CustomStringC
     case users(UserDatabaseError)
     /// A global script path is unusable.
     case globalScript(path: String, reason: String)
+    /// The outbound path or the tracking database cannot be set up.
+    case outbound(String)
 
     /// What is wrong with the configuration.
     public var description: String {
         switch self {
         case .users(let error): error.description
         case .globalScript(let path, let reason): "global Sieve script \"\(printable(path))\": \(reason)"
+        case .outbound(let reason): "outbound mail: \(reason)"
         }
     }
 }

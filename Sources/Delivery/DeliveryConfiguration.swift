@@ -27,6 +27,11 @@ public struct DeliveryConfiguration: Sendable {
     /// but scripts see only its first `maximumParsedMessageBytes`: a `body` test misses
     /// text past the cut and `size` reports the length of the cut prefix.
     public var maximumParsedMessageBytes: Int = 32 * 1024 * 1024
+    /// How vacation replies and redirects reach the site's MTA, and what a failed
+    /// redirect means.
+    public var outbound: OutboundConfiguration = OutboundConfiguration()
+    /// Vacation's tracking database and sender checks.
+    public var vacation: VacationConfiguration = VacationConfiguration()
 
     /// The default configuration: no domains served (every recipient is unknown).
     public init() {}
@@ -78,12 +83,19 @@ public struct UserEntry: Sendable, Hashable {
     public var scriptPath: String?
     /// This user's quota, or `nil` for `defaultQuota`.
     public var quota: Quota?
+    /// The user's other addresses (`local@domain`). Vacation never answers mail sent
+    /// from one of them and counts a message addressed to one of them as addressed to
+    /// the user. Default none.
+    ///
+    /// - SeeAlso: RFC 5230 §4.5, §4.6
+    public var aliases: [String]
 
     /// An entry; every `nil` field falls back to the template or default.
-    public init(maildirPath: String? = nil, scriptPath: String? = nil, quota: Quota? = nil) {
+    public init(maildirPath: String? = nil, scriptPath: String? = nil, quota: Quota? = nil, aliases: [String] = []) {
         self.maildirPath = maildirPath
         self.scriptPath = scriptPath
         self.quota = quota
+        self.aliases = aliases
     }
 }
 
@@ -118,11 +130,6 @@ public struct StorageConfiguration: Sendable {
     /// What an over-quota recipient is answered. Default `.temporary` (452 4.2.2: the MTA
     /// keeps the message and retries, so the user can make room).
     public var overQuotaReply: OverQuotaReply = .temporary
-    /// Whether a message that a script only redirects is also kept in INBOX while
-    /// redirects are not sent by this agent. Default `true`, so no mail is lost; the
-    /// redirect still travels in the outcome for the sender that will send it.
-    public var keepRedirectedMessages: Bool = true
-
     /// The defaults documented on each field.
     public init() {}
 }

@@ -115,8 +115,8 @@ struct PlanBuilder {
         plan.scriptFailed = true
     }
 
-    /// The final plan. `keepRedirected`: keep a copy in INBOX when only redirects remain.
-    func finish(keepRedirected: Bool) -> DeliveryPlan {
+    /// The final plan.
+    func finish() -> DeliveryPlan {
         var plan = self.plan
         if plan.scriptFailed {
             if plan.rejection != nil { plan.notes.append("the rejection was dropped because a script failed") }
@@ -143,10 +143,6 @@ struct PlanBuilder {
         }
         if !implicitKeepCancelled && !plan.copies.contains(where: \.isInbox) {
             plan.copies.append(DeliveryPlan.Copy(mailbox: "INBOX", flags: implicitKeepFlags, create: false))
-        }
-        if keepRedirected && plan.copies.isEmpty && plan.redirects.contains(where: { !$0.copy }) {
-            plan.copies.append(DeliveryPlan.Copy(mailbox: "INBOX", flags: [], create: false))
-            plan.notes.append("kept in INBOX as well: redirects are not sent by the delivery agent yet")
         }
         return plan
     }

@@ -8,6 +8,28 @@ struct PreparedMessage: Sendable {
     let parsed: Message
     /// What is stored.
     let source: TransactionMessage
+
+    /// The whole message, parsed (blocking): `parsed` itself unless that is a prefix
+    /// cut at `limit`, else read again from the source (redirects resend all of it).
+    func whole(limit: Int) -> Result<Message, DeliveryAgent.MessageUnreadable> {
+        switch source {
+        case .bytes(let bytes):
+            return .success(bytes.count > limit ? Message(bytes: bytes) : parsed)
+        case .spooled(let spooled):
+            guard spooled.size > limit else { return .success(parsed) }
+            do throws(SpoolError) {
+                return .success(Message(bytes: try spooled.bytes()))
+            } catch {
+                return .failure(DeliveryAgent.MessageUnreadable(message: "cannot read the spooled message: \(error)"))
+            }
+        case .file(let path):
+            switch SpoolFile.readPrefix(path, limit: Int.max) {
+            case .success(let bytes): return .success(Message(bytes: bytes))
+            case .failure(let error):
+                return .failure(DeliveryAgent.MessageUnreadable(message: "cannot read the spooled message: \(error)"))
+            }
+        }
+    }
 }
 
 /// The Sieve context of one recipient: the shared message, this recipient's envelope,
@@ -62,7 +84,7 @@ struct DeliveryEnvironment: Sendable {
             }
             if !builder.add(run) { break }
         }
-        return builder.finish(keepRedirected: configuration.storage.keepRedirectedMessages)
+        return builder.finish()
     }
 
     /// Stores the plan's copies, with the INBOX fallback, and builds the outcome.
@@ -75,10 +97,7 @@ struct DeliveryEnvironment: Sendable {
             outcome.disposition = .rejected
             return outcome
         }
-        let traceFields = TraceFields.render(
-            sender: transaction.sender, recipient: user.recipient, heloName: transaction.heloName,
-            clientHostName: transaction.clientHostName, clientAddress: transaction.clientAddress,
-            hostname: configuration.hostname, transactionID: transaction.id, date: transaction.receivedAt)
+        let traceFields = self.traceFields(user: user, transaction: transaction)
         func request(_ copy: DeliveryPlan.Copy) -> CopyRequest {
             CopyRequest(user: user, mailbox: copy.mailbox, flags: copy.flags,
                         create: copy.create || configuration.storage.createMissingFolders,
@@ -128,6 +147,38 @@ struct DeliveryEnvironment: Sendable {
         } else {
             outcome.reply = Replies.redirected
             outcome.disposition = .redirected
+        }
+        return outcome
+    }
+
+    private func traceFields(user: DeliveryUser, transaction: DeliveryTransaction) -> [UInt8] {
+        TraceFields.render(
+            sender: transaction.sender, recipient: user.recipient, heloName: transaction.heloName,
+            clientHostName: transaction.clientHostName, clientAddress: transaction.clientAddress,
+            hostname: configuration.hostname, transactionID: transaction.id, date: transaction.receivedAt)
+    }
+
+    /// Stores the implicit keep's INBOX copy after a redirect failed (blocking); the
+    /// outcome becomes `stored`, or a failure reply when even that cannot be stored.
+    func keepAfterFailedRedirect(_ outcome: RecipientOutcome, user: DeliveryUser, transaction: DeliveryTransaction,
+                                 message: PreparedMessage) -> RecipientOutcome {
+        var outcome = outcome
+        if !outcome.copies.contains(where: { DeliveryPlan.Copy(mailbox: $0.mailbox, flags: [], create: false).isInbox }) {
+            let request = CopyRequest(user: user, mailbox: "INBOX", flags: [], create: false,
+                                      traceFields: traceFields(user: user, transaction: transaction),
+                                      message: message.source)
+            do throws(StoreFailure) {
+                let stored = try store.store(request)
+                outcome.copies.append(stored)
+                outcome.notes += stored.warnings
+            } catch {
+                return failed(outcome, user: user, note: "storing in INBOX after a failed redirect failed: \(error.message)",
+                              reply: reply(for: error, user: user))
+            }
+        }
+        if let first = outcome.copies.first {
+            outcome.reply = Replies.saved(first.id)
+            outcome.disposition = .stored
         }
         return outcome
     }

@@ -10,12 +10,16 @@ public struct RecipientOutcome: Sendable {
     public var disposition: Disposition
     /// The copies stored, in the order they were stored.
     public var copies: [StoredCopy]
-    /// Redirects the scripts asked for. Not sent by this module: carried for the
-    /// outbound sender, and logged.
+    /// Redirects the scripts asked for.
     public var redirects: [RedirectRequest]
-    /// The vacation auto-reply the scripts asked for (not yet checked against the
-    /// tracking store and not sent by this module: carried and logged).
+    /// How each redirect went, in the order of `redirects` (`<a@b> sent`,
+    /// `<a@b> failed: ...`); empty when none was attempted.
+    public var redirectResults: [String] = []
+    /// The vacation auto-reply the scripts asked for.
     public var vacation: VacationAction?
+    /// What became of the vacation reply (`sent to <a@b>`, `not sent: ...`,
+    /// `failed: ...`); `nil` when none was attempted.
+    public var vacationResult: String?
     /// Everything worth an operator's attention: script errors, fallbacks, conflicts.
     public var notes: [String]
     /// Time spent on this recipient, from the start of the transaction's work.
@@ -41,7 +45,7 @@ public struct RecipientOutcome: Sendable {
         case stored
         /// The scripts discarded the message (250, nothing stored).
         case discarded
-        /// Only redirects remain and they are carried in the outcome (250, nothing stored).
+        /// The message was only redirected (250, nothing stored).
         case redirected
         /// A script rejected the message (550 5.7.1).
         case rejected
@@ -82,7 +86,7 @@ enum Replies {
     static let discarded = DeliveryReply(code: 250, status: .success,
                                          text: "Discarded by the recipient's Sieve filter")
     static let redirected = DeliveryReply(code: 250, status: .success,
-                                          text: "Accepted for redirection by the recipient's Sieve filter")
+                                          text: "Redirected by the recipient's Sieve filter")
 
     static func rejected(_ reason: String) -> DeliveryReply {
         let lines = ReplyText.lines(reason)

@@ -24,10 +24,15 @@ public struct DeliveryUser: Sendable, Hashable {
     public var scriptPath: String?
     /// The user's quota.
     public var quota: Quota
+    /// Further addresses of the user (from the user table), for vacation's checks of
+    /// "sent by the user" and "addressed to the user". Default none.
+    ///
+    /// - SeeAlso: RFC 5230 §4.5, §4.6
+    public var aliases: [String]
 
     /// A user, fields as documented above.
     public init(recipient: String, address: String, localPart: String, detail: String?, domain: String,
-                maildirPath: String, scriptPath: String?, quota: Quota) {
+                maildirPath: String, scriptPath: String?, quota: Quota, aliases: [String] = []) {
         self.recipient = recipient
         self.address = address
         self.localPart = localPart
@@ -36,6 +41,7 @@ public struct DeliveryUser: Sendable, Hashable {
         self.maildirPath = maildirPath
         self.scriptPath = scriptPath
         self.quota = quota
+        self.aliases = aliases
     }
 }
 
@@ -93,6 +99,7 @@ public struct ConfiguredUserDatabase: UserDatabase {
         var maildir: PathTemplate?
         var script: PathTemplate?
         var quota: Quota?
+        var aliases: [String]
     }
 
     private let configuration: UserConfiguration
@@ -121,7 +128,7 @@ public struct ConfiguredUserDatabase: UserDatabase {
             let local = String(key[..<at])
             let domain = asciiLowercased(String(key[key.index(after: at)...]))
             var entry = Entry(localPart: configuration.caseSensitiveLocalParts ? local : asciiLowercased(local),
-                              domain: domain, quota: value.quota)
+                              domain: domain, quota: value.quota, aliases: value.aliases)
             do {
                 entry.maildir = try value.maildirPath.map { path throws(PathTemplateError) in try PathTemplate(path) }
                 entry.script = try value.scriptPath.map { path throws(PathTemplateError) in try PathTemplate(path) }
@@ -169,14 +176,14 @@ public struct ConfiguredUserDatabase: UserDatabase {
                            maildir: entry.maildir ?? maildirTemplate,
                            script: entry.script ?? scriptTemplate,
                            quota: entry.quota ?? configuration.defaultQuota,
-                           isTableUser: true)
+                           aliases: entry.aliases, isTableUser: true)
         }
         guard configuration.acceptAnyLocalPart else {
             return .unknownUser(reason: "<\(shown)>: no such user here")
         }
         return resolve(recipient: recipient, localPart: localPart, detail: detail, domain: domain,
                        maildir: maildirTemplate, script: scriptTemplate,
-                       quota: configuration.defaultQuota, isTableUser: false)
+                       quota: configuration.defaultQuota, aliases: [], isTableUser: false)
     }
 
     /// The path without surrounding spaces and angle brackets (`<a@b>` → `a@b`).
@@ -198,13 +205,14 @@ public struct ConfiguredUserDatabase: UserDatabase {
 
     private func resolve(recipient: String, localPart: String, detail: String?, domain: String,
                          maildir: PathTemplate, script: PathTemplate?, quota: Quota,
-                         isTableUser: Bool) -> RecipientLookup {
+                         aliases: [String], isTableUser: Bool) -> RecipientLookup {
         do {
             let maildirPath = try maildir.expand(localPart: localPart, domain: domain)
             let scriptPath = try script?.expand(localPart: localPart, domain: domain)
             return .user(DeliveryUser(recipient: recipient, address: localPart + "@" + domain,
                                       localPart: localPart, detail: detail, domain: domain,
-                                      maildirPath: maildirPath, scriptPath: scriptPath, quota: quota))
+                                      maildirPath: maildirPath, scriptPath: scriptPath, quota: quota,
+                                      aliases: aliases))
         } catch {
             let reason = "<\(printable(recipient))>: \(error)"
             return isTableUser ? .temporaryFailure(reason: reason) : .unknownUser(reason: reason)

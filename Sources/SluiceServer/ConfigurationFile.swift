@@ -56,6 +56,25 @@ public enum ConfigurationFile {
             try readScripts(&scripts, into: &configuration.delivery.scripts)
             try scripts.finish()
         }
+        if var outbound = try root.subtable("outbound") {
+            try readOutbound(&outbound, into: &configuration.delivery.outbound)
+            try outbound.finish()
+        }
+        if var vacation = try root.subtable("vacation") {
+            if let path = try vacation.string("tracking_database") {
+                guard !path.isEmpty else {
+                    throw ConfigurationError("\(vacation.file): 'vacation.tracking_database' is empty, expected a file path")
+                }
+                configuration.delivery.vacation.trackingDatabase = path
+            }
+            if let patterns = try vacation.strings("system_senders") {
+                configuration.delivery.vacation.systemSenderPatterns = patterns
+            }
+            if let required = try vacation.bool("require_user_addressed") {
+                configuration.delivery.vacation.requireUserAddressed = required
+            }
+            try vacation.finish()
+        }
         if var delivery = try root.subtable("delivery") {
             if let n = try delivery.int("recipient_concurrency", in: 1...1024) {
                 configuration.delivery.recipientConcurrency = n
@@ -104,6 +123,39 @@ public enum ConfigurationFile {
         if let directory = try lmtp.string("spool_directory") { configuration.spool.directory = directory }
     }
 
+    private static func readOutbound(_ outbound: inout TOMLReader, into configuration: inout OutboundConfiguration)
+        throws(ConfigurationError)
+    {
+        if let method = try outbound.choice("method", OutboundConfiguration.Method.allCases.map(\.rawValue)) {
+            configuration.method = OutboundConfiguration.Method(rawValue: method) ?? .smtp
+        }
+        if let relay = try outbound.string("relay") {
+            do {
+                (configuration.relayHost, configuration.relayPort) = try SluiceConfiguration.parseRelay(relay)
+            } catch {
+                throw ConfigurationError("\(outbound.file): 'outbound.relay': \(error.message)")
+            }
+        }
+        if let name = try outbound.string("helo_name") {
+            guard !name.isEmpty, !name.contains(where: { $0 == " " || $0 == "\r" || $0 == "\n" }) else {
+                throw ConfigurationError("\(outbound.file): 'outbound.helo_name' is \"\(name)\", expected a host name")
+            }
+            configuration.heloName = name
+        }
+        if let timeout = try outbound.seconds("connect_timeout") { configuration.connectTimeout = timeout }
+        if let timeout = try outbound.seconds("reply_timeout") { configuration.replyTimeout = timeout }
+        if let timeout = try outbound.seconds("submission_timeout") { configuration.submissionTimeout = timeout }
+        if let command = try outbound.strings("sendmail_command") {
+            guard let first = command.first, first.hasPrefix("/") else {
+                throw ConfigurationError("\(outbound.file): 'outbound.sendmail_command' must start with an absolute path, found \(command)")
+            }
+            configuration.sendmailCommand = command
+        }
+        if let policy = try outbound.choice("redirect_failure", RedirectFailurePolicy.allCases.map(\.rawValue)) {
+            configuration.redirectFailure = RedirectFailurePolicy(rawValue: policy) ?? .keep
+        }
+    }
+
     private static func readUsers(_ users: inout TOMLReader, into configuration: inout UserConfiguration)
         throws(ConfigurationError)
     {
@@ -121,12 +173,24 @@ public enum ConfigurationFile {
                 var user = UserEntry()
                 user.maildirPath = try entry.string("maildir")
                 user.scriptPath = try entry.string("sieve_script")
+                user.aliases = try entry.strings("aliases") ?? []
+                for alias in user.aliases where !isAddress(alias) {
+                    throw ConfigurationError("\(entry.file): '\(entry.path).aliases' lists \"\(alias)\", expected local@domain")
+                }
                 let quota = try readQuota(&entry, default: Quota())
                 user.quota = quota.isUnlimited ? nil : quota
                 try entry.finish()
                 configuration.table[key] = user
             }
         }
+    }
+
+    /// Whether `text` looks like `local@domain` (no spaces or angle brackets).
+    static func isAddress(_ text: String) -> Bool {
+        guard let at = text.lastIndex(of: "@"), at != text.startIndex, text.index(after: at) != text.endIndex else {
+            return false
+        }
+        return !text.contains { $0 == " " || $0 == "<" || $0 == ">" || $0 == "\r" || $0 == "\n" || $0 == "\t" }
     }
 
     private static func readQuota(_ reader: inout TOMLReader, default base: Quota) throws(ConfigurationError) -> Quota {

@@ -65,8 +65,9 @@ public struct SluiceConfiguration: Sendable {
 
     /// The configuration `sluice serve` runs with when given no file: LMTP on
     /// 127.0.0.1:2424, domain `localhost`, any local part accepted, each user's Maildir
-    /// at `var/mail/<domain>/<user>/` and script at `var/sieve/<domain>/<user>.sieve`
-    /// under `workingDirectory`.
+    /// at `var/mail/<domain>/<user>/`, script at `var/sieve/<domain>/<user>.sieve` and
+    /// the vacation tracking database at `var/lib/sluice/tracking.sqlite` under
+    /// `workingDirectory`; outbound mail over SMTP to 127.0.0.1:25.
     public static func builtInDefaults(workingDirectory: String) -> SluiceConfiguration {
         var configuration = SluiceConfiguration()
         let base = workingDirectory.hasSuffix("/") ? String(workingDirectory.dropLast()) : workingDirectory
@@ -74,8 +75,40 @@ public struct SluiceConfiguration: Sendable {
         configuration.delivery.users.acceptAnyLocalPart = true
         configuration.delivery.users.maildirTemplate = base + "/var/mail/%d/%n"
         configuration.delivery.users.scriptTemplate = base + "/var/sieve/%d/%n.sieve"
+        configuration.delivery.vacation.trackingDatabase = base + "/var/lib/sluice/tracking.sqlite"
         configuration.session.serverName = configuration.delivery.hostname
         return configuration
+    }
+
+    /// Parses an SMTP relay as `HOST:PORT`, `[IPv6]:PORT`, or `HOST` (port 25), as
+    /// `[outbound] relay` and `sluice serve --relay` take it.
+    public static func parseRelay(_ text: String) throws(ConfigurationError) -> (host: String, port: Int) {
+        var host = text
+        var port = 25
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else {
+                throw ConfigurationError("relay \"\(text)\": expected HOST:PORT or [IPv6]:PORT")
+            }
+            host = String(text[text.index(after: text.startIndex)..<close])
+            let rest = text[text.index(after: close)...]
+            if !rest.isEmpty {
+                guard rest.hasPrefix(":"), let parsed = Int(rest.dropFirst()) else {
+                    throw ConfigurationError("relay \"\(text)\": expected [IPv6]:PORT")
+                }
+                port = parsed
+            }
+        } else if let colon = text.lastIndex(of: ":") {
+            guard text.firstIndex(of: ":") == colon, let parsed = Int(text[text.index(after: colon)...]) else {
+                throw ConfigurationError("relay \"\(text)\": expected HOST:PORT (write an IPv6 address as [ADDRESS]:PORT)")
+            }
+            host = String(text[..<colon])
+            port = parsed
+        }
+        guard !host.isEmpty, (1...65535).contains(port),
+              !host.contains(where: { $0 == " " || $0 == "/" || $0 == "\r" || $0 == "\n" }) else {
+            throw ConfigurationError("relay \"\(text)\": expected HOST:PORT with a host and a port from 1 to 65535")
+        }
+        return (host, port)
     }
 
     /// The LMTP server configuration for one listener.

@@ -23,6 +23,9 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(name: .customLong("listen"), help: "Listen on HOST:PORT or unix:PATH instead of the configured addresses (repeatable).")
     var listen: [String] = []
 
+    @Option(name: .customLong("relay"), help: "Send vacation replies and redirects over SMTP to HOST:PORT instead of the configured outbound path.")
+    var relay: String?
+
     func load() throws -> SluiceConfiguration {
         var configuration: SluiceConfiguration
         if let config {
@@ -33,6 +36,12 @@ struct ConfigurationOptions: ParsableArguments {
         }
         if !listen.isEmpty {
             configuration.listeners = try listen.map { try SluiceConfiguration.Listener(parsing: $0) }
+        }
+        if let relay {
+            let (host, port) = try SluiceConfiguration.parseRelay(relay)
+            configuration.delivery.outbound.method = .smtp
+            configuration.delivery.outbound.relayHost = host
+            configuration.delivery.outbound.relayPort = port
         }
         return configuration
     }
@@ -84,6 +93,14 @@ extension Sluice {
                 print("configuration OK")
                 for listener in configuration.listeners { print("listen \(listener)") }
                 print("domains \(configuration.delivery.users.domains.joined(separator: " "))")
+                let outbound = configuration.delivery.outbound
+                switch outbound.method {
+                case .smtp:
+                    let host = outbound.relayHost.contains(":") ? "[\(outbound.relayHost)]" : outbound.relayHost
+                    print("outbound smtp \(host):\(outbound.relayPort)")
+                case .sendmail:
+                    print("outbound sendmail \(outbound.sendmailCommand.joined(separator: " "))")
+                }
             } catch let error as ConfigurationError {
                 throw ValidationError(error.message)
             }

@@ -129,7 +129,7 @@ struct DeliveryAgentTests {
         #expect(site.messages("gina").count == 1)
     }
 
-    @Test("vacation and redirect are carried in the outcome and logged, not dropped")
+    @Test("vacation needs the user addressed; without an MTA a redirect falls back to INBOX (logged)")
     func vacationAndRedirect() async throws {
         let site = try TestSite()
         try site.script("hank", """
@@ -142,23 +142,27 @@ struct DeliveryAgentTests {
         #expect(outcomes[0].vacation?.reason == "I am away.")
         #expect(outcomes[0].redirects == [RedirectRequest(address: "other@example.net", copy: true)])
         #expect(outcomes[0].copies.map(\.mailbox) == ["INBOX"])
-        // A plain redirect also keeps a copy while redirects are not sent (the default).
+        // A redirect that cannot be sent falls back to the implicit keep.
         #expect(outcomes[1].redirects == [RedirectRequest(address: "elsewhere@example.net", copy: false)])
         #expect(outcomes[1].copies.map(\.mailbox) == ["INBOX"])
         let hankLine = site.log.records.first { $0.metadata["rcpt"] == "hank@example.org" }
         #expect(hankLine?.metadata["vacation"]?.contains("handle") == true)
         #expect(hankLine?.metadata["redirect"] == "other@example.net (:copy)")
-        #expect(hankLine?.metadata["vacation_status"]?.contains("not sent") == true)
+        #expect(hankLine?.metadata["vacation_status"]?.hasPrefix("not sent: none of the user's addresses") == true)
+        #expect(hankLine?.metadata["redirect_status"]?.contains("<other@example.net> failed: ") == true)
+        let ivanLine = site.log.records.first { $0.metadata["rcpt"] == "ivan@example.org" }
+        #expect(ivanLine?.metadata["notes"]?.contains("the message is kept in INBOX instead") == true)
     }
 
-    @Test("a redirect alone stores nothing when keepRedirectedMessages is off")
-    func redirectOnly() async throws {
+    @Test("with redirect_failure = tempfail, a redirect that cannot be sent answers 451 4.3.0")
+    func redirectTempfail() async throws {
         var site = try TestSite()
-        site.configuration.storage.keepRedirectedMessages = false
+        site.configuration.outbound.redirectFailure = .tempfail
         try site.script("ivan", "redirect \"elsewhere@example.net\";")
         let outcomes = try await site.agent().deliver(transaction(["ivan@example.org"]))
-        #expect(outcomes.first?.disposition == .redirected)
-        #expect(outcomes.first?.reply.code == 250)
+        #expect(outcomes.first?.disposition == .deferred)
+        #expect(outcomes.first?.reply.code == 451)
+        #expect(outcomes.first?.reply.status == .systemTemporary)
         #expect(site.messages("ivan").isEmpty)
     }
 

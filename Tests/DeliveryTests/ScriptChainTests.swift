@@ -141,7 +141,7 @@ struct DeliveryPlanTests {
         _ = builder.add(ran([.vacation(VacationAction(to: "a@b", from: nil, subject: nil, reason: "r", isMime: false,
                                                        handle: "h", seconds: 0, addresses: [])),
                              .keep(flags: [], implicit: true)]))
-        let plan = builder.finish(keepRedirected: true)
+        let plan = builder.finish()
         #expect(plan.rejection == "no")
         #expect(plan.copies.isEmpty)
         #expect(plan.vacation == nil)
@@ -152,7 +152,7 @@ struct DeliveryPlanTests {
         var builder = PlanBuilder()
         _ = builder.add(ran([.keep(flags: ["\\Seen"], implicit: false)]))
         _ = builder.add(ran([.fileinto(mailbox: "inbox", flags: ["$X"], copy: false, create: false)]))
-        let plan = builder.finish(keepRedirected: true)
+        let plan = builder.finish()
         #expect(plan.copies == [DeliveryPlan.Copy(mailbox: "INBOX", flags: ["\\Seen", "$X"], create: false)])
     }
 
@@ -165,7 +165,7 @@ struct DeliveryPlanTests {
                                   errors: [SieveRuntimeError("boom", at: SourceLocation(line: 1, column: 1, offset: 0))])
         let stopped = !builder.add(.ran(path: "/u", result: failing))
         #expect(stopped)
-        let plan = builder.finish(keepRedirected: true)
+        let plan = builder.finish()
         #expect(plan.copies.map(\.mailbox) == ["A", "INBOX"])
         #expect(!plan.discarded)
         #expect(plan.scriptFailed)

@@ -113,13 +113,12 @@ struct TestSite {
         try dir.write("sieve/\(user).sieve", text)
     }
 
+    /// An agent on this site's folders; nothing is sent (no MTA, tracking in memory).
     func agent(store: (any MailStore)? = nil) throws -> DeliveryAgent {
-        if let store {
-            return try DeliveryAgent(configuration: configuration, logger: log.logger,
-                                     userDatabase: ConfiguredUserDatabase(configuration: configuration.users),
-                                     store: store)
-        }
-        return try DeliveryAgent(configuration: configuration, logger: log.logger)
+        try DeliveryAgent(configuration: configuration, logger: log.logger,
+                          userDatabase: ConfiguredUserDatabase(configuration: configuration.users),
+                          store: store ?? MaildirMailStore(configuration: configuration.storage.maildir),
+                          outbound: .unavailable)
     }
 
     /// The Maildir-relative folder path of a user's mailbox (`""` for INBOX, `.Lists`).

@@ -22,6 +22,8 @@ struct DeliverFixture {
             [lmtp]
             spool_memory_threshold = 1024
             spool_directory = "\(root.path)"
+            [vacation]
+            tracking_database = "\(root.path)/tracking.sqlite"
 
             """ + extra
         try Data(text.utf8).write(to: config)

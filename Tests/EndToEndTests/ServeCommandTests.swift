@@ -88,4 +88,27 @@ struct ServeCommandTests {
         #expect(process.terminationStatus != 0)
         #expect(text.contains("unknown key 'lmtp.max_recipient' in [lmtp]"), "\(text)")
     }
+
+    @Test("--relay HOST:PORT replaces the configured outbound path; a bad relay is refused", arguments: [
+        (["--relay", "[::1]:2525"], 0, "outbound smtp [::1]:2525"),
+        ([], 0, "outbound smtp 127.0.0.1:25"),
+        (["--relay", "mx.example:x"], 64, "relay \"mx.example:x\": expected HOST:PORT"),
+    ])
+    func relayOption(arguments: [String], status: Int32, expected: String) async throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["check-config"] + arguments
+        process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        let output = Pipe()
+        process.standardError = output
+        process.standardOutput = output
+        try process.run()
+        let text = try await offPool { () -> String in
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(process.terminationStatus == status)
+        #expect(text.contains(expected), "\(text)")
+    }
 }

@@ -15,6 +15,7 @@ final class TestServer: Sendable {
     /// Folder layout: `mail/<domain>/<user>/` Maildirs, `sieve/<domain>/<user>.sieve` scripts.
     static func start(
         domains: [String] = ["example.org"],
+        logger: Logger? = nil,
         configure: (inout SluiceConfiguration, URL) -> Void = { _, _ in }
     ) async throws -> TestServer {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-e2e-\(UUID().uuidString)")
@@ -26,10 +27,14 @@ final class TestServer: Sendable {
         configuration.delivery.users.domains = domains
         configuration.delivery.users.maildirTemplate = root.path + "/mail/%d/%n"
         configuration.delivery.users.scriptTemplate = root.path + "/sieve/%d/%n.sieve"
+        configuration.delivery.vacation.trackingDatabase = root.path + "/tracking.sqlite"
         configure(&configuration, root)
 
-        var logger = Logger(label: "sluice-e2e")
-        logger.logLevel = .error
+        let logger = logger ?? {
+            var quiet = Logger(label: "sluice-e2e")
+            quiet.logLevel = .error
+            return quiet
+        }()
         let bound = AsyncStream<Int>.makeStream()
         let service = try SluiceService(configuration: configuration, logger: logger) { _, address in
             bound.continuation.yield(address?.port ?? -1)
@@ -84,10 +89,11 @@ func testMessage(subject: String = "Hello", from: String = "sender@remote.exampl
 /// Runs a server for the duration of `body`, stopping it afterwards even when `body` throws.
 func withTestServer<T>(
     domains: [String] = ["example.org"],
+    logger: Logger? = nil,
     configure: (inout SluiceConfiguration, URL) -> Void = { _, _ in },
     _ body: (TestServer) async throws -> T
 ) async throws -> T {
-    let server = try await TestServer.start(domains: domains, configure: configure)
+    let server = try await TestServer.start(domains: domains, logger: logger, configure: configure)
     do {
         let result = try await body(server)
         await server.stop()

@@ -15,6 +15,17 @@ struct ConfigurationFileTests {
         #expect(configuration.session.maximumMessageSize == 50 << 20)
         #expect(configuration.delivery.users.table["postmaster@example.org"]?.maildirPath == "/var/mail/admin/Maildir")
         #expect(configuration.delivery.storage.overQuotaReply == .temporary)
+        #expect(configuration.delivery.users.table["postmaster@example.org"]?.aliases
+            == ["hostmaster@example.org", "abuse@example.org"])
+        #expect(configuration.delivery.outbound.method == .smtp)
+        #expect(configuration.delivery.outbound.relayHost == "127.0.0.1")
+        #expect(configuration.delivery.outbound.relayPort == 25)
+        #expect(configuration.delivery.outbound.redirectFailure == .keep)
+        #expect(configuration.delivery.outbound.sendmailCommand == ["/usr/sbin/sendmail", "-i"])
+        #expect(configuration.delivery.vacation.trackingDatabase == "/var/lib/sluice/tracking.sqlite")
+        #expect(configuration.delivery.vacation.systemSenderPatterns == VacationConfiguration().systemSenderPatterns,
+                "the example lists the default system senders")
+        #expect(configuration.delivery.vacation.requireUserAddressed)
     }
 
     @Test("an empty file gives the documented defaults")
@@ -23,6 +34,13 @@ struct ConfigurationFileTests {
         #expect(configuration.listeners == [.tcp(host: "127.0.0.1", port: 2424)])
         #expect(configuration.delivery.users.subaddressDelimiter == "+")
         #expect(configuration.timeouts.idle == .seconds(300))
+        #expect(configuration.delivery.outbound.method == .smtp)
+        #expect(configuration.delivery.outbound.relayHost == "127.0.0.1")
+        #expect(configuration.delivery.outbound.relayPort == 25)
+        #expect(configuration.delivery.outbound.heloName == nil)
+        #expect(configuration.delivery.outbound.redirectFailure == .keep)
+        #expect(configuration.delivery.vacation.trackingDatabase == "/var/lib/sluice/tracking.sqlite")
+        #expect(configuration.delivery.vacation.requireUserAddressed)
     }
 
     @Test("every setting reaches the part of the server that uses it")
@@ -52,6 +70,21 @@ struct ConfigurationFileTests {
             [scripts]
             max_redirects = 2
             vacation_min_period = 3600
+            [users.table."ann@example.org"]
+            aliases = ["ann.smith@example.org", "a.smith@example.net"]
+            [outbound]
+            method = "sendmail"
+            relay = "[2001:db8::25]:2525"
+            helo_name = "out.example.org"
+            connect_timeout = 3
+            reply_timeout = 7
+            submission_timeout = 40
+            sendmail_command = ["/usr/lib/sendmail", "-i", "-oi"]
+            redirect_failure = "tempfail"
+            [vacation]
+            tracking_database = "/srv/sluice/tracking.sqlite"
+            system_senders = ["noreply*", "alerts"]
+            require_user_addressed = false
             [delivery]
             recipient_concurrency = 4
             transaction_deadline = 120
@@ -74,6 +107,31 @@ struct ConfigurationFileTests {
         #expect(configuration.delivery.scripts.sieveOptions.vacationPeriods.minimum == 3600)
         #expect(configuration.delivery.recipientConcurrency == 4)
         #expect(configuration.delivery.transactionDeadline == .seconds(120))
+        #expect(configuration.delivery.users.table["ann@example.org"]?.aliases
+            == ["ann.smith@example.org", "a.smith@example.net"])
+        let outbound = configuration.delivery.outbound
+        #expect(outbound.method == .sendmail)
+        #expect(outbound.relayHost == "2001:db8::25")
+        #expect(outbound.relayPort == 2525)
+        #expect(outbound.heloName == "out.example.org")
+        #expect(outbound.connectTimeout == .seconds(3))
+        #expect(outbound.replyTimeout == .seconds(7))
+        #expect(outbound.submissionTimeout == .seconds(40))
+        #expect(outbound.sendmailCommand == ["/usr/lib/sendmail", "-i", "-oi"])
+        #expect(outbound.redirectFailure == .tempfail)
+        #expect(configuration.delivery.vacation.trackingDatabase == "/srv/sluice/tracking.sqlite")
+        #expect(configuration.delivery.vacation.systemSenderPatterns == ["noreply*", "alerts"])
+        #expect(configuration.delivery.vacation.requireUserAddressed == false)
+    }
+
+    @Test("relay addresses, as [outbound] relay and --relay take them", arguments: [
+        ("127.0.0.1:25", "127.0.0.1", 25), ("smtp.example.org", "smtp.example.org", 25),
+        ("smtp.example.org:587", "smtp.example.org", 587), ("[::1]:2525", "::1", 2525), ("[::1]", "::1", 25),
+    ])
+    func relay(text: String, host: String, port: Int) throws {
+        let parsed = try SluiceConfiguration.parseRelay(text)
+        #expect(parsed.host == host)
+        #expect(parsed.port == port)
     }
 
     @Test("mistakes are errors that name the key", arguments: [
@@ -86,6 +144,15 @@ struct ConfigurationFileTests {
         ("[lmtp]\nsocket_mode = \"rw\"\n", "t.toml: 'lmtp.socket_mode' is \"rw\", expected an octal mode such as \"0660\""),
         ("[users.table.\"a@b\"]\nmaildr = \"/x\"\n", "t.toml: unknown key 'users.table.a@b.maildr'"),
         ("[lmtp\n", "t.toml:1:"),
+        ("[outbound]\nmethod = \"uucp\"\n", "t.toml: 'outbound.method' is \"uucp\", expected one of \"smtp\", \"sendmail\""),
+        ("[outbound]\nrelay = \"::1:25\"\n", "t.toml: 'outbound.relay': relay \"::1:25\": expected HOST:PORT (write an IPv6 address as [ADDRESS]:PORT)"),
+        ("[outbound]\nrelay = \"mx:0\"\n", "t.toml: 'outbound.relay': relay \"mx:0\": expected HOST:PORT with a host and a port from 1 to 65535"),
+        ("[outbound]\nsendmail_command = [\"sendmail\"]\n", "t.toml: 'outbound.sendmail_command' must start with an absolute path"),
+        ("[outbound]\nredirect_failure = \"bounce\"\n", "t.toml: 'outbound.redirect_failure' is \"bounce\", expected one of \"keep\", \"tempfail\""),
+        ("[outbound]\nrelais = \"x\"\n", "t.toml: unknown key 'outbound.relais' in [outbound]"),
+        ("[vacation]\nrequire_user_addressed = \"yes\"\n", "t.toml: 'vacation.require_user_addressed' must be true or false"),
+        ("[vacation]\ntracking_database = \"\"\n", "t.toml: 'vacation.tracking_database' is empty"),
+        ("[users.table.\"a@b\"]\naliases = [\"Ann <ann@b>\"]\n", "t.toml: 'users.table.a@b.aliases' lists \"Ann <ann@b>\", expected local@domain"),
     ])
     func errors(text: String, expected: String) {
         do {
@@ -102,6 +169,7 @@ struct ConfigurationFileTests {
         #expect(configuration.delivery.users.domains == ["localhost"])
         #expect(configuration.delivery.users.maildirTemplate == "/srv/sluice/var/mail/%d/%n")
         #expect(configuration.delivery.users.scriptTemplate == "/srv/sluice/var/sieve/%d/%n.sieve")
+        #expect(configuration.delivery.vacation.trackingDatabase == "/srv/sluice/var/lib/sluice/tracking.sqlite")
         #expect(configuration.listeners == [.tcp(host: "127.0.0.1", port: 2424)])
     }
 }
