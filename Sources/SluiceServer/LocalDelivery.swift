@@ -238,3 +238,17 @@ public struct LocalDelivery: Sendable {
         "D" + String(UInt64.random(in: 0...UInt64.max), radix: 36).uppercased()
     }
 }
+
+extension LocalDelivery {
+    /// The submitter the configured `[outbound]` path gives (SMTP relay or sendmail
+    /// command): rejection notices go out the way vacation replies and redirects do.
+    public static func outboundSubmitter(for configuration: SluiceConfiguration) throws(ConfigurationError)
+        -> any MessageSubmitter
+    {
+        do {
+            return try OutboundServices.configured(configuration.delivery).submitter
+        } catch {
+            throw ConfigurationError("invalid outbound configuration: \(error)")
+        }
+    }
+}

@@ -80,6 +80,22 @@ public struct SluiceConfiguration: Sendable {
         return configuration
     }
 
+    /// Sends vacation replies, redirects and rejection notices over SMTP to `relay`
+    /// (`HOST:PORT`, `[IPv6]:PORT` or `HOST`), whatever `[outbound]` says: what
+    /// `--relay` does for `sluice serve` and `sluice deliver`.
+    /// Errors name the option: `--relay "x": expected HOST:PORT ...`.
+    public mutating func overrideRelay(_ relay: String) throws(ConfigurationError) {
+        let host: String, port: Int
+        do {
+            (host, port) = try Self.parseRelay(relay)
+        } catch {
+            throw ConfigurationError("--" + error.message)
+        }
+        delivery.outbound.method = .smtp
+        delivery.outbound.relayHost = host
+        delivery.outbound.relayPort = port
+    }
+
     /// Parses an SMTP relay as `HOST:PORT`, `[IPv6]:PORT`, or `HOST` (port 25), as
     /// `[outbound] relay` and `sluice serve --relay` take it.
     public static func parseRelay(_ text: String) throws(ConfigurationError) -> (host: String, port: Int) {

@@ -24,7 +24,7 @@ extension Sluice {
         @Option(help: "Configuration file (TOML). Without it, built-in defaults are used: domain localhost, Maildirs under ./var/mail, scripts under ./var/sieve.")
         var config: String?
 
-        @Option(help: "SMTP relay HOST:PORT for rejection notices (reject_action = \"mdn\"). Default: 127.0.0.1:25.")
+        @Option(help: "Send rejection notices, vacation replies and redirects over SMTP to HOST:PORT instead of the configured [outbound] path.")
         var relay: String?
 
         @Flag(help: "Log to standard error at the configured level (by default nothing is logged, so that standard error holds only the delivery status the MTA reads).")
@@ -38,7 +38,7 @@ extension Sluice {
         }
 
         func run() async throws {
-            let configuration: SluiceConfiguration
+            var configuration: SluiceConfiguration
             let submitter: any MessageSubmitter
             do {
                 if let config {
@@ -47,12 +47,9 @@ extension Sluice {
                     configuration = SluiceConfiguration.builtInDefaults(
                         workingDirectory: FileManager.default.currentDirectoryPath)
                 }
-                let relay = self.relay ?? "127.0.0.1:25"
-                guard case .tcp(let host, let port) = try SluiceConfiguration.Listener(parsing: relay), port > 0 else {
-                    throw ConfigurationError("--relay \"\(relay)\": expected HOST:PORT with a port from 1 to 65535")
-                }
-                submitter = SMTPSubmissionClient(configuration: .init(
-                    host: host, port: port, heloName: configuration.delivery.hostname))
+                if let relay { try configuration.overrideRelay(relay) }
+                // Rejection notices leave the way vacation replies and redirects do.
+                submitter = try LocalDelivery.outboundSubmitter(for: configuration)
             } catch {
                 throw Self.finish(.configurationError, ["4.3.5 configuration: \(error)"])
             }

@@ -37,12 +37,7 @@ struct ConfigurationOptions: ParsableArguments {
         if !listen.isEmpty {
             configuration.listeners = try listen.map { try SluiceConfiguration.Listener(parsing: $0) }
         }
-        if let relay {
-            let (host, port) = try SluiceConfiguration.parseRelay(relay)
-            configuration.delivery.outbound.method = .smtp
-            configuration.delivery.outbound.relayHost = host
-            configuration.delivery.outbound.relayPort = port
-        }
+        if let relay { try configuration.overrideRelay(relay) }
         return configuration
     }
 }
