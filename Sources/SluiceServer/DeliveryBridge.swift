@@ -41,6 +41,7 @@ public struct DeliveryBridge: DeliveryHandler {
             sender: sender,
             recipients: transaction.envelope.recipients.map(\.description),
             heloName: transaction.envelope.clientName,
+            clientAddress: transaction.envelope.clientAddress,
             message: .spooled(transaction.message)
         )
         let outcomes = await agent.deliver(request)

@@ -62,7 +62,7 @@ struct LMTPDeliveryTests {
             let stored = try String(contentsOf: try #require(carolFiles.first), encoding: .utf8)
             #expect(stored.hasPrefix("Return-Path: <sender@remote.example>\n"))
             #expect(stored.contains("Delivered-To: carol@example.org\n"))
-            #expect(stored.contains("Received: from client.example"))
+            #expect(stored.contains("Received: from client.example ([127.0.0.1])"), "\(stored)")
             #expect(stored.contains("for <carol@example.org>;"))
             #expect(stored.contains("Subject: Quarterly Report\n"))
         }

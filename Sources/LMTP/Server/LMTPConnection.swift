@@ -33,7 +33,8 @@ struct LMTPConnection<Handler: DeliveryHandler, C: Clock>: Sendable where C.Dura
     private func serve(
         _ inbound: NIOAsyncChannelInboundStream<LMTPFrame>, _ outbound: NIOAsyncChannelOutboundWriter<LMTPOutbound>
     ) async throws {
-        var session = LMTPSession(configuration: session, connectionID: connectionID)
+        var session = LMTPSession(configuration: session, connectionID: connectionID,
+                                  clientAddress: channel.channel.remoteAddress?.ipAddress)
         var receiver = MessageReceiver(spool: spool)
         var replies: [LMTPReply] = []
 

@@ -188,7 +188,8 @@ extension LMTPSession {
             state = .delivering(transaction)
             let envelope = Envelope(
                 mailFrom: transaction.mailFrom, parameters: transaction.parameters,
-                recipients: transaction.recipients, clientName: clientName)
+                recipients: transaction.recipients, clientName: clientName,
+                clientAddress: clientAddress)
             return [.deliver(Transaction(id: "\(connectionID).\(transactionCount)", envelope: envelope, message: message))]
         }
     }

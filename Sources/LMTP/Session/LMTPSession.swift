@@ -115,15 +115,18 @@ public struct LMTPSession: Sendable {
     public let configuration: Configuration
     /// Identifies the connection in transaction ids and logs.
     public let connectionID: String
+    /// The peer's IP address, nil over a Unix socket; carried into each envelope.
+    public let clientAddress: String?
     var state: State = .awaitingLHLO
     var clientName = ""
     var badCommands = 0
     var transactionCount = 0
 
     /// Creates a session; call ``start()`` for the greeting.
-    public init(configuration: Configuration = Configuration(), connectionID: String) {
+    public init(configuration: Configuration = Configuration(), connectionID: String, clientAddress: String? = nil) {
         self.configuration = configuration
         self.connectionID = connectionID
+        self.clientAddress = clientAddress
     }
 
     /// The greeting: `220 <server> LMTP ready` (no enhanced code, RFC 2034 §3).

@@ -12,13 +12,17 @@ public struct Envelope: Hashable, Sendable {
     public let recipients: [MailPath]
     /// The name the client gave in `LHLO`.
     public let clientName: String
+    /// The client's IP address (`192.0.2.1`, `2001:db8::1`); nil over a Unix socket.
+    public let clientAddress: String?
 
     /// Creates an envelope.
-    public init(mailFrom: ReversePath, parameters: MailParameters, recipients: [MailPath], clientName: String) {
+    public init(mailFrom: ReversePath, parameters: MailParameters, recipients: [MailPath], clientName: String,
+                clientAddress: String? = nil) {
         self.mailFrom = mailFrom
         self.parameters = parameters
         self.recipients = recipients
         self.clientName = clientName
+        self.clientAddress = clientAddress
     }
 }
 
