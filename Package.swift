@@ -50,7 +50,7 @@ let package = Package(
         // Whether and what to auto-reply or redirect (RFC 5230, RFC 3834, RFC 5228 §4.2).
         .target(name: "AutoReply", dependencies: ["MailCore", "Sieve", "Tracking"]),
         // Outbound mail to the site's MTA: SMTP client on SwiftNIO, or a sendmail command.
-        .target(name: "Submission", dependencies: [nioCore, nioPosix]),
+        .target(name: "Submission", dependencies: ["MailCore", nioCore, nioPosix]),
         // The server as a whole: configuration file, LMTP ↔ Delivery bridge, service lifecycle.
         .target(
             name: "SluiceServer",

@@ -1,3 +1,5 @@
+import MailCore
+
 /// The reply for one recipient, as the LMTP side will write it: a basic code, an
 /// enhanced status code and one or more text lines (already sanitised: printable
 /// US-ASCII only).
@@ -8,14 +10,14 @@ public struct DeliveryReply: Sendable, Hashable, CustomStringConvertible {
     /// The three-digit basic code (250, 451, 452, 550, 552).
     public var code: Int
     /// The enhanced status code.
-    public var status: EnhancedStatus
+    public var status: EnhancedStatusCode
     /// The text, one element per reply line, never empty; each line is printable
     /// US-ASCII without CR or LF.
     public var lines: [String]
 
     /// Makes a reply; `lines` are sanitised with `ReplyText.sanitise(_:)` and an empty
     /// list becomes one line with the status's default meaning.
-    public init(code: Int, status: EnhancedStatus, lines: [String]) {
+    public init(code: Int, status: EnhancedStatusCode, lines: [String]) {
         self.code = code
         self.status = status
         let clean = lines.flatMap(ReplyText.lines)
@@ -23,7 +25,7 @@ public struct DeliveryReply: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Makes a one-line reply (the text may still hold line breaks, which split it).
-    public init(code: Int, status: EnhancedStatus, text: String) {
+    public init(code: Int, status: EnhancedStatusCode, text: String) {
         self.init(code: code, status: status, lines: [text])
     }
 
@@ -40,43 +42,6 @@ public struct DeliveryReply: Sendable, Hashable, CustomStringConvertible {
             "\(code)\(index == lines.count - 1 ? " " : "-")\(status) \(line)"
         }.joined(separator: "\r\n")
     }
-}
-
-/// An RFC 3463 enhanced status code `class.subject.detail`.
-///
-/// - SeeAlso: RFC 3463 §2
-public struct EnhancedStatus: Sendable, Hashable, CustomStringConvertible {
-    /// 2 success, 4 persistent transient failure, 5 permanent failure.
-    public var statusClass: Int
-    /// The subject (1 addressing, 2 mailbox, 3 mail system, 7 security, ...).
-    public var subject: Int
-    /// The detail within the subject.
-    public var detail: Int
-
-    /// The code `statusClass.subject.detail`.
-    public init(_ statusClass: Int, _ subject: Int, _ detail: Int) {
-        self.statusClass = statusClass
-        self.subject = subject
-        self.detail = detail
-    }
-
-    /// `4.2.2`.
-    public var description: String { "\(statusClass).\(subject).\(detail)" }
-
-    /// 2.0.0 other or undefined success.
-    public static let success = EnhancedStatus(2, 0, 0)
-    /// 4.3.0 other or undefined mail system status (temporary).
-    public static let systemTemporary = EnhancedStatus(4, 3, 0)
-    /// 4.3.1 mail system full.
-    public static let systemFull = EnhancedStatus(4, 3, 1)
-    /// 4.2.2 mailbox full (temporary).
-    public static let mailboxFullTemporary = EnhancedStatus(4, 2, 2)
-    /// 5.2.2 mailbox full (permanent).
-    public static let mailboxFullPermanent = EnhancedStatus(5, 2, 2)
-    /// 5.1.1 bad destination mailbox address.
-    public static let badMailbox = EnhancedStatus(5, 1, 1)
-    /// 5.7.1 delivery not authorized, message refused.
-    public static let refused = EnhancedStatus(5, 7, 1)
 }
 
 /// Cleaning of text that goes into reply lines.

@@ -1,3 +1,4 @@
+import MailCore
 import Sieve
 
 /// What happened to one recipient of a transaction, with the reply to send for it.
@@ -80,24 +81,24 @@ public struct RedirectRequest: Sendable, Hashable {
 /// - SeeAlso: RFC 3463 §3.2 (X.2.2 mailbox full), §3.4 (X.3.0, X.3.1), §3.8 (X.7.1)
 enum Replies {
     static func saved(_ id: String) -> DeliveryReply {
-        DeliveryReply(code: 250, status: .success, text: "\(id) Saved")
+        DeliveryReply(code: 250, status: .ok, text: "\(id) Saved")
     }
 
-    static let discarded = DeliveryReply(code: 250, status: .success,
+    static let discarded = DeliveryReply(code: 250, status: .ok,
                                          text: "Discarded by the recipient's Sieve filter")
-    static let redirected = DeliveryReply(code: 250, status: .success,
+    static let redirected = DeliveryReply(code: 250, status: .ok,
                                           text: "Redirected by the recipient's Sieve filter")
 
     static func rejected(_ reason: String) -> DeliveryReply {
         let lines = ReplyText.lines(reason)
-        return DeliveryReply(code: 550, status: .refused,
+        return DeliveryReply(code: 550, status: .deliveryNotAuthorized,
                              lines: lines.isEmpty ? ["Message rejected by the recipient's Sieve filter"] : lines)
     }
 
     static func overQuota(_ recipient: String, _ detail: String, policy: OverQuotaReply) -> DeliveryReply {
         switch policy {
         case .temporary:
-            DeliveryReply(code: 452, status: .mailboxFullTemporary, text: "<\(recipient)> mailbox full: \(detail)")
+            DeliveryReply(code: 452, status: .mailboxFull, text: "<\(recipient)> mailbox full: \(detail)")
         case .permanent:
             DeliveryReply(code: 552, status: .mailboxFullPermanent, text: "<\(recipient)> mailbox full: \(detail)")
         }
@@ -108,6 +109,6 @@ enum Replies {
     }
 
     static func temporary(_ recipient: String, _ detail: String) -> DeliveryReply {
-        DeliveryReply(code: 451, status: .systemTemporary, text: "<\(recipient)> temporary failure: \(detail)")
+        DeliveryReply(code: 451, status: .temporarySystemFailure, text: "<\(recipient)> temporary failure: \(detail)")
     }
 }

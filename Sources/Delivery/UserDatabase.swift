@@ -63,9 +63,9 @@ public enum RecipientLookup: Sendable, Hashable {
         case .user:
             nil
         case .unknownUser(let reason):
-            DeliveryReply(code: 550, status: .badMailbox, text: reason)
+            DeliveryReply(code: 550, status: .badDestinationMailbox, text: reason)
         case .temporaryFailure(let reason):
-            DeliveryReply(code: 451, status: .systemTemporary, text: reason)
+            DeliveryReply(code: 451, status: .temporarySystemFailure, text: reason)
         }
     }
 }

@@ -50,8 +50,6 @@ public struct DeliveryBridge: DeliveryHandler {
 
     /// The LMTP form of a delivery reply.
     static func reply(for reply: DeliveryReply) -> LMTPReply {
-        let statusClass = EnhancedStatusCode.Class(rawValue: reply.status.statusClass)
-        let enhanced = statusClass.flatMap { EnhancedStatusCode($0, reply.status.subject, reply.status.detail) }
-        return LMTPReply(code: reply.code, enhanced, lines: reply.lines)
+        LMTPReply(code: reply.code, reply.status, lines: reply.lines)
     }
 }

@@ -141,7 +141,7 @@ public struct LocalDelivery: Sendable {
             logger.notice("rejection not sent: the envelope sender is null; the message is dropped",
                           metadata: ["rcpt": "\(recipient)"])
             outcome.disposition = .discarded
-            outcome.reply = DeliveryReply(code: 250, status: .success, text: "Rejected; no notice to the null sender")
+            outcome.reply = DeliveryReply(code: 250, status: .ok, text: "Rejected; no notice to the null sender")
             return nil
         }
         guard let submitter else { return "no outbound relay for the rejection notice to <\(recipient)>'s sender" }
@@ -173,7 +173,7 @@ public struct LocalDelivery: Sendable {
         }
         logger.info("rejection notice sent", metadata: ["rcpt": "\(recipient)", "to": "\(sender)"])
         outcome.disposition = .discarded
-        outcome.reply = DeliveryReply(code: 250, status: .success, text: "Rejected; notice sent to <\(sender)>")
+        outcome.reply = DeliveryReply(code: 250, status: .ok, text: "Rejected; notice sent to <\(sender)>")
         return nil
     }
 

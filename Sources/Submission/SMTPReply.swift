@@ -1,40 +1,20 @@
+public import MailCore
+
 /// One complete SMTP reply: a three-digit code, an optional enhanced status code, and its text lines.
 ///
 /// A multi-line reply (`250-first`, `250-second`, `250 last`) is one `SMTPReply` with three lines.
 ///
 /// - SeeAlso: RFC 5321 §4.2 (reply syntax), RFC 2034 and RFC 3463 (enhanced status codes).
 public struct SMTPReply: Hashable, Sendable, CustomStringConvertible {
-    /// An RFC 3463 enhanced status code, `class.subject.detail` (e.g. `5.1.1`).
-    ///
-    /// - SeeAlso: RFC 3463 §2.
-    public struct EnhancedStatus: Hashable, Sendable, CustomStringConvertible {
-        /// 2 (success), 4 (persistent transient failure) or 5 (permanent failure).
-        public var statusClass: Int
-        /// 0...999: 1 addressing, 2 mailbox, 3 mail system, 4 network, 5 protocol, 6 content, 7 policy.
-        public var subject: Int
-        /// 0...999, the detail within the subject.
-        public var detail: Int
-
-        /// Creates a code from its three parts.
-        public init(_ statusClass: Int, _ subject: Int, _ detail: Int) {
-            self.statusClass = statusClass
-            self.subject = subject
-            self.detail = detail
-        }
-
-        /// The textual form `class.subject.detail`.
-        public var description: String { "\(statusClass).\(subject).\(detail)" }
-    }
-
     /// The three-digit reply code (200...599).
     public var code: Int
     /// The enhanced status code that starts the reply text, when the server sent one.
-    public var enhancedStatus: EnhancedStatus?
+    public var enhancedStatus: EnhancedStatusCode?
     /// The text of each line, after the code and the `-` or space separator (enhanced code kept).
     public var lines: [String]
 
     /// Creates a reply.
-    public init(code: Int, enhancedStatus: EnhancedStatus? = nil, lines: [String]) {
+    public init(code: Int, enhancedStatus: EnhancedStatusCode? = nil, lines: [String]) {
         self.code = code
         self.enhancedStatus = enhancedStatus
         self.lines = lines
@@ -134,16 +114,11 @@ struct SMTPReplyAssembler {
 
     /// Parses an RFC 3463 code at the start of the text; its class must match the reply's class.
     // status-code = class "." subject "." detail ; class = "2" / "4" / "5"; subject, detail = 1*3digit
-    static func enhancedStatus(in text: String, code: Int) -> SMTPReply.EnhancedStatus? {
-        let token = text.prefix { $0 != " " }
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3,
-            parts[0].count == 1,
-            parts.allSatisfy({ (1...3).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-            let statusClass = Int(parts[0]), let subject = Int(parts[1]), let detail = Int(parts[2]),
-            statusClass == code / 100, [2, 4, 5].contains(statusClass)
+    static func enhancedStatus(in text: String, code: Int) -> EnhancedStatusCode? {
+        guard let status = EnhancedStatusCode(String(text.prefix { $0 != " " })),
+            status.statusClass.rawValue == code / 100
         else { return nil }
-        return SMTPReply.EnhancedStatus(statusClass, subject, detail)
+        return status
     }
 
     /// Reply text as a string safe to log: invalid UTF-8 replaced, control characters shown as `?`.

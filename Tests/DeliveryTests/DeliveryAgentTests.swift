@@ -19,7 +19,7 @@ struct DeliveryAgentTests {
         #expect(outcomes.map(\.recipient) == ["alice@example.org", "bob@example.org", "carol@example.org"])
 
         #expect(outcomes[0].reply.code == 550)
-        #expect(outcomes[0].reply.status == EnhancedStatus(5, 7, 1))
+        #expect(outcomes[0].reply.status.description == "5.7.1")
         #expect(outcomes[0].reply.lines == ["Not wanted here.", "Go away."])
         #expect(outcomes[0].disposition == .rejected)
         #expect(site.messages("alice").isEmpty)
@@ -34,7 +34,7 @@ struct DeliveryAgentTests {
         #expect(site.messages("bob").isEmpty)
 
         #expect(outcomes[2].reply.code == 250)
-        #expect(outcomes[2].reply.status == .success)
+        #expect(outcomes[2].reply.status == .ok)
         #expect(outcomes[2].reply.lines.first?.hasSuffix(" Saved") == true)
         #expect(outcomes[2].copies.map(\.mailbox) == ["INBOX"])
         let carolFiles = site.messages("carol")
@@ -89,7 +89,7 @@ struct DeliveryAgentTests {
         let site = try TestSite()
         let outcomes = try await site.agent().deliver(transaction(["x@example.org", "x@elsewhere.test", "y@example.org"]))
         #expect(outcomes.map(\.reply.code) == [250, 550, 250])
-        #expect(outcomes[1].reply.status == .badMailbox)
+        #expect(outcomes[1].reply.status == .badDestinationMailbox)
         #expect(outcomes[1].disposition == .unknownUser)
     }
 
@@ -162,7 +162,7 @@ struct DeliveryAgentTests {
         let outcomes = try await site.agent().deliver(transaction(["ivan@example.org"]))
         #expect(outcomes.first?.disposition == .deferred)
         #expect(outcomes.first?.reply.code == 451)
-        #expect(outcomes.first?.reply.status == .systemTemporary)
+        #expect(outcomes.first?.reply.status == .temporarySystemFailure)
         #expect(site.messages("ivan").isEmpty)
     }
 

@@ -1,3 +1,4 @@
+import MailCore
 import Testing
 @testable import Delivery
 
@@ -28,12 +29,12 @@ struct ReplyTextTests {
 
     @Test("a reply renders as multi-line SMTP text")
     func rendering() {
-        let reply = DeliveryReply(code: 550, status: .refused, text: "first\nsecond")
+        let reply = DeliveryReply(code: 550, status: .deliveryNotAuthorized, text: "first\nsecond")
         #expect(reply.lines == ["first", "second"])
         #expect(reply.description == "550-5.7.1 first\r\n550 5.7.1 second")
         #expect(reply.isPermanentFailure)
         #expect(!reply.isSuccess)
-        let empty = DeliveryReply(code: 250, status: .success, lines: [])
+        let empty = DeliveryReply(code: 250, status: .ok, lines: [])
         #expect(empty.lines == ["OK"])
     }
 }

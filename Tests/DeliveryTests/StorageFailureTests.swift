@@ -1,3 +1,4 @@
+import MailCore
 import Testing
 @testable import Delivery
 
@@ -52,7 +53,7 @@ struct StorageFailureTests {
         site.configuration.users.table = ["full@example.org": UserEntry(quota: Quota(maximumBytes: 100))]
         let outcomes = try await site.agent().deliver(transaction(["full@example.org", "ok@example.org"]))
         #expect(outcomes.map(\.reply.code) == [policy == .temporary ? 452 : 552, 250])
-        #expect(outcomes[0].reply.status == (policy == .temporary ? EnhancedStatus(4, 2, 2) : EnhancedStatus(5, 2, 2)))
+        #expect(outcomes[0].reply.status.description == (policy == .temporary ? "4.2.2" : "5.2.2"))
         #expect(outcomes[0].disposition == (policy == .temporary ? .deferred : .failed))
         #expect(outcomes[0].reply.lines.joined().contains("mailbox full"))
         #expect(site.messages("full").isEmpty)
@@ -66,14 +67,14 @@ struct StorageFailureTests {
         try site.script("nia", "require \"fileinto\"; fileinto \"Lists\";")
         let outcome = try #require(try await site.agent().deliver(transaction(["nia@example.org"])).first)
         #expect(outcome.reply.code == 452)
-        #expect(outcome.reply.status == .mailboxFullTemporary)
+        #expect(outcome.reply.status == .mailboxFull)
         #expect(outcome.copies.isEmpty)
     }
 
     struct FaultCase: Sendable, CustomStringConvertible {
         var failure: StoreFailure
         var code: Int
-        var status: EnhancedStatus
+        var status: EnhancedStatusCode
         var description: String { "\(failure.kind) → \(code) \(status)" }
     }
 
@@ -81,9 +82,9 @@ struct StorageFailureTests {
         FaultCase(failure: StoreFailure(.diskFull, "write failed: No space left on device (errno 28)"),
                   code: 452, status: .systemFull),
         FaultCase(failure: StoreFailure(.io, "link failed: Input/output error (errno 5)"),
-                  code: 451, status: .systemTemporary),
+                  code: 451, status: .temporarySystemFailure),
         FaultCase(failure: StoreFailure(.messageUnreadable, "could not read the message: spool vanished"),
-                  code: 451, status: .systemTemporary),
+                  code: 451, status: .temporarySystemFailure),
     ])
     func oneRecipientFails(example: FaultCase) async throws {
         let site = try TestSite()
@@ -123,7 +124,7 @@ struct StorageFailureTests {
         site.configuration.users.maildirTemplate = site.dir.path + "/mail/%n/Maildir"
         let outcome = try #require(try await site.agent().deliver(transaction(["pat@example.org"])).first)
         #expect(outcome.reply.code == 451)
-        #expect(outcome.reply.status == .systemTemporary)
+        #expect(outcome.reply.status == .temporarySystemFailure)
         // The reply does not show the server's path to the Maildir.
         #expect(!outcome.reply.lines.joined().contains(site.dir.path + "/mail/pat/Maildir"))
     }

@@ -62,7 +62,7 @@ struct TransactionRunTests {
         trigger.fire()
         let outcomes = await task.value
         #expect(outcomes.map(\.reply.code) == [250, 451, 250])
-        #expect(outcomes[1].reply.status == .systemTemporary)
+        #expect(outcomes[1].reply.status == .temporarySystemFailure)
         #expect(outcomes[1].reply.lines.joined().contains("did not finish within 7 s"))
         #expect(outcomes.map(\.recipient) == ["a@example.org", "slow@example.org", "b@example.org"])
         // The stuck store was still running when deliver returned; when it ends it is logged as late.

@@ -85,7 +85,7 @@ struct UserDatabaseTests {
         #expect(reason.contains(expected))
         let refusal = try #require(db.lookup(recipient).refusal)
         #expect(refusal.code == 550)
-        #expect(refusal.status == .badMailbox)
+        #expect(refusal.status == .badDestinationMailbox)
     }
 
     @Test("table entries override paths and quota; keys are case-insensitive")

@@ -100,10 +100,10 @@ struct DeliverExitStatusTests {
     static func outcome(_ rcpt: String, _ disposition: RecipientOutcome.Disposition) -> RecipientOutcome {
         let reply: DeliveryReply
         switch disposition {
-        case .stored, .discarded, .redirected: reply = DeliveryReply(code: 250, status: .success, text: "OK")
-        case .rejected: reply = DeliveryReply(code: 550, status: .refused, text: "not wanted")
-        case .unknownUser: reply = DeliveryReply(code: 550, status: .badMailbox, text: "no such user")
-        case .deferred: reply = DeliveryReply(code: 451, status: .systemTemporary, text: "try later")
+        case .stored, .discarded, .redirected: reply = DeliveryReply(code: 250, status: .ok, text: "OK")
+        case .rejected: reply = DeliveryReply(code: 550, status: .deliveryNotAuthorized, text: "not wanted")
+        case .unknownUser: reply = DeliveryReply(code: 550, status: .badDestinationMailbox, text: "no such user")
+        case .deferred: reply = DeliveryReply(code: 451, status: .temporarySystemFailure, text: "try later")
         case .failed: reply = DeliveryReply(code: 552, status: .mailboxFullPermanent, text: "full")
         }
         return RecipientOutcome(recipient: rcpt, reply: reply, disposition: disposition)

@@ -1,3 +1,4 @@
+import MailCore
 import SMTPTestSupport
 import Testing
 
@@ -63,7 +64,7 @@ struct StageFailureTests {
             let error = try #require(await submissionError(client, to: ["x@example.net"]))
             #expect(error.recipients == [
                 RecipientOutcome(address: "x@example.net", status: .accepted, reply: SMTPReply(
-                    code: 250, enhancedStatus: .init(2, 1, 5), lines: ["2.1.5 Ok"]))
+                    code: 250, enhancedStatus: EnhancedStatusCode("2.1.5"), lines: ["2.1.5 Ok"]))
             ])
         }
     }

@@ -1,3 +1,4 @@
+import MailCore
 /// Why a command line was refused, with the reply the session sends for it.
 ///
 /// Two families: a bad command (the line was read whole and is wrong: the session

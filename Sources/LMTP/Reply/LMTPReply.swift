@@ -1,3 +1,4 @@
+import MailCore
 import NIOCore
 
 /// One server reply: a three-digit code, an optional enhanced status code, and one or

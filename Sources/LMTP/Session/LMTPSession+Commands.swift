@@ -1,3 +1,4 @@
+import MailCore
 extension LMTPSession {
     /// The LHLO reply's extension lines, in this order (no DSN).
     ///

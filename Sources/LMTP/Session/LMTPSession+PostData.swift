@@ -1,3 +1,4 @@
+import MailCore
 extension LMTPSession {
     /// How the message phase of a transaction ended.
     public enum PostDataResult: Sendable {

@@ -1,3 +1,4 @@
+import MailCore
 /// The LMTP session state machine, as a plain value: events in, outputs out.
 ///
 /// The session never performs I/O. It tells its driver what to send, how to read the

@@ -1,3 +1,4 @@
+import MailCore
 import NIOCore
 import NIOEmbedded
 import Testing

@@ -49,7 +49,8 @@ public struct EnhancedStatusCode: Hashable, Sendable, CustomStringConvertible {
     /// The wire form, `class.subject.detail`.
     public var description: String { "\(statusClass.rawValue).\(subject).\(detail)" }
 
-    // MARK: Codes the LMTP module uses (RFC 3463 §3 names in the comments).
+    // MARK: Codes Sluice answers with (RFC 3463 §3 names in the comments). LMTP, Delivery
+    // and the outbound client share this one type.
 
     /// 2.0.0 Other undefined status (success).
     public static let ok = EnhancedStatusCode(constant: .success, 0, 0)
@@ -87,10 +88,18 @@ public struct EnhancedStatusCode: Hashable, Sendable, CustomStringConvertible {
     public static let invalidArguments = EnhancedStatusCode(constant: .permanentFailure, 5, 4)
     /// 5.6.0 Other or undefined media error (message content not acceptable).
     public static let mediaError = EnhancedStatusCode(constant: .permanentFailure, 6, 0)
+    /// 4.2.2 Mailbox full (temporary: the MTA retries).
+    public static let mailboxFull = EnhancedStatusCode(constant: .persistentTransientFailure, 2, 2)
+    /// 5.2.2 Mailbox full (permanent, by configuration).
+    public static let mailboxFullPermanent = EnhancedStatusCode(constant: .permanentFailure, 2, 2)
+    /// 4.3.1 Mail system full (disk full).
+    public static let systemFull = EnhancedStatusCode(constant: .persistentTransientFailure, 3, 1)
+    /// 5.7.1 Delivery not authorized, message refused (Sieve reject/ereject).
+    public static let deliveryNotAuthorized = EnhancedStatusCode(constant: .permanentFailure, 7, 1)
     /// 5.6.7 Non-ASCII addresses not permitted for that sender/recipient (RFC 6531 §3.5).
     public static let nonASCIIAddressNotPermitted = EnhancedStatusCode(constant: .permanentFailure, 6, 7)
 }
 
 extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }
