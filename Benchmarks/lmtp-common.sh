@@ -7,6 +7,7 @@
 #   ROWS="..."     rows to run, by label (default: all of MATRIX below)
 #   USERS=50       distinct users the recipients are drawn from
 #   RESULTS=FILE   also append the RESULT lines here
+#   LOAD_ARGS=".." extra lmtp-load options (e.g. "--progress 10" for a long run)
 
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$BENCH_DIR/.." && pwd)"
@@ -82,7 +83,7 @@ run_matrix() {
             set +e
             line="$("$LMTP_LOAD" --connect "127.0.0.1:$SERVER_PORT" --concurrency "$conc" --size "$size" \
                 --recipients "$rcpts" --duration "$DURATION" --users "$USERS" --domain "$DOMAIN" \
-                --maildir-root "$MAIL_ROOT" --server-pid "$SERVER_PID" --label "$label" | tee /dev/stderr | grep '^RESULT')"
+                --maildir-root "$MAIL_ROOT" --server-pid "$SERVER_PID" --label "$label" ${LOAD_ARGS:-} | tee /dev/stderr | grep '^RESULT')"
             set -e
             server_stop
             printf '%s run=%s server=%s\n' "$line" "$run" "$name" >>"$OUT_FILE"

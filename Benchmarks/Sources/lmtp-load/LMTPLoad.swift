@@ -38,7 +38,19 @@ struct LMTPLoad {
             thread.stackSize = 1 << 20
             thread.start()
         }
-        group.wait()
+        if let every = options.progressInterval {
+            // Progress lines: throughput and server memory over time ("flat under a long run").
+            var last = (time: start, done: 0)
+            while group.wait(timeout: .now() + every) == .timedOut {
+                let now = Clock.now()
+                let done = shared.completed.load(ordering: .relaxed)
+                let rate = Double(done - last.done) / (now - last.time)
+                print("  progress    t=\(fixed(now - start, 0)) s  \(done) transactions  \(fixed(rate, 1)) messages/s  server RSS \(sampler.currentKiB / 1024) MiB")
+                last = (now, done)
+            }
+        } else {
+            group.wait()
+        }
         let elapsed = Clock.now() - start
         let memory = sampler.stop()
         let results = shared.results.withLock { $0 }
@@ -74,13 +86,13 @@ struct LMTPLoad {
         print("  throughput  \(fixed(messagesPerSecond, 1)) messages/s, \(fixed(recipientsPerSecond, 1)) recipients/s")
         print("  latency     p50 \(fixed(p50, 2)) ms, p99 \(fixed(p99, 2)) ms, max \(fixed((latencies.last ?? 0) * 1000, 2)) ms (end of data to last reply)")
         if memory.samples > 0 {
-            print("  server RSS  start \(memory.firstKiB / 1024) MiB, peak \(memory.peakKiB / 1024) MiB, end \(memory.lastKiB / 1024) MiB (\(memory.samples) samples, pids \(options.serverPIDs.map(String.init).joined(separator: ",")) and children)")
+            print("  server RSS  start \(memory.firstKiB / 1024) MiB, peak \(memory.peakKiB / 1024) MiB, end \(memory.lastKiB / 1024) MiB, VmHWM \(memory.highWaterKiB / 1024) MiB (\(memory.samples) samples, pids \(options.serverPIDs.map(String.init).joined(separator: ",")) and children)")
         }
         print("  files       \(fileVerdict)")
         for failure in failures.prefix(20) { print("  FAILURE     \(failure)") }
         if failures.count > 20 { print("  ...         \(failures.count - 20) more failures") }
         print("  verdict     \(passed ? "PASS" : "FAIL")")
-        print("RESULT label=\(options.label.isEmpty ? "-" : options.label) concurrency=\(options.concurrency) size=\(options.messageSize) recipients=\(options.recipients) transactions=\(transactions) accepted=\(accepted) seconds=\(fixed(elapsed, 3)) msgs_per_s=\(fixed(messagesPerSecond, 1)) rcpts_per_s=\(fixed(recipientsPerSecond, 1)) p50_ms=\(fixed(p50, 2)) p99_ms=\(fixed(p99, 2)) rss_start_kib=\(memory.firstKiB) rss_peak_kib=\(memory.peakKiB) rss_end_kib=\(memory.lastKiB) files=\(newFiles.map(String.init) ?? "-") failures=\(failures.count) verdict=\(passed ? "PASS" : "FAIL")")
+        print("RESULT label=\(options.label.isEmpty ? "-" : options.label) concurrency=\(options.concurrency) size=\(options.messageSize) recipients=\(options.recipients) transactions=\(transactions) accepted=\(accepted) seconds=\(fixed(elapsed, 3)) msgs_per_s=\(fixed(messagesPerSecond, 1)) rcpts_per_s=\(fixed(recipientsPerSecond, 1)) p50_ms=\(fixed(p50, 2)) p99_ms=\(fixed(p99, 2)) rss_start_kib=\(memory.firstKiB) rss_peak_kib=\(memory.peakKiB) rss_end_kib=\(memory.lastKiB) hwm_kib=\(memory.highWaterKiB) files=\(newFiles.map { "\($0)" } ?? "-") failures=\(failures.count) verdict=\(passed ? "PASS" : "FAIL")")
         return passed
     }
 

@@ -58,6 +58,8 @@ struct LoadOptions: Sendable {
     var sampleInterval = 0.25
     /// Seconds a reply may take before the transaction counts as failed.
     var replyTimeout = 120.0
+    /// Seconds between progress lines (nil: none).
+    var progressInterval: Double?
     /// A name printed with the results (the benchmark scripts use it as the row label).
     var label = ""
     /// Whether `--maildir-root` counts must match; false only reports them.
@@ -68,14 +70,16 @@ struct LoadOptions: Sendable {
                          [--recipients N] [--messages N | --duration SECONDS]
                          [--transactions-per-connection N] [--users N] [--user-prefix P]
                          [--domain D] [--sender ADDR] [--maildir-root DIR] [--server-pid PID]...
-                         [--sample-interval S] [--reply-timeout S] [--label TEXT] [--no-verify-files]
+                         [--sample-interval S] [--reply-timeout S] [--progress S] [--label TEXT]
+                         [--no-verify-files]
 
         Drives a running LMTP server (RFC 2033) the way Postfix does: each connection carries
         many transactions (MAIL, RCPT..., DATA pipelined in one write, then the message), no
         RSET. Every reply is checked: MAIL and RCPT must get 250, DATA 354, and after the data
         exactly one 250 per recipient. With --maildir-root, the files in new/ and cur/ under it
         are counted before and after; the difference must equal the accepted recipients.
-        With --server-pid, the resident memory of that process and its children is sampled.
+        With --server-pid, the resident memory of that process and its children is sampled;
+        --progress S prints throughput and that memory every S seconds (for long runs).
 
         Prints a summary and a final machine-readable line starting with RESULT.
         Exit status: 0 if every reply and the file count were right, 1 otherwise, 2 on bad usage.
@@ -115,6 +119,7 @@ struct LoadOptions: Sendable {
             case "--sample-interval": sampleInterval = try Self.positiveDouble(value, for: flag)
             case "--reply-timeout": replyTimeout = try Self.positiveDouble(value, for: flag)
             case "--label": label = value
+            case "--progress": progressInterval = try Self.positiveDouble(value, for: flag)
             default: throw .badArgument("unknown option '\(flag)'")
             }
         }

@@ -7,6 +7,8 @@ struct MemoryFigures: Sendable {
     var firstKiB = 0
     var peakKiB = 0
     var lastKiB = 0
+    /// VmHWM (the kernel's own peak resident set) of the given processes themselves, summed.
+    var highWaterKiB = 0
 }
 
 /// Samples the resident set (VmRSS in /proc/PID/status) of the given processes and all
@@ -44,6 +46,8 @@ final class MemorySampler: Sendable {
             running.store(false, ordering: .sequentiallyConsistent)
             finished.wait()
             sample()
+            let highWater = pids.reduce(0) { $0 + (Self.statusField("VmHWM:", of: $1) ?? 0) }
+            figures.withLock { $0.highWaterKiB = highWater }
         }
         return figures.withLock { $0 }
     }
@@ -84,10 +88,16 @@ final class MemorySampler: Sendable {
         return Array(included)
     }
 
+    /// The latest sum over the process tree, in KiB (0 before the first sample).
+    var currentKiB: Int { figures.withLock { $0.lastKiB } }
+
     /// VmRSS of one process in KiB, nil if it is gone.
-    static func residentKiB(of pid: Int32) -> Int? {
+    static func residentKiB(of pid: Int32) -> Int? { statusField("VmRSS:", of: pid) }
+
+    /// A "kB" field of /proc/PID/status, nil if the process is gone.
+    static func statusField(_ name: String, of pid: Int32) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(name) {
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
         }
         return nil

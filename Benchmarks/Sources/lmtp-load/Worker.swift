@@ -15,6 +15,8 @@ struct WorkerResult: Sendable {
 /// State shared by the worker threads: the work counter and the results.
 final class SharedState: Sendable {
     let started = Atomic<Int>(0)
+    /// Transactions finished so far (for progress lines).
+    let completed = Atomic<Int>(0)
     let results = Mutex<[WorkerResult]>([])
 }
 
@@ -120,6 +122,7 @@ struct Worker: Sendable {
         }
         result.latencies.append(Clock.now() - sent)
         result.transactions += 1
+        shared.completed.add(1, ordering: .relaxed)
         if connection.hasUnsolicitedBytes() {
             throw .protocolViolation("more replies after DATA than the \(to.count) recipient(s)")
         }
