@@ -83,6 +83,8 @@ last_valid_uid = $MAIL_UID
 first_valid_gid = $MAIL_GID
 mail_location = maildir:~/Maildir
 mail_fsync = ${DOVECOT_FSYNC:-always}
+# fileinto to a missing folder creates it (as Sluice does by default).
+lda_mailbox_autocreate = yes
 namespace inbox {
   inbox = yes
   separator = /
@@ -120,6 +122,7 @@ server_stop() {
     if grep -qiE 'error|fatal|panic' "$WORK/dovecot.log"; then
         log "dovecot.log has errors:"; grep -iE 'error|fatal|panic' "$WORK/dovecot.log" | tail -5 >&2
     fi
+    : >"$WORK/dovecot.log"
 }
 
 run_matrix dovecot

@@ -65,6 +65,10 @@ server_stop() {
     kill -TERM "$SERVER_PID"
     wait "$SERVER_PID" || true
     SERVER_PID=""
+    if grep -qE ' (error|critical) ' "$WORK/sluice.log"; then
+        log "sluice.log has errors:"; grep -E ' (error|critical) ' "$WORK/sluice.log" | tail -5 >&2
+    fi
+    : >"$WORK/sluice.log"
 }
 
 run_matrix sluice
