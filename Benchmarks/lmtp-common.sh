@@ -83,7 +83,7 @@ run_matrix() {
             set +e
             line="$("$LMTP_LOAD" --connect "127.0.0.1:$SERVER_PORT" --concurrency "$conc" --size "$size" \
                 --recipients "$rcpts" --duration "$DURATION" --users "$USERS" --domain "$DOMAIN" \
-                --maildir-root "$MAIL_ROOT" --server-pid "$SERVER_PID" --label "$label" ${LOAD_ARGS:-} | tee /dev/stderr | grep '^RESULT')"
+                --maildir-root "$MAIL_ROOT" --server-pid "$SERVER_PID" --label "$label" ${LOAD_ARGS:-} | tee -a /dev/stderr | grep '^RESULT')"
             set -e
             server_stop
             printf '%s run=%s server=%s\n' "$line" "$run" "$name" >>"$OUT_FILE"
