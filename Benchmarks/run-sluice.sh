@@ -10,7 +10,8 @@
 #
 # Environment: see lmtp-common.sh; also OUT_FILE (where the RESULT lines go; default a
 # file in the temporary folder, removed at exit unless KEEP=1) and SLUICE_LOG_LEVEL
-# (default "info": one log line per recipient, as in production).
+# (default "info": one log line per recipient, as in production); SLUICE_TOML_EXTRA is
+# appended to the configuration (e.g. $'[delivery]\ntransaction_deadline = 5').
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lmtp-common.sh"
 
@@ -55,6 +56,7 @@ domains = ["$DOMAIN"]
 accept_any_local_part = true
 maildir = "$MAIL_ROOT/%d/%n/Maildir"
 sieve_script = "$WORK/sieve/%d/%n.sieve"
+${SLUICE_TOML_EXTRA:-}
 TOML
     "$SLUICE" serve --config "$WORK/sluice.toml" >>"$WORK/sluice.log" 2>&1 &
     SERVER_PID=$!

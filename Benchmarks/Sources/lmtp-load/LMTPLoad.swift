@@ -46,6 +46,7 @@ struct LMTPLoad {
                 let done = shared.completed.load(ordering: .relaxed)
                 let rate = Double(done - last.done) / (now - last.time)
                 print("  progress    t=\(fixed(now - start, 0)) s  \(done) transactions  \(fixed(rate, 1)) messages/s  server RSS \(sampler.currentKiB / 1024) MiB")
+                fflush(nil)  // all streams: stdout is a pipe in the scripts
                 last = (now, done)
             }
         } else {
