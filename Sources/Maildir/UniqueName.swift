@@ -84,12 +84,7 @@ struct LineEndingConverter {
     mutating func convert(_ input: [UInt8], into output: inout [UInt8]) {
         switch lineEnding {
         case .lf:
-            // CRLF -> LF: hold each CR back until the next byte shows whether an LF follows.
-            for byte in input {
-                if previousWasCR && byte != Self.lf { emit(Self.cr, into: &output) }
-                previousWasCR = byte == Self.cr
-                if !previousWasCR { emit(byte, into: &output) }
-            }
+            convertToLF(input, into: &output)
         case .crlf:
             // Bare LF -> CRLF; CRLF passes through.
             for byte in input {
@@ -98,6 +93,48 @@ struct LineEndingConverter {
                 previousWasCR = byte == Self.cr
             }
         }
+    }
+
+    /// CRLF -> LF, a span at a time: runs without CR are copied whole (`memchr` finds the
+    /// next CR); a CR is dropped when an LF follows and kept otherwise; a CR that ends the
+    /// chunk is held back until the next chunk shows what follows it. Each stored LF that
+    /// does not follow a stored CR adds a byte to W.
+    private mutating func convertToLF(_ input: [UInt8], into output: inout [UInt8]) {
+        input.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
+            let count = buffer.count
+            var index = 0
+            if previousWasCR {
+                previousWasCR = false
+                if base[0] != Self.lf { emit(Self.cr, into: &output) }
+            }
+            output.reserveCapacity(output.count + count)
+            while index < count {
+                let next = memchr(base + index, Int32(Self.cr), count - index)
+                let crIndex = next.map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? count
+                if crIndex > index {
+                    appendSpan(UnsafeBufferPointer(start: base + index, count: crIndex - index), into: &output)
+                }
+                guard crIndex < count else { break }
+                if crIndex + 1 == count {
+                    previousWasCR = true
+                } else if base[crIndex + 1] != Self.lf {
+                    appendSpan(UnsafeBufferPointer(start: base + crIndex, count: 1), into: &output)
+                }
+                index = crIndex + 1
+            }
+        }
+    }
+
+    private mutating func appendSpan(_ span: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        guard let first = span.first, let last = span.last else { return }
+        // A span holds no CR, so only its first LF can follow one (a kept bare CR).
+        var lineFeeds: UInt64 = first == Self.lf && lastOutput == Self.cr ? 0 : (first == Self.lf ? 1 : 0)
+        for byte in span.dropFirst() where byte == Self.lf { lineFeeds += 1 }
+        bareLineFeeds += lineFeeds
+        storedSize += UInt64(span.count)
+        lastOutput = last
+        output.append(contentsOf: span)
     }
 
     /// Ends the message: in `.lf` mode a CR held back at the very end is written.

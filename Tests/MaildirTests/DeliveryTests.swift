@@ -42,6 +42,54 @@ struct LineEndingTests {
     }
 }
 
+@Suite("Maildir LF conversion against a byte-by-byte reference")
+struct LineEndingDifferentialTests {
+    /// The rule stated plainly: drop each CR that an LF follows; W adds a byte for each
+    /// stored LF that does not follow a stored CR.
+    static func reference(_ input: [UInt8]) -> (stored: [UInt8], virtualSize: Int) {
+        var stored: [UInt8] = []
+        for (index, byte) in input.enumerated() {
+            if byte == 0x0D, index + 1 < input.count, input[index + 1] == 0x0A { continue }
+            stored.append(byte)
+        }
+        let bare = stored.indices.filter { stored[$0] == 0x0A && ($0 == 0 || stored[$0 - 1] != 0x0D) }.count
+        return (stored, stored.count + bare)
+    }
+
+    @Test("random inputs in random chunks convert like the reference", arguments: 0..<40)
+    func randomChunks(seed: Int) {
+        var rng = SplitMix(seed: UInt64(seed))
+        let alphabet: [UInt8] = [0x0D, 0x0A, 0x2E, 0x61, 0x62, 0x20, 0xC3, 0xA9]
+        let input = (0..<Int(rng.next() % 3000)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
+        var converter = LineEndingConverter(lineEnding: .lf)
+        var output: [UInt8] = []
+        var offset = 0
+        while offset < input.count {
+            let size = 1 + Int(rng.next() % 64)
+            converter.convert(Array(input[offset..<min(offset + size, input.count)]), into: &output)
+            offset += size
+        }
+        converter.finish(into: &output)
+        let expected = Self.reference(input)
+        #expect(output == expected.stored)
+        #expect(converter.storedSize == UInt64(expected.stored.count))
+        #expect(converter.virtualSize == UInt64(expected.virtualSize))
+    }
+}
+
+/// A small seeded generator so failures replay.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
 @Suite("Maildir delivery (cr.yp.to/proto/maildir.html)")
 struct DeliveryTests {
     @Test("LF mode: CRLF input is stored with LF, byte-exact; S and W in the name; tmp/ empty")
