@@ -165,6 +165,8 @@ final class Command: Sendable {
         /// A constant address is stored already reduced to its addr-spec.
         case redirect(address: Str, copy: Bool)
         case reject(reason: Str, extended: Bool)
+        /// RFC 5463 `error`: ends the run with a runtime error carrying the message.
+        case error(message: Str)
         case vacation(Vacation)
         case set(slot: Int, value: Str, modifiers: [VariableModifier])
         /// `slot` nil: the internal flag variable.

@@ -58,6 +58,12 @@ extension Validator {
                   let literal = stringArgument(read.positionals[0])
             else { return nil }
             return make(.reject(reason: compileString(literal), extended: name == "ereject"))
+        case "error":
+            guard let read = readArguments(node.arguments, of: "command", named: name, at: location, tags: [],
+                                           positionals: [PositionalSpec(role: "message", kind: .string)]),
+                  let literal = stringArgument(read.positionals[0])
+            else { return nil }
+            return make(.error(message: compileString(literal)))
         case "vacation":
             return compileVacation(node, location: location).map(make)
         case "set":

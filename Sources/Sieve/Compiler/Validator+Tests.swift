@@ -147,6 +147,9 @@ extension Validator {
         case "body":
             guard noNested(node, name: name) else { return nil }
             return compileBody(node, location: location)
+        case "ihave":
+            guard noNested(node, name: name) else { return nil }
+            return compileIhave(node, location: location)
         default:
             error("unknown test '\(node.name)'", at: location)
             return nil

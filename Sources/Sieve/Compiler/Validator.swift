@@ -15,6 +15,8 @@ struct Validator {
     var slotNames: [String] = []
     /// Names assigned by `set` or the flag commands (counted against `maxVariables`).
     var assignedVariables: Set<String> = []
+    /// Every capability an available `ihave` made usable somewhere in the script.
+    var grantedByIhave: Set<SieveCapability> = []
 
     init(options: SieveOptions, file: String?) {
         self.options = options
@@ -38,7 +40,7 @@ struct Validator {
         let body = compileBlock(commands[index...], topLevel: true)
         if hasErrors { return nil }
         return CompiledScript(file: file, requiredCapabilities: requiredNames, commands: body,
-                              variableNames: slotNames, usesFlags: capabilities.contains(.imap4flags))
+                              variableNames: slotNames, usesFlags: capabilities.contains(.imap4flags) || grantedByIhave.contains(.imap4flags))
     }
 
     // MARK: require
@@ -130,6 +132,16 @@ struct Validator {
             error("'\(name)' takes no arguments besides its test, found \(node.arguments[0].phrase)", at: node.arguments[0].range.start)
         }
         var test = Test(kind: .constant(false), name: "false", location: node.nameRange.start)
+        // RFC 5463: a branch an `ihave` controls is compiled with the tested capabilities, or not at all.
+        var granted: [SieveCapability] = []
+        if !node.hasTestList, node.tests.count == 1, let gate = ihaveGate(node.tests[0]) {
+            guard gate.available else { return skippedBranch(node, test: node.tests[0]) }
+            granted = gate.capabilities.filter { !capabilities.contains($0) }
+        }
+        let before = capabilities
+        capabilities.formUnion(granted)
+        grantedByIhave.formUnion(granted)
+        defer { capabilities = before }
         if node.hasTestList {
             error("'\(name)' takes one test, found a test list; use allof(...) or anyof(...)", at: node.nameRange.end)
         } else if node.tests.count != 1 {
@@ -169,9 +181,10 @@ struct Validator {
     static let extensionOfCommand: [String: SieveCapability] = [
         "fileinto": .fileinto, "reject": .reject, "ereject": .ereject, "vacation": .vacation,
         "set": .variables, "setflag": .imap4flags, "addflag": .imap4flags, "removeflag": .imap4flags,
+        "error": .ihave,
     ]
     static let extensionOfTest: [String: SieveCapability] = [
-        "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body,
+        "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body, "ihave": .ihave,
     ]
     static let coreTests: Set<String> = ["address", "allof", "anyof", "exists", "false", "header", "not", "size", "true"]
     static let coreCommands: Set<String> = ["if", "elsif", "else", "require", "stop", "keep", "discard", "redirect"]

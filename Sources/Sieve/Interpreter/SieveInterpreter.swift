@@ -174,6 +174,8 @@ struct Run {
             case .reject(let reason, let extended):
                 let text = expand(reason)
                 try add(extended ? .ereject(reason: text) : .reject(reason: text), at: command.location)
+            case .error(let message):
+                throw Failure(message: "script error: \(expand(message))", location: command.location)
             case .vacation(let vacation):
                 try add(.vacation(try vacationAction(vacation, at: command.location)), at: command.location)
             case .set(let slot, let value, let modifiers):

@@ -157,6 +157,8 @@ struct CapabilityUsage {
             return tags.contains("value") || tags.contains("count")
         case "encoded-character":
             return usesEncodedCharacter
+        case "ihave":
+            return tests.contains("ihave") || commands.contains("error")
         case _ where capability.hasPrefix("comparator-"):
             return comparators.contains(String(capability.dropFirst("comparator-".count)))
         default:

@@ -13,10 +13,10 @@
 ///   rejection (RFC 5429: the run fails and the message is kept);
 /// - `vacation :days 0` (raised to the site minimum, not "always reply");
 /// - a header name with a colon or white space (no field is ever called that);
-/// - `:count` without `:comparator "i;ascii-numeric"` (counts then compare as text).
-///
-/// Not checked: a capability used only inside an `ihave` branch without being required, because
-/// `ihave` (RFC 5463) is not implemented.
+/// - `:count` without `:comparator "i;ascii-numeric"` (counts then compare as text);
+/// - inside an `ihave` branch, a command, test or tag of a capability that neither its `ihave`
+///   tests nor `require` name (the branch compiles here only because it is skipped);
+/// - `ihave` of a capability the script also requires (always true).
 public enum SieveLinter {
     /// The kinds of warning, for tests and for anyone who wants to filter them.
     public enum Check: String, Sendable, CaseIterable {
@@ -50,6 +50,15 @@ public enum SieveLinter {
         ///
         /// - SeeAlso: RFC 5231 §4.2
         case countWithoutNumericComparator = "count-without-numeric-comparator"
+        /// Inside an `ihave` branch, a capability's command, test or tag that neither the guarding
+        /// `ihave` tests nor `require` name.
+        ///
+        /// - SeeAlso: RFC 5463 §4
+        case capabilityNotTestedByIhave = "capability-not-tested-by-ihave"
+        /// `ihave` of a capability that is also required: always true.
+        ///
+        /// - SeeAlso: RFC 5463 §4, RFC 5228 §3.2
+        case ihaveOfRequired = "ihave-of-required"
     }
 
     /// One lint finding.
@@ -92,6 +101,7 @@ public enum SieveLinter {
         linter.walk(script.commands, path: [])
         linter.checkFlows()
         linter.checkRequires(script.commands)
+        linter.checkIhave(script.commands)
         return linter.warnings.sorted { $0.location < $1.location }
     }
 }

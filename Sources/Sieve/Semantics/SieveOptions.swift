@@ -118,6 +118,8 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case comparatorOctet = "comparator-i;octet"
     case comparatorASCIICasemap = "comparator-i;ascii-casemap"
     case comparatorASCIINumeric = "comparator-i;ascii-numeric"
+    /// RFC 5463: the `ihave` test and the `error` command.
+    case ihave
     /// Pigeonhole's test-suite language; only `TestSuiteRunner` enables it.
     case testsuite = "vnd.dovecot.testsuite"
 }
