@@ -1,4 +1,11 @@
 public import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// What the framing hands to the session driver.
 public enum LMTPFrame: Hashable, Sendable {
@@ -142,35 +149,52 @@ public struct LMTPFrameDecoder: Sendable {
         var index = view.startIndex
         let end = view.endIndex
         while index < end {
-            let byte = view[index]
-            if position == .lineStart && byte == UInt8(ascii: ".") {
-                if index > view.startIndex {
-                    // Hand over the bytes before the dot first; the dot is handled next call.
-                    return .message(readPiece(&buffer, upTo: index))
-                }
-                guard index + 1 < end else { return nil }
-                if view[index + 1] == 0x0D {
-                    guard index + 2 < end else { return nil }
-                    if view[index + 2] == 0x0A {
-                        buffer.moveReaderIndex(forwardBy: 3)
-                        mode = .commands
-                        return .messageEnd
+            if position == .lineStart {
+                if view[index] == UInt8(ascii: ".") {
+                    if index > view.startIndex {
+                        // Hand over the bytes before the dot first; the dot is handled next call.
+                        return .message(readPiece(&buffer, upTo: index))
                     }
+                    guard index + 1 < end else { return nil }
+                    if view[index + 1] == 0x0D {
+                        guard index + 2 < end else { return nil }
+                        if view[index + 2] == 0x0A {
+                            buffer.moveReaderIndex(forwardBy: 3)
+                            mode = .commands
+                            return .messageEnd
+                        }
+                    }
+                    // A stuffed dot: drop it; the line goes on.
+                    buffer.moveReaderIndex(forwardBy: 1)
+                    position = .midLine
+                    return nextDataPiece(&buffer)
                 }
-                // A stuffed dot: drop it; the line goes on.
-                buffer.moveReaderIndex(forwardBy: 1)
                 position = .midLine
-                return nextDataPiece(&buffer)
             }
-            switch byte {
-            case 0x0D: position = .afterCR
-            case 0x0A: position = position == .afterCR ? .lineStart : .midLine
-            default: position = .midLine
+            // Only an LF can start a line: jump to the next one (memchr) instead of
+            // walking byte by byte. It starts a line only when a CR comes right before it
+            // (in this piece, or as the last byte of the previous one: `.afterCR`).
+            guard let lineFeed = Self.firstLineFeed(in: view, from: index) else {
+                position = view[end - 1] == 0x0D ? .afterCR : .midLine
+                index = end
+                break
             }
-            index += 1
+            let afterCR = lineFeed > index ? view[lineFeed - 1] == 0x0D : position == .afterCR
+            position = afterCR ? .lineStart : .midLine
+            index = lineFeed + 1
         }
         guard index > view.startIndex else { return nil }
         return .message(readPiece(&buffer, upTo: index))
+    }
+
+    /// The index of the first LF at or after `index`, nil when there is none.
+    private static func firstLineFeed(in view: ByteBufferView, from index: Int) -> Int? {
+        view.withUnsafeBytes { raw -> Int? in
+            guard let base = raw.baseAddress else { return nil }
+            let offset = index - view.startIndex
+            guard let found = memchr(base + offset, 0x0A, raw.count - offset) else { return nil }
+            return view.startIndex + (found - UnsafeMutableRawPointer(mutating: base))
+        }
     }
 
     private func readPiece(_ buffer: inout ByteBuffer, upTo index: Int) -> ByteBuffer {
