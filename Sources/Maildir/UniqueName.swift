@@ -127,10 +127,11 @@ struct LineEndingConverter {
     }
 
     private mutating func appendSpan(_ span: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-        guard let first = span.first, let last = span.last else { return }
+        guard let base = span.baseAddress, let first = span.first, let last = span.last else { return }
         // A span holds no CR, so only its first LF can follow one (a kept bare CR).
-        var lineFeeds: UInt64 = first == Self.lf && lastOutput == Self.cr ? 0 : (first == Self.lf ? 1 : 0)
-        for byte in span.dropFirst() where byte == Self.lf { lineFeeds += 1 }
+        var lineFeeds: UInt64 = 0
+        for offset in 0..<span.count { lineFeeds &+= base[offset] == Self.lf ? 1 : 0 }
+        if first == Self.lf && lastOutput == Self.cr { lineFeeds -= 1 }
         bareLineFeeds += lineFeeds
         storedSize += UInt64(span.count)
         lastOutput = last

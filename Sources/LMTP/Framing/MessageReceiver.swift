@@ -1,4 +1,11 @@
 public import MailCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import NIOCore
 
 /// Collects the message frames of DATA and BDAT into a spool and judges them: size,
@@ -44,7 +51,7 @@ public struct MessageReceiver {
             fail(.tooBig(maximum: reception.maximumSize))
             return
         }
-        if reception.rejectsNUL, view.contains(0) {
+        if reception.rejectsNUL, bytes.withUnsafeReadableBytes({ raw in raw.baseAddress.map { memchr($0, 0, raw.count) != nil } ?? false }) {
             fail(.nulByte)
             return
         }
