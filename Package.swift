@@ -95,13 +95,18 @@ let package = Package(
         .testTarget(
             name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore", "Maildir", "Submission", "Tracking"]
         ),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "CLibXML2"]),
+        // Parses libxml2 output back into Swift values for tests (not a product).
+        .target(name: "XMLTestSupport", dependencies: ["CLibXML2"], path: "Tests/XMLTestSupport"),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "CLibXML2", "XMLTestSupport"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
         .testTarget(name: "AutoReplyTests", dependencies: ["AutoReply", "MailCore", "Sieve", "Tracking"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "SMTPTestSupport"]),
         // Runs the built sieve-check binary (the dependency makes `swift test` build it).
         .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
-        .testTarget(name: "SieveCheckKitTests", dependencies: ["SieveCheckKit", "Sieve", "MailCore", "Reports", "CLibXML2"]),
+        .testTarget(
+            name: "SieveCheckKitTests",
+            dependencies: ["SieveCheckKit", "Sieve", "MailCore", "Reports", "CLibXML2", "XMLTestSupport"]
+        ),
         .testTarget(name: "SieveReplayTests", dependencies: ["SieveReplay", "Sieve", "MailCore"]),
         .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "Delivery"]),
         // Starts the real server on loopback and talks LMTP to it with a raw-socket client.

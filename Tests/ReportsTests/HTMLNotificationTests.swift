@@ -1,3 +1,4 @@
+import XMLTestSupport
 import Testing
 
 @testable import Reports

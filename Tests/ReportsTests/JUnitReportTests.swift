@@ -1,3 +1,4 @@
+import XMLTestSupport
 import Foundation
 import Testing
 

@@ -1,3 +1,4 @@
+import XMLTestSupport
 import MailCore
 import Reports
 import Sieve

@@ -1,34 +1,34 @@
 import CLibXML2
 
 /// A parsed XML or HTML document as plain Swift values, so tests can walk it without pointers.
-/// (Same helper as ReportsTests/ParsedTree.swift: test targets cannot share sources.)
 ///
 /// The parse uses libxml2 directly (not the code under test) and happens inside one function.
-indirect enum ParsedNode: Equatable, Sendable {
+/// Shared by the test targets that check libxml2 output (ReportsTests, SieveCheckKitTests).
+public indirect enum ParsedNode: Equatable, Sendable {
     case element(name: String, attributes: [String: String], children: [ParsedNode])
     case text(String)
     case comment(String)
     case other
 
-    var name: String? {
+    public var name: String? {
         if case .element(let name, _, _) = self { return name }
         return nil
     }
 
-    var attributes: [String: String] {
+    public var attributes: [String: String] {
         if case .element(_, let attributes, _) = self { return attributes }
         return [:]
     }
 
-    var children: [ParsedNode] {
+    public var children: [ParsedNode] {
         if case .element(_, _, let children) = self { return children }
         return []
     }
 
-    subscript(attribute: String) -> String? { attributes[attribute] }
+    public subscript(attribute: String) -> String? { attributes[attribute] }
 
     /// The concatenated text of this node and all its descendants.
-    var textContent: String {
+    public var textContent: String {
         switch self {
         case .text(let text): return text
         case .element(_, _, let children): return children.map(\.textContent).joined()
@@ -37,12 +37,12 @@ indirect enum ParsedNode: Equatable, Sendable {
     }
 
     /// Element children with the given name.
-    func children(named name: String) -> [ParsedNode] {
+    public func children(named name: String) -> [ParsedNode] {
         children.filter { $0.name == name }
     }
 
     /// All descendant elements (depth first, document order) with the given name.
-    func descendants(named name: String) -> [ParsedNode] {
+    public func descendants(named name: String) -> [ParsedNode] {
         var found: [ParsedNode] = []
         for child in children {
             if child.name == name { found.append(child) }
@@ -52,7 +52,7 @@ indirect enum ParsedNode: Equatable, Sendable {
     }
 
     /// All descendant elements whose `class` attribute holds `className`.
-    func descendants(withClass className: String) -> [ParsedNode] {
+    public func descendants(withClass className: String) -> [ParsedNode] {
         var found: [ParsedNode] = []
         for child in children {
             if child.classes.contains(className) { found.append(child) }
@@ -61,17 +61,17 @@ indirect enum ParsedNode: Equatable, Sendable {
         return found
     }
 
-    var classes: [String] {
+    public var classes: [String] {
         (self["class"] ?? "").split(separator: " ").map(String.init)
     }
 
     /// Every element name in the subtree.
-    var allElementNames: [String] {
+    public var allElementNames: [String] {
         children.flatMap { child in (child.name.map { [$0] } ?? []) + child.allElementNames }
     }
 
     /// Every comment in the subtree.
-    var allComments: [String] {
+    public var allComments: [String] {
         children.flatMap { child -> [String] in
             if case .comment(let text) = child { return [text] }
             return child.allComments
@@ -79,13 +79,13 @@ indirect enum ParsedNode: Equatable, Sendable {
     }
 }
 
-enum ParseMode {
+public enum ParseMode {
     case xml, html
 }
 
 /// Parses `bytes` as XML (strict: nil when not well-formed) or HTML (libxml2's recovering parser);
 /// returns the root element.
-func parse(_ bytes: [UInt8], as mode: ParseMode) -> ParsedNode? {
+public func parse(_ bytes: [UInt8], as mode: ParseMode) -> ParsedNode? {
     xmlInitParser()
     let document: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
         buffer.withMemoryRebound(to: CChar.self) { chars in
@@ -105,7 +105,7 @@ func parse(_ bytes: [UInt8], as mode: ParseMode) -> ParsedNode? {
 }
 
 /// The declared `<!DOCTYPE>` name of an HTML document, if any.
-func doctypeName(ofHTML bytes: [UInt8]) -> String? {
+public func doctypeName(ofHTML bytes: [UInt8]) -> String? {
     xmlInitParser()
     return bytes.withUnsafeBufferPointer { buffer -> String? in
         buffer.withMemoryRebound(to: CChar.self) { chars in
