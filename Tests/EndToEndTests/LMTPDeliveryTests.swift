@@ -181,3 +181,22 @@ struct LMTPDeliveryTests {
         }
     }
 }
+
+@Suite("End to end: RFC 5490 fileinto :create")
+struct CreateFolderTests {
+    @Test("with folder creation off, :create makes the folder; a plain fileinto to a missing one falls back to INBOX")
+    func createOnlyWhenAsked() async throws {
+        try await withTestServer(configure: { configuration, _ in
+            configuration.delivery.storage.createMissingFolders = false
+        }) { server in
+            try server.writeScript("gina", "require [\"fileinto\", \"mailbox\"];\nfileinto :create \"Fresh\";\n")
+            try server.writeScript("hank", "require \"fileinto\";\nfileinto \"Missing\";\n")
+            let (_, replies) = try await transaction(server, to: ["gina@example.org", "hank@example.org"],
+                                                     message: testMessage())
+            #expect(replies.map(\.code) == [250, 250])
+            #expect(server.messages("gina", folder: ".Fresh").count == 1)
+            #expect(server.messages("hank").count == 1, "the copy fell back to INBOX")
+            #expect(!FileManager.default.fileExists(atPath: server.maildir("hank").appendingPathComponent(".Missing").path))
+        }
+    }
+}

@@ -115,7 +115,7 @@ struct RFC5228DiagnosticsTests {
         Case(script: "discard :frob;",
              expected: ["test.sieve:1:9: error: unknown tag ':frob' for command 'discard'; it takes no tagged arguments"]),
         Case(script: "require \"fileinto\"; fileinto :frob \"x\";",
-             expected: ["test.sieve:1:30: error: unknown tag ':frob' for command 'fileinto'; it accepts :copy (with require \"copy\"), :flags (with require \"imap4flags\")"]),
+             expected: ["test.sieve:1:30: error: unknown tag ':frob' for command 'fileinto'; it accepts :copy (with require \"copy\"), :create (with require \"mailbox\"), :flags (with require \"imap4flags\")"]),
         Case(script: "require \"fileinto\"; fileinto [\"a\", \"b\"];",
              expected: ["test.sieve:1:30: error: command 'fileinto' expects a string for the mailbox, found a string list"]),
         Case(script: "require \"fileinto\"; fileinto 12;",

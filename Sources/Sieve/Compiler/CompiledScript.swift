@@ -117,6 +117,8 @@ struct Test: Sendable {
         case hasflag(variables: [Int]?, match: MatchSpec)
         /// RFC 5173 `body`.
         case body(transform: BodyTransform, match: MatchSpec)
+        /// RFC 5490 §3.1: true when every named mailbox exists.
+        case mailboxExists(names: StrList)
         /// A `vnd.dovecot.testsuite` test (`sieve-check test` only).
         case testSuite(TestSuiteTest)
     }
@@ -161,7 +163,7 @@ final class Command: Sendable {
         case stop
         case keep(flags: StrList?)
         case discard
-        case fileinto(mailbox: Str, flags: StrList?, copy: Bool)
+        case fileinto(mailbox: Str, flags: StrList?, copy: Bool, create: Bool)
         /// A constant address is stored already reduced to its addr-spec.
         case redirect(address: Str, copy: Bool)
         case reject(reason: Str, extended: Bool)

@@ -26,7 +26,8 @@ extension Validator {
             return make(.keep(flags: read.tags["flags"]?.parameter.map { compileStringList($0) }))
         case "fileinto":
             guard let read = readArguments(node.arguments, of: "command", named: name, at: location,
-                                           tags: [TagSpec("copy", capability: .copy), flagsTag],
+                                           tags: [TagSpec("copy", capability: .copy), TagSpec("create", capability: .mailbox),
+                                                  flagsTag],
                                            positionals: [PositionalSpec(role: "mailbox", kind: .string)]),
                   let literal = stringArgument(read.positionals[0])
             else { return nil }
@@ -36,7 +37,7 @@ extension Validator {
                 return nil
             }
             return make(.fileinto(mailbox: mailbox, flags: read.tags["flags"]?.parameter.map { compileStringList($0) },
-                                  copy: read.has("copy")))
+                                  copy: read.has("copy"), create: read.has("create")))
         case "redirect":
             guard let read = readArguments(node.arguments, of: "command", named: name, at: location,
                                            tags: [TagSpec("copy", capability: .copy)],

@@ -100,6 +100,12 @@ extension Validator {
             else { return nil }
             let names = compileStringList(read.positionals[0]).mappingConstants { $0.lowercased() }
             return Test(kind: .exists(names: names), name: name, location: location)
+        case "mailboxexists":
+            guard noNested(node, name: name),
+                  let read = readArguments(node.arguments, of: "test", named: name, at: location, tags: [],
+                                           positionals: [PositionalSpec(role: "mailbox names", kind: .stringList)])
+            else { return nil }
+            return Test(kind: .mailboxExists(names: compileStringList(read.positionals[0])), name: name, location: location)
         case "size":
             guard noNested(node, name: name),
                   let read = readArguments(node.arguments, of: "test", named: name, at: location,

@@ -184,7 +184,7 @@ struct Validator {
         "error": .ihave,
     ]
     static let extensionOfTest: [String: SieveCapability] = [
-        "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body, "ihave": .ihave,
+        "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body, "mailboxexists": .mailbox, "ihave": .ihave,
     ]
     static let coreTests: Set<String> = ["address", "allof", "anyof", "exists", "false", "header", "not", "size", "true"]
     static let coreCommands: Set<String> = ["if", "elsif", "else", "require", "stop", "keep", "discard", "redirect"]

@@ -75,6 +75,13 @@ extension Run {
                 comparison = TraceComparison(values: list.filter { !fieldIndices($0).isEmpty }, keys: list,
                                              matchType: "exists", comparator: nil)
             }
+        case .mailboxExists(let names):
+            let list = expand(names)
+            matched = list.allSatisfy(mailboxExists)
+            if tracer != nil {
+                comparison = TraceComparison(values: list.filter(mailboxExists), keys: list,
+                                             matchType: "mailboxexists", comparator: nil)
+            }
         case .size(let over, let limit):
             matched = over ? message.size > limit : message.size < limit
             if tracer != nil {

@@ -21,6 +21,7 @@ public enum SieveInterpreter {
                            tracer: (any SieveTracer)? = nil) -> SieveResult {
         var run = Run(script: script, message: context.message, envelope: context.envelope, options: options, tracer: tracer)
         run.htmlTextExtractor = context.htmlTextExtractor
+        run.mailboxExists = { context.mailboxExists($0) }
         do {
             _ = try run.execute(script.commands)
         } catch {
@@ -56,6 +57,8 @@ struct Run {
     var steps = 0
     /// Converts HTML parts for `body :text` (RFC 5173); nil: the tag-stripping fallback.
     var htmlTextExtractor: (any HTMLTextExtractor)?
+    /// Asks the context whether a mailbox exists (`mailboxexists`, RFC 5490).
+    var mailboxExists: (String) -> Bool = { _ in true }
     /// Strings already extracted for `body`, by transform key, kept for the run.
     var bodyCache: [String: [String]] = [:]
 
@@ -155,12 +158,12 @@ struct Run {
                 try add(.keep(flags: actionFlags(flags), implicit: false), at: command.location)
             case .discard:
                 try add(.discard, at: command.location)
-            case .fileinto(let mailbox, let flags, let copy):
+            case .fileinto(let mailbox, let flags, let copy, let create):
                 let name = expand(mailbox)
                 guard !name.isEmpty else {
                     throw Failure(message: "fileinto mailbox name is empty (after variable expansion)", location: command.location)
                 }
-                try add(.fileinto(mailbox: name, flags: actionFlags(flags), copy: copy, create: false), at: command.location)
+                try add(.fileinto(mailbox: name, flags: actionFlags(flags), copy: copy, create: create), at: command.location)
             case .redirect(let address, let copy):
                 var target = expand(address)
                 if case .template = address {

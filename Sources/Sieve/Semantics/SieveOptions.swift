@@ -115,6 +115,8 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case relational
     case encodedCharacter = "encoded-character"
     case body
+    /// RFC 5490: `fileinto :create` and the `mailboxexists` test.
+    case mailbox
     case comparatorOctet = "comparator-i;octet"
     case comparatorASCIICasemap = "comparator-i;ascii-casemap"
     case comparatorASCIINumeric = "comparator-i;ascii-numeric"
