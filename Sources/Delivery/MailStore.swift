@@ -1,3 +1,4 @@
+import Synchronization
 import MailCore
 import Maildir
 
@@ -96,6 +97,9 @@ public struct MaildirMailStore: MailStore {
     /// Site-wide Maildir settings (separator, modes, line ends).
     public let configuration: MaildirConfiguration
 
+    /// The Maildirs already swept for stale `tmp/` files by this process.
+    private let swept = SweptMaildirs()
+
     /// A store using `configuration` for every user's Maildir.
     public init(configuration: MaildirConfiguration = MaildirConfiguration()) {
         self.configuration = configuration
@@ -109,8 +113,14 @@ public struct MaildirMailStore: MailStore {
 
     /// Delivers the copy durably into the user's Maildir (tmp, fsync, link, fsync dir);
     /// Maildir errors are classified as `StoreFailure`s.
+    ///
+    /// The first delivery to a Maildir after the process starts also removes the files an
+    /// interrupted delivery left in its `tmp/` folders more than 36 hours ago (DESIGN.md's
+    /// durability contract: a crash leaves either a whole message in `new/` or a leftover
+    /// in `tmp/` that a later start cleans up). A failed sweep never fails the delivery.
     public func store(_ copy: CopyRequest) throws(StoreFailure) -> StoredCopy {
         let store = maildir(for: copy.user)
+        if swept.claim(copy.user.maildirPath) { _ = try? store.cleanupTemporaryFiles() }
         let prefix = BytesMessageSource(copy.traceFields)
         let receipt: DeliveryReceipt
         do throws(MaildirError) {
@@ -172,5 +182,15 @@ struct SpooledMessageSource: Maildir.MessageSource {
             try body(chunk)
             offset += chunk.count
         }
+    }
+}
+
+/// Remembers which Maildir roots this process has swept, so each is swept once.
+final class SweptMaildirs: Sendable {
+    private let roots = Mutex<Set<String>>([])
+
+    /// True the first time `root` is claimed.
+    func claim(_ root: String) -> Bool {
+        roots.withLock { $0.insert(root).inserted }
     }
 }

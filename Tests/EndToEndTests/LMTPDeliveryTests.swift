@@ -1,5 +1,8 @@
 import Delivery
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SluiceServer
 import Testing
 
@@ -197,6 +200,31 @@ struct CreateFolderTests {
             #expect(server.messages("gina", folder: ".Fresh").count == 1)
             #expect(server.messages("hank").count == 1, "the copy fell back to INBOX")
             #expect(!FileManager.default.fileExists(atPath: server.maildir("hank").appendingPathComponent(".Missing").path))
+        }
+    }
+}
+
+@Suite("End to end: durability contract, leftovers in tmp/")
+struct StaleTemporaryFileTests {
+    @Test("the first delivery to a Maildir after start removes tmp/ leftovers older than 36 hours, and only those")
+    func sweepsStaleFiles() async throws {
+        try await withTestServer { server in
+            let tmp = server.maildir("ivy").appendingPathComponent("tmp")
+            try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+            let stale = tmp.appendingPathComponent("1700000000.M1P1Q1.crashed")
+            let fresh = tmp.appendingPathComponent("1700000001.M1P1Q2.in-progress")
+            try Data("partial".utf8).write(to: stale)
+            try Data("partial".utf8).write(to: fresh)
+            // Both access and modification time 40 hours ago.
+            let old = time(nil) - 40 * 3600
+            var times = [timeval(tv_sec: old, tv_usec: 0), timeval(tv_sec: old, tv_usec: 0)]
+            #expect(utimes(stale.path, &times) == 0)
+
+            let (_, replies) = try await transaction(server, to: ["ivy@example.org"], message: testMessage())
+            #expect(replies.map(\.code) == [250])
+            #expect(!FileManager.default.fileExists(atPath: stale.path))
+            #expect(FileManager.default.fileExists(atPath: fresh.path))
+            #expect(server.messages("ivy").count == 1)
         }
     }
 }
