@@ -27,11 +27,17 @@ func readFile(_ path: String) throws -> [UInt8] {
 
 /// Writes a line to standard error.
 func printError(_ line: String) {
-    let bytes = Array((line + "\n").utf8)
+    writeStandardError(line + "\n")
+}
+
+/// Writes text to standard error as it is (no line end added), retrying short writes.
+func writeStandardError(_ text: String) {
+    let bytes = Array(text.utf8)
     bytes.withUnsafeBytes { buffer in
+        guard let base = buffer.baseAddress else { return }
         var offset = 0
         while offset < buffer.count {
-            let written = write(2, buffer.baseAddress! + offset, buffer.count - offset)
+            let written = write(2, base + offset, buffer.count - offset)
             if written <= 0 { break }
             offset += written
         }

@@ -115,19 +115,11 @@ struct ProgressBar {
         lastPercent = percent
         let filled = percent * 30 / 100
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: 30 - filled)
-        writeError("\r[\(bar)] \(percent)% \(done)/\(total)")
+        writeStandardError("\r[\(bar)] \(percent)% \(done)/\(total)")
     }
 
     func finish() {
         guard enabled, lastPercent >= 0 else { return }
-        writeError("\r\u{1B}[K")
-    }
-
-    private func writeError(_ text: String) {
-        let bytes = Array(text.utf8)
-        bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
-            _ = write(2, base, buffer.count)
-        }
+        writeStandardError("\r\u{1B}[K")
     }
 }
