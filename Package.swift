@@ -32,7 +32,8 @@ let package = Package(
         // The Sieve language: lexer, parser, validator, interpreter, extensions.
         .target(name: "Sieve", dependencies: ["MailCore"]),
         // Maildir / Maildir++ store: folders, durable delivery, flags, quota. Blocking file I/O.
-        .target(name: "Maildir"),
+        // MailCore for line ends and sizes only.
+        .target(name: "Maildir", dependencies: ["MailCore"]),
         // RFC 2033 LMTP over SwiftNIO: command parser, session state machine, framing, server.
         .target(name: "LMTP", dependencies: ["MailCore", nioCore, nioPosix]),
         // The delivery agent: users, script cache, per-recipient evaluation, Maildir storage,

@@ -129,7 +129,7 @@ public struct DeliveryAgent: Sendable {
     /// Parses the message, then runs the recipients with the concurrency bound.
     private func work(_ transaction: DeliveryTransaction, run: TransactionRun, started: ContinuousClock.Instant) async {
         let limit = configuration.maximumParsedMessageBytes
-        let prepared = await BlockingIO.run { Self.prepare(transaction.message, limit: limit) }
+        let prepared = await BlockingIO.run { PreparedMessage.prepare(transaction.message, limit: limit) }
         let message: PreparedMessage
         switch prepared {
         case .failure(let error):
@@ -213,10 +213,9 @@ public struct DeliveryAgent: Sendable {
                                  + "nothing was sent")
             return outcome
         }
-        let limit = configuration.maximumParsedMessageBytes
         let (vacation, results) = await outbound.send(
             vacation: outcome.vacation, redirects: outcome.redirects, user: user, sender: transaction.sender,
-            message: message.parsed, wholeMessage: { await BlockingIO.run { message.whole(limit: limit) } })
+            message: message.headers, wholeMessage: { await BlockingIO.run { message.whole() } })
         outcome.vacationResult = vacation
         outcome.redirectResults = results.map(\.summary)
         if let vacation, vacation.hasPrefix("failed") { outcome.notes.append("vacation reply \(vacation)") }
@@ -244,29 +243,6 @@ public struct DeliveryAgent: Sendable {
 
     struct MessageUnreadable: Error {
         var message: String
-    }
-
-    /// Reads (a prefix of) a spooled message and parses it (blocking).
-    static func prepare(_ source: TransactionMessage, limit: Int) -> Result<PreparedMessage, MessageUnreadable> {
-        switch source {
-        case .bytes(let bytes):
-            let parsed = bytes.count > limit ? Message(bytes: Array(bytes.prefix(limit))) : Message(bytes: bytes)
-            return .success(PreparedMessage(parsed: parsed, source: source))
-        case .file(let path):
-            switch SpoolFile.readPrefix(path, limit: limit) {
-            case .success(let bytes):
-                return .success(PreparedMessage(parsed: Message(bytes: bytes), source: source))
-            case .failure(let error):
-                return .failure(MessageUnreadable(message: "cannot read the spooled message: \(error)"))
-            }
-        case .spooled(let spooled):
-            do throws(SpoolError) {
-                let bytes = try spooled.read(offset: 0, count: limit)
-                return .success(PreparedMessage(parsed: Message(bytes: bytes), source: source))
-            } catch {
-                return .failure(MessageUnreadable(message: "cannot read the spooled message: \(error)"))
-            }
-        }
     }
 
     /// The log metadata of one recipient's outcome.

@@ -23,9 +23,13 @@ public struct DeliveryConfiguration: Sendable {
     /// waits for the final reply to DATA (RFC 5321 §4.5.3.2.6).
     public var transactionDeadline: Duration = .seconds(300)
     /// Most bytes of a message parsed for the Sieve scripts to look at. Default 32 MiB.
-    /// A longer message is still stored whole (a spooled one streamed from its spool),
-    /// but scripts see only its first `maximumParsedMessageBytes`: a `body` test misses
-    /// text past the cut and `size` reports the length of the cut prefix.
+    /// A longer message is still stored whole (a spooled one copied from its spool), but
+    /// scripts see only its first `maximumParsedMessageBytes`: a `body` test misses text
+    /// past the cut. `size` is the whole message's when the spool counted it (the LMTP
+    /// server's and `sluice deliver`'s spools do), else the cut prefix's.
+    ///
+    /// Only scripts that may read the body (the `body` extension) make the agent read a
+    /// long spooled message at all: for the others it reads the header section alone.
     public var maximumParsedMessageBytes: Int = 32 * 1024 * 1024
     /// How vacation replies and redirects reach the site's MTA, and what a failed
     /// redirect means.

@@ -161,11 +161,29 @@ public struct MaildirMailStore: MailStore {
     }
 }
 
-/// A spooled message read in 64 KiB chunks (positional reads: safe while other
-/// recipients read the same spool).
+/// A spooled message: copied as it is when the spool already converted its line ends to the
+/// store's form (by the kernel from a spool file), else read in 64 KiB chunks and converted.
+/// Reads are positional: safe while other recipients read the same spool.
+///
+/// The store declines the copy only after a prefix ending in a CR, which the trace fields
+/// never do; converting the converted bytes again is then the same except that a CR left
+/// before an LF by the first pass (from CR CR LF) is dropped by the second.
 struct SpooledMessageSource: Maildir.MessageSource {
     let message: SpooledMessage
     var chunkSize = 64 * 1024
+
+    func write(to output: inout MessageOutput) throws(MaildirError) {
+        if let converted = message.converted, converted.lineEnding == output.lineEnding {
+            let done = try message.withContents { contents throws(MaildirError) -> Bool in
+                switch contents {
+                case .memory(let bytes): try output.write(converted: bytes, as: converted)
+                case .file(let descriptor): try output.copy(convertedFrom: descriptor, as: converted)
+                }
+            }
+            if done { return }
+        }
+        try forEachChunk { (chunk: [UInt8]) throws(MaildirError) in try output.write(chunk) }
+    }
 
     func forEachChunk(_ body: ([UInt8]) throws(MaildirError) -> Void) throws(MaildirError) {
         var offset = 0

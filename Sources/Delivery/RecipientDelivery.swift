@@ -1,33 +1,104 @@
 import Logging
 import MailCore
 import Sieve
+import Synchronization
 
 /// The message of a transaction, parsed once and shared by every recipient.
-struct PreparedMessage: Sendable {
-    /// What the scripts see (possibly a prefix of a long spooled message).
-    let parsed: Message
+///
+/// A long spooled message whose size the spool counted is read only as far as the end of
+/// its header section (`headerReadBytes` at a time): scripts without the `body` extension
+/// see nothing else, and the copies are stored from the spool. The body is read and parsed
+/// (up to the parse limit) the first time a recipient's script can read it, then kept for
+/// the other recipients.
+final class PreparedMessage: Sendable {
+    /// The bytes read first from a spooled message in search of the header section's end.
+    static let headerReadBytes = 64 * 1024
+
+    /// What scripts that do not read the body see: the header section and the size (the
+    /// whole message, or a prefix cut at the parse limit, when it was read whole anyway).
+    let headers: Message
     /// What is stored.
     let source: TransactionMessage
+    /// Most octets parsed for the scripts.
+    private let limit: Int
+    /// The message parsed for scripts that read the body; `headers` itself when that is
+    /// already all the scripts may see, else filled on first use.
+    private let withBody: Mutex<Result<Message, DeliveryAgent.MessageUnreadable>?>
 
-    /// The whole message, parsed (blocking): `parsed` itself unless that is a prefix
-    /// cut at `limit`, else read again from the source (redirects resend all of it).
-    func whole(limit: Int) -> Result<Message, DeliveryAgent.MessageUnreadable> {
+    private init(headers: Message, source: TransactionMessage, limit: Int, complete: Bool) {
+        self.headers = headers
+        self.source = source
+        self.limit = limit
+        self.withBody = Mutex(complete ? .success(headers) : nil)
+    }
+
+    /// Reads (the needed part of) the message and parses it (blocking).
+    static func prepare(_ source: TransactionMessage, limit: Int) -> Result<PreparedMessage, DeliveryAgent.MessageUnreadable> {
+        if case .spooled(let spooled) = source, let size = spooled.rfc5322Size,
+           spooled.size > min(limit, headerReadBytes) {
+            let prefix: [UInt8]
+            do throws(SpoolError) {
+                prefix = try spooled.read(offset: 0, count: headerReadBytes)
+            } catch {
+                return .failure(unreadable(error))
+            }
+            if let length = prefix.withUnsafeBytes({ Message.headerSectionLength($0) }) {
+                let headers = Message(bytes: Array(prefix[..<length]), size: size)
+                return .success(PreparedMessage(headers: headers, source: source, limit: limit, complete: false))
+            }
+        }
+        return parseAll(source, limit: limit).map { PreparedMessage(headers: $0, source: source, limit: limit, complete: true) }
+    }
+
+    /// The message for scripts that may read the body: parsed up to the limit (blocking on
+    /// first use).
+    func forBody() -> Result<Message, DeliveryAgent.MessageUnreadable> {
+        if let done = withBody.withLock({ $0 }) { return done }
+        // Parsed outside the lock; two recipients racing compute equal values.
+        let parsed = Self.parseAll(source, limit: limit)
+        withBody.withLock { if $0 == nil { $0 = parsed } }
+        return parsed
+    }
+
+    /// The first `limit` octets of the message, parsed, with the spool's size when it
+    /// counted one (it stays right for a message cut at the limit).
+    private static func parseAll(_ source: TransactionMessage, limit: Int) -> Result<Message, DeliveryAgent.MessageUnreadable> {
         switch source {
         case .bytes(let bytes):
-            return .success(bytes.count > limit ? Message(bytes: bytes) : parsed)
+            return .success(bytes.count > limit ? Message(bytes: Array(bytes.prefix(limit))) : Message(bytes: bytes))
+        case .file(let path):
+            return SpoolFile.readPrefix(path, limit: limit).map { Message(bytes: $0) }
+                .mapError { DeliveryAgent.MessageUnreadable(message: "cannot read the spooled message: \($0)") }
         case .spooled(let spooled):
-            guard spooled.size > limit else { return .success(parsed) }
+            do throws(SpoolError) {
+                let bytes = try spooled.read(offset: 0, count: limit)
+                return .success(spooled.rfc5322Size.map { Message(bytes: bytes, size: $0) } ?? Message(bytes: bytes))
+            } catch {
+                return .failure(unreadable(error))
+            }
+        }
+    }
+
+    private static func unreadable(_ error: SpoolError) -> DeliveryAgent.MessageUnreadable {
+        DeliveryAgent.MessageUnreadable(message: "cannot read the spooled message: \(error)")
+    }
+
+    /// The whole message, parsed (blocking): the script's parse unless that is a prefix
+    /// cut at `limit`, else read again from the source (redirects resend all of it).
+    func whole() -> Result<Message, DeliveryAgent.MessageUnreadable> {
+        switch source {
+        case .bytes(let bytes):
+            return bytes.count > limit ? .success(Message(bytes: bytes)) : forBody()
+        case .spooled(let spooled):
+            guard spooled.size > limit else { return forBody() }
             do throws(SpoolError) {
                 return .success(Message(bytes: try spooled.bytes()))
             } catch {
-                return .failure(DeliveryAgent.MessageUnreadable(message: "cannot read the spooled message: \(error)"))
+                return .failure(Self.unreadable(error))
             }
         case .file(let path):
-            switch SpoolFile.readPrefix(path, limit: Int.max) {
-            case .success(let bytes): return .success(Message(bytes: bytes))
-            case .failure(let error):
-                return .failure(DeliveryAgent.MessageUnreadable(message: "cannot read the spooled message: \(error)"))
-            }
+            return SpoolFile.readPrefix(path, limit: Int.max).map { Message(bytes: $0) }
+                .mapError { DeliveryAgent.MessageUnreadable(message: "cannot read the spooled message: \($0)") }
         }
     }
 }
@@ -58,23 +129,42 @@ struct DeliveryEnvironment: Sendable {
     /// deadline has passed (its recipients answered 451), nothing more is stored.
     func deliver(to user: DeliveryUser, transaction: DeliveryTransaction, message: PreparedMessage,
                  isExpired: () -> Bool) -> RecipientOutcome {
-        let plan = evaluate(for: user, transaction: transaction, message: message)
-        return apply(plan, for: user, transaction: transaction, message: message, isExpired: isExpired)
+        switch evaluate(for: user, transaction: transaction, message: message) {
+        case .success(let plan):
+            return apply(plan, for: user, transaction: transaction, message: message, isExpired: isExpired)
+        case .failure(let error):
+            // The scripts cannot be run as written; the MTA retries later.
+            return RecipientOutcome(recipient: user.recipient, reply: Replies.temporary(user.recipient, error.message),
+                                    disposition: .deferred, notes: [error.message])
+        }
     }
 
     /// Runs the before scripts, the user's script and the after scripts.
-    func evaluate(for user: DeliveryUser, transaction: DeliveryTransaction, message: PreparedMessage) -> DeliveryPlan {
-        let context = RecipientSieveContext(
-            message: message.parsed,
-            envelope: SieveEnvelope(from: transaction.sender, to: user.recipient),
-            store: store, user: user)
+    ///
+    /// The scripts see the header section only (`message.headers`) unless one of them may
+    /// read the body; then the message parsed with its body, loaded once for all recipients.
+    /// Fails only when that body cannot be read.
+    func evaluate(for user: DeliveryUser, transaction: DeliveryTransaction,
+                  message: PreparedMessage) -> Result<DeliveryPlan, DeliveryAgent.MessageUnreadable> {
         var paths = configuration.scripts.before
         if let script = user.scriptPath { paths.append(script) }
         paths += configuration.scripts.after
+        let scripts = paths.map { (path: $0, lookup: cache.script(at: $0)) }
+        let readsBody = scripts.contains { if case .script(let script) = $0.lookup { script.readsMessageBody } else { false } }
+        var parsed = message.headers
+        if readsBody {
+            switch message.forBody() {
+            case .success(let withBody): parsed = withBody
+            case .failure(let error): return .failure(error)
+            }
+        }
         var builder = PlanBuilder()
-        for path in paths {
+        let context = RecipientSieveContext(
+            message: parsed, envelope: SieveEnvelope(from: transaction.sender, to: user.recipient),
+            store: store, user: user)
+        for (path, lookup) in scripts {
             let run: ScriptRun
-            switch cache.script(at: path) {
+            switch lookup {
             case .missing:
                 run = .missing
             case .broken(let diagnostics):
@@ -84,7 +174,7 @@ struct DeliveryEnvironment: Sendable {
             }
             if !builder.add(run) { break }
         }
-        return builder.finish()
+        return .success(builder.finish())
     }
 
     /// Stores the plan's copies, with the INBOX fallback, and builds the outcome.

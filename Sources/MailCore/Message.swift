@@ -54,13 +54,46 @@ public final class Message: Sendable {
     private let addressCache = Mutex<[String: [AddressListEntry]]>([:])
 
     /// Parses a message as received. Never fails; see the type's documentation.
-    public init(bytes: [UInt8]) {
+    public convenience init(bytes: [UInt8]) {
+        self.init(bytes: bytes, size: nil)
+    }
+
+    /// Parses `bytes` as a message whose `size` was measured elsewhere: for a prefix of a
+    /// long message (its header section, when nothing needs the body) or for a message
+    /// whose line ends were converted after it was received. `bytes` and `body` are then
+    /// only what was given.
+    public convenience init(bytes: [UInt8], size: Int) {
+        self.init(bytes: bytes, size: Optional(size))
+    }
+
+    private init(bytes: [UInt8], size: Int?) {
         self.bytes = bytes
         let parsed = HeaderSectionParser.parse(bytes)
         self.headerFields = parsed.fields
         self.bodyOffset = parsed.bodyOffset
-        self.size = Message.rfc5322Size(bytes)
+        self.size = size ?? Message.rfc5322Size(bytes)
         self.fieldsByName = Message.groupByLowercasedName(parsed.fields)
+    }
+
+    /// The length of the header section at the start of `bytes` up to and including the
+    /// blank line that ends it (CRLF or LF line ends), or nil when `bytes` holds no blank
+    /// line. Parsing that many octets gives the same header fields as parsing the whole
+    /// message, since a header section is read line by line up to its end.
+    public static func headerSectionLength(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        let count = bytes.count
+        // A blank first line: an empty header section.
+        if count >= 1 && base[0] == 0x0A { return 1 }
+        if count >= 2 && base[0] == 0x0D && base[1] == 0x0A { return 2 }
+        var index = 0
+        while index < count, let found = memchr(base + index, 0x0A, count - index) {
+            let lineFeed = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            let next = lineFeed + 1
+            if next < count && base[next] == 0x0A { return next + 1 }
+            if next + 1 < count && base[next] == 0x0D && base[next + 1] == 0x0A { return next + 2 }
+            index = next
+        }
+        return nil
     }
 
     static func groupByLowercasedName(_ fields: [HeaderField]) -> [String: NamedFields] {

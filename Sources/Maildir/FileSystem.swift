@@ -26,6 +26,10 @@ protocol FileSystem: Sendable {
     func write(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemCallError) -> Int
     /// Reads up to `buffer.count` bytes; returns 0 at end of file.
     func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError) -> Int
+    /// Copies up to `count` bytes from `source` at `offset` (advanced by what was copied) to
+    /// `destination`'s current position, inside the kernel (`sendfile(2)`); returns how many
+    /// were copied (possibly fewer; 0 at the source's end).
+    func copy(from source: Int32, offset: inout Int, count: Int, to destination: Int32) throws(SystemCallError) -> Int
     func fsync(_ fd: Int32) throws(SystemCallError)
     func close(_ fd: Int32) throws(SystemCallError)
     func link(_ source: String, _ destination: String) throws(SystemCallError)
@@ -69,6 +73,14 @@ struct SystemFileSystem: FileSystem {
         let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
         if count < 0 { throw SystemCallError(errno: errno) }
         return count
+    }
+
+    func copy(from source: Int32, offset: inout Int, count: Int, to destination: Int32) throws(SystemCallError) -> Int {
+        var position = off_t(offset)
+        let copied = Glibc.sendfile(destination, source, &position, count)
+        if copied < 0 { throw SystemCallError(errno: errno) }
+        offset = Int(position)
+        return copied
     }
 
     func fsync(_ fd: Int32) throws(SystemCallError) { try check(Glibc.fsync(fd)) }

@@ -1,14 +1,10 @@
 import Glibc
+public import MailCore
 
 /// Site-wide settings of the Maildir store; every field has a documented default.
 public struct MaildirConfiguration: Sendable {
-    /// How line ends are written to disk.
-    public enum LineEnding: Sendable, Equatable {
-        /// CRLF becomes LF (Dovecot's default). Bare LF and bare CR are kept.
-        case lf
-        /// Bare LF becomes CRLF; CRLF (as received over LMTP) is kept.
-        case crlf
-    }
+    /// How line ends are written to disk (`.lf`: CRLF becomes LF; `.crlf`: bare LF becomes CRLF).
+    public typealias LineEnding = MailCore.LineEnding
 
     /// The hierarchy separator of Sieve/IMAP mailbox names. Default `/`.
     ///

@@ -145,20 +145,13 @@ extension MaildirStore {
             }
         }
 
-        var converter = LineEndingConverter(lineEnding: configuration.lineEnding)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: MessageOutput.bufferSize(for: configuration.lineEnding),
+                                                            alignment: 16)
+        defer { buffer.deallocate() }
+        var output = MessageOutput(store: self, descriptor: fd, path: temporaryPath, buffer: buffer)
         do throws(MaildirError) {
-            let flushThreshold = 64 * 1024
-            var output: [UInt8] = []
-            output.reserveCapacity(flushThreshold + 1024)
-            try message.forEachChunk { (chunk: [UInt8]) throws(MaildirError) in
-                converter.convert(chunk, into: &output)
-                if output.count >= flushThreshold {
-                    try writeAll(fd, output, path: temporaryPath)
-                    output.removeAll(keepingCapacity: true)
-                }
-            }
-            converter.finish(into: &output)
-            try writeAll(fd, output, path: temporaryPath)
+            try message.write(to: &output)
+            try output.finish()
             try sys("fsync", temporaryPath) { () throws(SystemCallError) in try fileSystem.fsync(fd) }
         } catch {
             discard(fd: fd)
@@ -172,7 +165,8 @@ extension MaildirStore {
             discard(temporaryPath)
             throw error
         }
-        return TemporaryFile(path: temporaryPath, baseName: baseName, size: converter.storedSize, virtualSize: converter.virtualSize)
+        return TemporaryFile(path: temporaryPath, baseName: baseName, size: UInt64(output.storedSize),
+                             virtualSize: UInt64(output.virtualSize))
     }
 
     /// Errors with which `link` says the file system has no hard links; then we rename.

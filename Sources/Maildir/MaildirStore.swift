@@ -102,6 +102,45 @@ public struct MaildirStore: Sendable {
         }
     }
 
+    /// Copies `count` bytes from the start of the file `source` to `destination`'s current
+    /// position inside the kernel, retrying short copies and EINTR. Where `sendfile` does not
+    /// work between these files (EINVAL, ENOSYS) it reads and writes instead.
+    func copyAll(from source: Int32, count: Int, to destination: Int32, path: String) throws(MaildirError) {
+        var offset = 0
+        while offset < count {
+            let copied: Int
+            do throws(SystemCallError) {
+                copied = try fileSystem.copy(from: source, offset: &offset, count: count - offset, to: destination)
+            } catch where error.errno == EINTR {
+                continue
+            } catch where offset == 0 && (error.errno == EINVAL || error.errno == ENOSYS) {
+                try readAndWrite(from: source, count: count, to: destination, path: path)
+                return
+            } catch {
+                throw .system("write", error.errno, path)
+            }
+            if copied == 0 { throw .messageSource("the spooled message ended after \(offset) of \(count) octets") }
+        }
+    }
+
+    /// `copyAll` without `sendfile`: positional reads into a buffer, then writes.
+    private func readAndWrite(from source: Int32, count: Int, to destination: Int32, path: String) throws(MaildirError) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        defer { buffer.deallocate() }
+        var offset = 0
+        while offset < count {
+            let wanted = min(buffer.count, count - offset)
+            let got = pread(source, buffer.baseAddress, wanted, off_t(offset))
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw .messageSource("reading the spooled message failed: \(errorText(errno))")
+            }
+            if got == 0 { throw .messageSource("the spooled message ended after \(offset) of \(count) octets") }
+            try writeAll(destination, UnsafeRawBufferPointer(rebasing: buffer[..<got]), path: path)
+            offset += got
+        }
+    }
+
     /// Writes all of an array's bytes, retrying short writes and EINTR.
     func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(MaildirError) {
         let result = bytes.withUnsafeBytes { raw in

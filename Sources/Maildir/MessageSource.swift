@@ -1,4 +1,5 @@
 import Glibc
+public import MailCore
 
 /// The bytes of one message, produced as a sequence of chunks so a large spooled message can be
 /// streamed from a file without being loaded whole.
@@ -8,6 +9,113 @@ import Glibc
 public protocol MessageSource {
     /// Calls `body` with each chunk, in order. Chunks may be empty; a CRLF may span two chunks.
     func forEachChunk(_ body: ([UInt8]) throws(MaildirError) -> Void) throws(MaildirError)
+
+    /// Writes the message to the file being delivered. The default hands `forEachChunk`'s
+    /// chunks to `output.write(_:)` (which converts their line ends); a source whose bytes are
+    /// already in the store's form can hand them over whole with `output.write(converted:as:)`
+    /// or `output.copy(convertedFrom:as:)` instead, falling back to chunks when those decline.
+    func write(to output: inout MessageOutput) throws(MaildirError)
+}
+
+extension MessageSource {
+    public func write(to output: inout MessageOutput) throws(MaildirError) {
+        try forEachChunk { (chunk: [UInt8]) throws(MaildirError) in try output.write(chunk) }
+    }
+}
+
+/// The temporary file a copy is being written to, as a `MessageSource` sees it: chunks are
+/// converted to the store's line ends and buffered; bytes already converted (a spool that
+/// converted them on the way in) are written or copied by the kernel as they are. Counts the
+/// stored size (`S`) and the size with CRLF line ends (`W`) either way.
+public struct MessageOutput {
+    private let store: MaildirStore
+    private let descriptor: Int32
+    private let path: String
+    private var converter: LineEndingConverter
+    /// Converted bytes not yet written; `buffer.count` is its capacity.
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var buffered = 0
+
+    /// Input octets converted per step.
+    static let stepInput = 64 * 1024
+
+    /// The line ends this output writes.
+    public var lineEnding: LineEnding { converter.target }
+
+    /// An output into `descriptor` (the file at `path`) through `buffer`, which must hold
+    /// at least `LineEndingConverter.maximumOutput(forInput: stepInput)` octets and stay
+    /// allocated while the output is used.
+    init(store: MaildirStore, descriptor: Int32, path: String, buffer: UnsafeMutableRawBufferPointer) {
+        self.store = store
+        self.descriptor = descriptor
+        self.path = path
+        self.converter = LineEndingConverter(target: store.configuration.lineEnding)
+        self.buffer = buffer
+        precondition(buffer.count >= converter.maximumOutput(forInput: Self.stepInput), "output buffer too small")
+    }
+
+    /// The buffer size an output needs.
+    static func bufferSize(for lineEnding: LineEnding) -> Int {
+        LineEndingConverter(target: lineEnding).maximumOutput(forInput: stepInput) + 1
+    }
+
+    /// Octets stored so far (`S`).
+    var storedSize: Int { converter.storedSize }
+    /// The stored octets with every line end counted as CRLF (`W`).
+    var virtualSize: Int { converter.virtualSize }
+
+    /// Converts and writes one chunk of the message.
+    public mutating func write(_ chunk: [UInt8]) throws(MaildirError) {
+        let result = chunk.withUnsafeBytes { raw in Result { () throws(MaildirError) in try write(raw) } }
+        try result.get()
+    }
+
+    /// Converts and writes one chunk of the message.
+    public mutating func write(_ chunk: UnsafeRawBufferPointer) throws(MaildirError) {
+        guard let output = buffer.baseAddress else { return }
+        var offset = 0
+        while offset < chunk.count {
+            if buffered + converter.maximumOutput(forInput: Self.stepInput) > buffer.count { try flush() }
+            let end = min(chunk.count, offset + Self.stepInput)
+            buffered += converter.convert(UnsafeRawBufferPointer(rebasing: chunk[offset..<end]), into: output + buffered)
+            offset = end
+        }
+    }
+
+    /// Writes bytes already in this output's form, described by `converted`, as they are.
+    /// Returns false, writing nothing, when they cannot follow what was written so far
+    /// (another form, or a CR just before them); the caller then writes them as chunks.
+    public mutating func write(converted bytes: UnsafeRawBufferPointer, as converted: ConvertedBytes) throws(MaildirError) -> Bool {
+        guard converted.count == bytes.count, converter.canAppend(converted) else { return false }
+        try flush()
+        try store.writeAll(descriptor, bytes, path: path)
+        converter.append(converted)
+        return true
+    }
+
+    /// Copies `converted.count` bytes already in this output's form from the start of the
+    /// file `source`, inside the kernel (`sendfile`; a read/write loop where the file
+    /// systems do not support it). Returns false, copying nothing, when they cannot follow
+    /// what was written so far; the caller then writes them as chunks.
+    public mutating func copy(convertedFrom source: Int32, as converted: ConvertedBytes) throws(MaildirError) -> Bool {
+        guard converter.canAppend(converted) else { return false }
+        try flush()
+        try store.copyAll(from: source, count: converted.count, to: descriptor, path: path)
+        converter.append(converted)
+        return true
+    }
+
+    /// Ends the message: a CR held back at the very end is written, and the buffer.
+    mutating func finish() throws(MaildirError) {
+        if let output = buffer.baseAddress { buffered += converter.finish(into: output + buffered) }
+        try flush()
+    }
+
+    private mutating func flush() throws(MaildirError) {
+        guard buffered > 0 else { return }
+        try store.writeAll(descriptor, UnsafeRawBufferPointer(rebasing: buffer[..<buffered]), path: path)
+        buffered = 0
+    }
 }
 
 extension Array: MessageSource where Element == [UInt8] {
@@ -46,6 +154,11 @@ public struct ConcatenatedMessageSource<First: MessageSource, Second: MessageSou
     public func forEachChunk(_ body: ([UInt8]) throws(MaildirError) -> Void) throws(MaildirError) {
         try first.forEachChunk(body)
         try second.forEachChunk(body)
+    }
+
+    public func write(to output: inout MessageOutput) throws(MaildirError) {
+        try first.write(to: &output)
+        try second.write(to: &output)
     }
 }
 

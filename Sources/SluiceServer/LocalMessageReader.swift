@@ -120,7 +120,11 @@ public enum LocalMessageReader {
             try append(normalizer.feed(buffer[0..<count]))
         }
         try append(normalizer.finish())
-        return writer.finish()
+        do {
+            return try writer.finish()
+        } catch {
+            throw LocalMessageError(status: .temporaryFailure, message: "4.3.0 \(error.message)")
+        }
     }
 }
 

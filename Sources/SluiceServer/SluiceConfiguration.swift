@@ -52,7 +52,8 @@ public struct SluiceConfiguration: Sendable {
     public var session: LMTPSession.Configuration = LMTPSession.Configuration()
     /// Idle and per-command timeouts.
     public var timeouts: ConnectionTimeouts = ConnectionTimeouts()
-    /// Spooling of received messages (memory threshold, spool directory).
+    /// Spooling of received messages (memory threshold, spool directory). The line ends
+    /// the spool keeps follow the Maildir store: see `receivingSpool`.
     public var spool: MessageSpoolConfiguration = MessageSpoolConfiguration()
     /// The delivery agent's configuration.
     public var delivery: DeliveryConfiguration = DeliveryConfiguration()
@@ -127,6 +128,16 @@ public struct SluiceConfiguration: Sendable {
         return (host, port)
     }
 
+    /// The spool as `sluice serve` and `sluice deliver` use it: `spool` converting line
+    /// ends on the way in to the form the Maildir store writes (`storage.line_endings`), so
+    /// each recipient's copy is the spool copied as it is (by the kernel for a spool file)
+    /// and the conversion happens once per message, not once per copy.
+    public var receivingSpool: MessageSpoolConfiguration {
+        var receiving = spool
+        receiving.lineEnding = delivery.storage.maildir.lineEnding
+        return receiving
+    }
+
     /// The LMTP server configuration for one listener.
     func serverConfiguration(for listener: Listener) -> LMTPServerConfiguration {
         let address: LMTPServerConfiguration.Address
@@ -134,7 +145,7 @@ public struct SluiceConfiguration: Sendable {
         case .tcp(let host, let port): address = .tcp(host: host, port: port)
         case .unix(let path, let mode): address = .unixDomainSocket(path: path, mode: mode)
         }
-        return LMTPServerConfiguration(address: address, session: session, timeouts: timeouts, spool: spool)
+        return LMTPServerConfiguration(address: address, session: session, timeouts: timeouts, spool: receivingSpool)
     }
 }
 

@@ -70,7 +70,7 @@ extension Sluice {
             }
             do {
                 message = try LocalMessageReader.read(
-                    fileDescriptor: STDIN_FILENO, spool: configuration.spool,
+                    fileDescriptor: STDIN_FILENO, spool: configuration.receivingSpool,
                     maximumSize: configuration.session.maximumMessageSize)
             } catch {
                 throw Self.finish(error.status, [error.message])

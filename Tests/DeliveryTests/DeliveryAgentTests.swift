@@ -195,7 +195,7 @@ struct DeliveryAgentTests {
         try writer.append(Array(text.utf8))
         #expect(writer.isOnDisk)
         var tx = transaction(["<kit@example.org>", "lou@example.org"])
-        tx.message = .spooled(writer.finish())
+        tx.message = .spooled(try writer.finish())
         let outcomes = try await site.agent().deliver(tx)
         #expect(outcomes.map(\.reply.code) == [250, 250])
         #expect(outcomes.map(\.recipient) == ["<kit@example.org>", "lou@example.org"])

@@ -15,68 +15,6 @@ private func chunked(_ bytes: [UInt8], size: Int) -> [[UInt8]] {
     stride(from: 0, to: bytes.count, by: size).map { Array(bytes[$0..<min($0 + size, bytes.count)]) }
 }
 
-@Suite("Maildir line ends and sizes (S, W)")
-struct LineEndingTests {
-    @Test(
-        "converts line ends and counts S and W",
-        arguments: [
-            (MaildirConfiguration.LineEnding.lf, "a\r\nb\r\n", "a\nb\n", 6),
-            (.lf, "a\nb\n", "a\nb\n", 6),
-            (.lf, "a\rb\r\n", "a\rb\n", 5),
-            (.lf, "a\r\r\n", "a\r\n", 3),
-            (.lf, "end\r", "end\r", 4),
-            (.crlf, "a\r\nb\r\n", "a\r\nb\r\n", 6),
-            (.crlf, "a\nb\n", "a\r\nb\r\n", 6),
-            (.crlf, "a\rb", "a\rb", 3),
-        ]
-    )
-    func convert(lineEnding: MaildirConfiguration.LineEnding, input: String, stored: String, virtualSize: Int) {
-        // Feed one byte at a time: a CRLF split across chunks must convert like a whole one.
-        var converter = LineEndingConverter(lineEnding: lineEnding)
-        var output: [UInt8] = []
-        for byte in input.utf8 { converter.convert([byte], into: &output) }
-        converter.finish(into: &output)
-        #expect(output == Array(stored.utf8))
-        #expect(converter.storedSize == UInt64(stored.utf8.count))
-        #expect(converter.virtualSize == UInt64(virtualSize))
-    }
-}
-
-@Suite("Maildir LF conversion against a byte-by-byte reference")
-struct LineEndingDifferentialTests {
-    /// The rule stated plainly: drop each CR that an LF follows; W adds a byte for each
-    /// stored LF that does not follow a stored CR.
-    static func reference(_ input: [UInt8]) -> (stored: [UInt8], virtualSize: Int) {
-        var stored: [UInt8] = []
-        for (index, byte) in input.enumerated() {
-            if byte == 0x0D, index + 1 < input.count, input[index + 1] == 0x0A { continue }
-            stored.append(byte)
-        }
-        let bare = stored.indices.filter { stored[$0] == 0x0A && ($0 == 0 || stored[$0 - 1] != 0x0D) }.count
-        return (stored, stored.count + bare)
-    }
-
-    @Test("random inputs in random chunks convert like the reference", arguments: 0..<40)
-    func randomChunks(seed: Int) {
-        var rng = SplitMix(seed: UInt64(seed))
-        let alphabet: [UInt8] = [0x0D, 0x0A, 0x2E, 0x61, 0x62, 0x20, 0xC3, 0xA9]
-        let input = (0..<Int(rng.next() % 3000)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }
-        var converter = LineEndingConverter(lineEnding: .lf)
-        var output: [UInt8] = []
-        var offset = 0
-        while offset < input.count {
-            let size = 1 + Int(rng.next() % 64)
-            converter.convert(Array(input[offset..<min(offset + size, input.count)]), into: &output)
-            offset += size
-        }
-        converter.finish(into: &output)
-        let expected = Self.reference(input)
-        #expect(output == expected.stored)
-        #expect(converter.storedSize == UInt64(expected.stored.count))
-        #expect(converter.virtualSize == UInt64(expected.virtualSize))
-    }
-}
-
 /// A small seeded generator so failures replay.
 struct SplitMix {
     var state: UInt64

@@ -52,7 +52,7 @@ func store(_ root: String, quota: MaildirQuota = .unlimited, lineEnding: Maildir
 /// records what was called, so tests can check the order of durable steps.
 final class FaultyFileSystem: FileSystem {
     enum Operation: String, Sendable {
-        case open, write, read, fsync, close, link, rename, unlink, mkdir, chmod, stat, list, fsyncDirectory
+        case open, write, read, copy, fsync, close, link, rename, unlink, mkdir, chmod, stat, list, fsyncDirectory
     }
 
     struct Fault: Sendable {
@@ -121,6 +121,12 @@ final class FaultyFileSystem: FileSystem {
     func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemCallError) -> Int {
         try enter(.read, path(of: fd))
         return try real.read(fd, into: buffer)
+    }
+
+    func copy(from source: Int32, offset: inout Int, count: Int, to destination: Int32) throws(SystemCallError) -> Int {
+        try enter(.copy, path(of: destination))
+        let limit = state.withLock { $0.writeLimit }
+        return try real.copy(from: source, offset: &offset, count: min(count, limit ?? count), to: destination)
     }
 
     func fsync(_ fd: Int32) throws(SystemCallError) {

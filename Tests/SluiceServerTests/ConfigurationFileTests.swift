@@ -34,6 +34,7 @@ struct ConfigurationFileTests {
         #expect(configuration.listeners == [.tcp(host: "127.0.0.1", port: 2424)])
         #expect(configuration.delivery.users.subaddressDelimiter == "+")
         #expect(configuration.timeouts.idle == .seconds(300))
+        #expect(configuration.receivingSpool.lineEnding == .lf)
         #expect(configuration.delivery.outbound.method == .smtp)
         #expect(configuration.delivery.outbound.relayHost == "127.0.0.1")
         #expect(configuration.delivery.outbound.relayPort == 25)
@@ -103,6 +104,9 @@ struct ConfigurationFileTests {
         #expect(configuration.delivery.users.table["joe@example.org"]?.quota?.maximumMessages == 500)
         #expect(configuration.delivery.storage.overQuotaReply == .permanent)
         #expect(configuration.delivery.storage.maildir.lineEnding == .crlf)
+        // The LMTP spool converts to the store's line ends, once per message.
+        #expect(configuration.receivingSpool.lineEnding == .crlf)
+        #expect(configuration.serverConfiguration(for: configuration.listeners[0]).spool.lineEnding == .crlf)
         #expect(configuration.delivery.scripts.sieveOptions.limits.maxRedirects == 2)
         #expect(configuration.delivery.scripts.sieveOptions.vacationPeriods.minimum == 3600)
         #expect(configuration.delivery.recipientConcurrency == 4)

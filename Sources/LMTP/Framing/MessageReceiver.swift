@@ -95,6 +95,10 @@ public struct MessageReceiver {
         }
         if let failure { return .messageReceived(.failed(failure)) }
         guard let writer else { return .messageReceived(.failed(.spoolFailed("no message was started"))) }
-        return .messageReceived(.complete(writer.finish()))
+        do {
+            return .messageReceived(.complete(try writer.finish()))
+        } catch {
+            return .messageReceived(.failed(.spoolFailed(error.message)))
+        }
     }
 }

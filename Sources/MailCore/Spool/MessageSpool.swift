@@ -12,10 +12,16 @@ public struct MessageSpoolConfiguration: Sendable, Hashable {
     public var memoryThreshold: Int
     /// The folder for temporary files. Default `$TMPDIR`, else `/tmp`.
     public var directory: String
+    /// The line ends the spool keeps: `nil` (the default) keeps the bytes exactly as
+    /// received; `.lf` or `.crlf` converts them on the way in (see `LineEndingConverter`),
+    /// so a store that writes that form copies the spool as it is, once per transaction
+    /// instead of converting once per copy, and the spool counts the sizes on the way.
+    public var lineEnding: LineEnding?
 
     /// Creates a configuration.
-    public init(memoryThreshold: Int = 1 << 20, directory: String? = nil) {
+    public init(memoryThreshold: Int = 1 << 20, directory: String? = nil, lineEnding: LineEnding? = nil) {
         self.memoryThreshold = max(0, memoryThreshold)
+        self.lineEnding = lineEnding
         if let directory {
             self.directory = directory
         } else if let tmp = getenv("TMPDIR"), let text = String(validatingCString: tmp), !text.isEmpty {
@@ -40,7 +46,8 @@ public struct SpoolError: Error, Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Collects one message's bytes as they arrive: in memory up to the configured
-/// threshold, then in a temporary file.
+/// threshold, then in a temporary file; converting line ends on the way when the
+/// configuration asks for a `LineEnding`.
 ///
 /// The file is unlinked as soon as it is created, so it has no name a crash could leave
 /// behind; it lives exactly as long as the ``SpooledMessage`` made from it. Writes are
@@ -51,45 +58,102 @@ public final class MessageSpoolWriter {
     private let configuration: MessageSpoolConfiguration
     private var memory: [UInt8] = []
     private var file: SpoolFile?
-    /// Octets appended so far.
+    /// Converts line ends when `configuration.lineEnding` is set.
+    private var converter: LineEndingConverter?
+    /// The converter's output for one piece of input (allocated with the converter).
+    private let staging: UnsafeMutableRawBufferPointer?
+    /// Octets stored so far (after conversion).
+    private var stored = 0
+    /// Octets appended so far (as received).
     public private(set) var count: Int = 0
+
+    /// Input octets converted per step: bounds the staging buffer.
+    private static let stagingInput = 64 * 1024
 
     /// Creates an empty writer.
     public init(configuration: MessageSpoolConfiguration = MessageSpoolConfiguration()) {
         self.configuration = configuration
+        if let lineEnding = configuration.lineEnding {
+            let converter = LineEndingConverter(target: lineEnding)
+            self.converter = converter
+            staging = .allocate(byteCount: converter.maximumOutput(forInput: Self.stagingInput), alignment: 16)
+        } else {
+            staging = nil
+        }
     }
+
+    deinit { staging?.deallocate() }
 
     /// Appends bytes; moves to a temporary file once the threshold is passed.
     public func append(_ bytes: some Collection<UInt8>) throws(SpoolError) {
         guard !bytes.isEmpty else { return }
+        let contiguous = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(SpoolError) in try append(UnsafeRawBufferPointer(buffer)) }
+        }
+        if let contiguous {
+            try contiguous.get()
+        } else {
+            try Array(bytes).withUnsafeBytes { raw in Result { () throws(SpoolError) in try append(raw) } }.get()
+        }
+    }
+
+    /// Appends bytes; moves to a temporary file once the threshold is passed.
+    public func append(_ bytes: UnsafeRawBufferPointer) throws(SpoolError) {
+        guard !bytes.isEmpty else { return }
+        count += bytes.count
+        guard converter != nil, let staging, let output = staging.baseAddress else {
+            try store(bytes)
+            return
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + Self.stagingInput)
+            let produced = converter?.convert(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]), into: output) ?? 0
+            try store(UnsafeRawBufferPointer(start: output, count: produced))
+            offset = end
+        }
+    }
+
+    /// Keeps converted (or unconverted) bytes in memory or in the file.
+    private func store(_ bytes: UnsafeRawBufferPointer) throws(SpoolError) {
+        guard !bytes.isEmpty else { return }
         if let file {
-            try file.write(Array(bytes))
+            try file.write(bytes)
         } else if memory.count + bytes.count <= configuration.memoryThreshold {
             memory.append(contentsOf: bytes)
         } else {
             let file = try SpoolFile(directory: configuration.directory)
-            try file.write(memory)
-            try file.write(Array(bytes))
+            try memory.withUnsafeBytes { raw in Result { () throws(SpoolError) in try file.write(raw) } }.get()
+            try file.write(bytes)
             memory = []
             self.file = file
         }
-        count += bytes.count
+        stored += bytes.count
     }
 
     /// True once the spool has moved to a temporary file.
     public var isOnDisk: Bool { file != nil }
 
-    /// Ends writing and returns the message; the writer is empty afterwards.
-    public func finish() -> SpooledMessage {
+    /// Ends writing and returns the message; the writer is empty afterwards (and keeps
+    /// converting line ends for a next message).
+    public func finish() throws(SpoolError) -> SpooledMessage {
+        var sizes: SpooledMessage.Sizes?
+        if var converter, let staging, let output = staging.baseAddress {
+            let produced = converter.finish(into: output)
+            try store(UnsafeRawBufferPointer(start: output, count: produced))
+            sizes = SpooledMessage.Sizes(converted: converter.produced, rfc5322Size: converter.inputRFC5322Size)
+            self.converter = LineEndingConverter(target: converter.target)
+        }
         let message: SpooledMessage
         if let file {
-            message = SpooledMessage(file: file, size: count)
+            message = SpooledMessage(file: file, size: stored, receivedSize: count, sizes: sizes)
         } else {
-            message = SpooledMessage(bytes: memory)
+            message = SpooledMessage(memory: memory, receivedSize: count, sizes: sizes)
         }
         memory = []
         file = nil
         count = 0
+        stored = 0
         return message
     }
 }
@@ -102,19 +166,49 @@ public final class SpooledMessage: Sendable {
         case file(SpoolFile)
     }
 
-    private let storage: Storage
-    /// The message size in octets, exactly as received (after dot-unstuffing).
-    public let size: Int
+    /// What a spool that converted line ends counted on the way in.
+    struct Sizes: Sendable {
+        var converted: ConvertedBytes
+        var rfc5322Size: Int
+    }
 
-    /// A message held in memory.
+    /// The spooled bytes, for a store that copies them as they are.
+    public enum Contents {
+        /// The message in memory.
+        case memory(UnsafeRawBufferPointer)
+        /// The message in a temporary file: `size` octets from offset 0. Read it with
+        /// positional reads (`pread`, `sendfile` with an offset) only, never move its offset.
+        case file(descriptor: Int32)
+    }
+
+    private let storage: Storage
+    private let sizes: Sizes?
+    /// The message size in octets as spooled (after dot-unstuffing, and after line-end
+    /// conversion when the spool converted).
+    public let size: Int
+    /// Octets as received (after dot-unstuffing), before any line-end conversion.
+    public let receivedSize: Int
+
+    /// A message held in memory, exactly as received.
     public init(bytes: [UInt8]) {
         self.storage = .memory(bytes)
         self.size = bytes.count
+        self.receivedSize = bytes.count
+        self.sizes = nil
     }
 
-    fileprivate init(file: SpoolFile, size: Int) {
+    fileprivate init(memory: [UInt8], receivedSize: Int, sizes: Sizes?) {
+        self.storage = .memory(memory)
+        self.size = memory.count
+        self.receivedSize = receivedSize
+        self.sizes = sizes
+    }
+
+    fileprivate init(file: SpoolFile, size: Int, receivedSize: Int, sizes: Sizes?) {
         self.storage = .file(file)
         self.size = size
+        self.receivedSize = receivedSize
+        self.sizes = sizes
     }
 
     /// True when the message lives in a temporary file.
@@ -122,6 +216,14 @@ public final class SpooledMessage: Sendable {
         if case .file = storage { return true }
         return false
     }
+
+    /// The form and sizes of the spooled bytes when the spool converted their line ends;
+    /// `nil` when the bytes are exactly as received.
+    public var converted: ConvertedBytes? { sizes?.converted }
+
+    /// The size Sieve's `size` test gives the message as received (each bare LF counted as
+    /// CRLF; RFC 5228 §5.9), when the spool counted it (it does when it converts line ends).
+    public var rfc5322Size: Int? { sizes?.rfc5322Size }
 
     /// Reads up to `count` octets starting at `offset` (fewer at the end of the message).
     public func read(offset: Int, count: Int) throws(SpoolError) -> [UInt8] {
@@ -136,6 +238,14 @@ public final class SpooledMessage: Sendable {
     /// The whole message.
     public func bytes() throws(SpoolError) -> [UInt8] {
         try read(offset: 0, count: size)
+    }
+
+    /// Calls `body` with the spooled bytes: the buffer, or the open temporary file.
+    public func withContents<T, E: Error>(_ body: (Contents) throws(E) -> T) throws(E) -> T {
+        switch storage {
+        case .memory(let bytes): try bytes.withUnsafeBytes { raw in Result { () throws(E) in try body(.memory(raw)) } }.get()
+        case .file(let file): try body(.file(descriptor: file.descriptor))
+        }
     }
 }
 
@@ -164,13 +274,11 @@ private final class SpoolFile: Sendable {
 
     deinit { close(descriptor) }
 
-    func write(_ bytes: [UInt8]) throws(SpoolError) {
+    func write(_ bytes: UnsafeRawBufferPointer) throws(SpoolError) {
+        guard let base = bytes.baseAddress else { return }
         var written = 0
         while written < bytes.count {
-            let result = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return systemWrite(descriptor, base + written, raw.count - written)
-            }
+            let result = systemWrite(descriptor, base + written, bytes.count - written)
             if result < 0 {
                 if errno == EINTR { continue }
                 throw SpoolError("writing the temporary file", errno: errno)
@@ -180,21 +288,23 @@ private final class SpoolFile: Sendable {
     }
 
     func read(offset: Int, count: Int) throws(SpoolError) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let result = out.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return pread(descriptor, base + done, count - done, off_t(offset + done))
+        var failure: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            guard let base = buffer.baseAddress else { return }
+            while initialized < count {
+                let result = pread(descriptor, base + initialized, count - initialized, off_t(offset + initialized))
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                if result == 0 { return }
+                initialized += result
             }
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw SpoolError("reading the temporary file", errno: errno)
-            }
-            if result == 0 { break }
-            done += result
         }
-        return Array(out[0..<done])
+        if failure != 0 { throw SpoolError("reading the temporary file", errno: failure) }
+        return bytes
     }
 }
 

@@ -17,6 +17,10 @@ public struct CompiledScript: Sendable {
     /// Whether `require "imap4flags"` was given (keep/fileinto then carry the internal
     /// flag variable).
     let usesFlags: Bool
+    /// Whether the script may read the message body (it has the `body` extension, by
+    /// `require` or `ihave`); a script that does not sees only the header section and
+    /// the size, so a delivery agent need not load the rest of a long message for it.
+    public let readsMessageBody: Bool
 }
 
 /// A string argument: constant, or a template with variable references.

@@ -40,7 +40,8 @@ struct Validator {
         let body = compileBlock(commands[index...], topLevel: true)
         if hasErrors { return nil }
         return CompiledScript(file: file, requiredCapabilities: requiredNames, commands: body,
-                              variableNames: slotNames, usesFlags: capabilities.contains(.imap4flags) || grantedByIhave.contains(.imap4flags))
+                              variableNames: slotNames, usesFlags: capabilities.contains(.imap4flags) || grantedByIhave.contains(.imap4flags),
+                              readsMessageBody: capabilities.contains(.body) || grantedByIhave.contains(.body))
     }
 
     // MARK: require

@@ -1,0 +1,151 @@
+import Foundation
+import MailCore
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@testable import Maildir
+
+/// A message whose line ends were converted before delivery (as a converting spool does),
+/// handed over whole: copied from a file by the kernel, or written from memory. Falls back
+/// to chunks of the original when the output declines, as a real source must.
+private struct ConvertedSource: MessageSource {
+    var original: [UInt8]
+    var converted: [UInt8]
+    var summary: ConvertedBytes
+    /// A file holding `converted`, or nil to hand the bytes over from memory.
+    var descriptor: Int32?
+
+    func forEachChunk(_ body: ([UInt8]) throws(MaildirError) -> Void) throws(MaildirError) {
+        try body(original)
+    }
+
+    func write(to output: inout MessageOutput) throws(MaildirError) {
+        let done: Bool
+        if let descriptor {
+            done = try output.copy(convertedFrom: descriptor, as: summary)
+        } else {
+            let result = converted.withUnsafeBytes { raw in
+                Result { () throws(MaildirError) in try output.write(converted: raw, as: summary) }
+            }
+            done = try result.get()
+        }
+        if !done { try forEachChunk { (chunk: [UInt8]) throws(MaildirError) in try output.write(chunk) } }
+    }
+}
+
+/// Converts `message` to `lineEnding` and, with `inFile`, writes the result to an unlinked
+/// file under `directory`; calls `body` with the source.
+private func withConvertedSource<T>(_ message: [UInt8], _ lineEnding: LineEnding, inFile: Bool, directory: String,
+                                    _ body: (ConvertedSource) throws -> T) throws -> T {
+    var converter = LineEndingConverter(target: lineEnding)
+    var converted: [UInt8] = []
+    converter.convert(message, appendingTo: &converted)
+    converter.finish(appendingTo: &converted)
+    var source = ConvertedSource(original: message, converted: converted, summary: converter.produced, descriptor: nil)
+    guard inFile else { return try body(source) }
+    let path = directory + "/spool-\(UUID().uuidString)"
+    let fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0o600)
+    #expect(fd >= 0)
+    defer { close(fd) }
+    unlink(path)
+    let written = converted.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    #expect(written == converted.count)
+    // The output copies from offset 0 by position; the file's own offset must not matter.
+    source.descriptor = fd
+    return try body(source)
+}
+
+private let prefix = Array("Return-Path: <a@example.org>\r\nDelivered-To: b@example.org\r\n".utf8)
+
+private func sampleMessage(_ seed: Int) -> [UInt8] {
+    var text = "Subject: converted \(seed)\r\nFrom: a@example.org\r\n\r\n"
+    for line in 0..<(50 + seed * 37) {
+        text += line % 7 == 0 ? "bare lf line \(line)\n" : (line % 11 == 0 ? "bare\rcr \(line)\r\n" : "line \(line) of the body\r\n")
+    }
+    return Array(text.utf8)
+}
+
+@Suite("Maildir delivery of bytes converted before delivery")
+struct ConvertedSourceTests {
+    @Test("a converted source stores the same file, S and W as converting on the way",
+          arguments: LineEnding.allCases, [false, true])
+    func sameAsStreaming(lineEnding: LineEnding, inFile: Bool) throws {
+        try withTemporaryDirectory { root in
+            for seed in 0..<4 {
+                let message = sampleMessage(seed)
+                let streamed = try store(root + "/streamed", lineEnding: lineEnding)
+                    .deliver(ConcatenatedMessageSource(BytesMessageSource(prefix), BytesMessageSource(message)))
+                let fileSystem = FaultyFileSystem()
+                let copied = try withConvertedSource(message, lineEnding, inFile: inFile, directory: root) { source in
+                    try store(root + "/copied", lineEnding: lineEnding, fileSystem: fileSystem)
+                        .deliver(ConcatenatedMessageSource(BytesMessageSource(prefix), source))
+                }
+                #expect(contents(copied.path) == contents(streamed.path))
+                #expect(copied.size == streamed.size)
+                #expect(copied.virtualSize == streamed.virtualSize)
+                // The file case really went through the kernel copy.
+                #expect(fileSystem.calls.contains { $0.0 == .copy } == inFile)
+            }
+        }
+    }
+
+    @Test("after a prefix ending in CR the converted bytes are refused and the original is converted instead",
+          arguments: LineEnding.allCases)
+    func seamWithCR(lineEnding: LineEnding) throws {
+        try withTemporaryDirectory { root in
+            let message = Array("\nSubject: x\r\n\r\nbody\r\n".utf8)
+            let oddPrefix = Array("X-Odd: ends in CR\r".utf8)
+            let streamed = try store(root + "/streamed", lineEnding: lineEnding)
+                .deliver(ConcatenatedMessageSource(BytesMessageSource(oddPrefix), BytesMessageSource(message)))
+            let fileSystem = FaultyFileSystem()
+            let copied = try withConvertedSource(message, lineEnding, inFile: true, directory: root) { source in
+                try store(root + "/copied", lineEnding: lineEnding, fileSystem: fileSystem)
+                    .deliver(ConcatenatedMessageSource(BytesMessageSource(oddPrefix), source))
+            }
+            #expect(contents(copied.path) == contents(streamed.path))
+            #expect(copied.virtualSize == streamed.virtualSize)
+            #expect(!fileSystem.calls.contains { $0.0 == .copy })
+        }
+    }
+
+    @Test("short kernel copies are continued; a copy that fails with EINVAL falls back to reading and writing")
+    func shortAndUnsupportedCopies() throws {
+        try withTemporaryDirectory { root in
+            let message = sampleMessage(3)
+            let expected = try store(root + "/streamed").deliver([prefix, message])
+            for (name, fileSystem) in [("short", FaultyFileSystem(writeLimit: 97)),
+                                       ("einval", FaultyFileSystem(faults: [.init(operation: .copy, pathContains: "/tmp/", errno: EINVAL)]))] {
+                let receipt = try withConvertedSource(message, .lf, inFile: true, directory: root) { source in
+                    try store(root + "/" + name, fileSystem: fileSystem)
+                        .deliver(ConcatenatedMessageSource(BytesMessageSource(prefix), source))
+                }
+                #expect(contents(receipt.path) == contents(expected.path), "\(name)")
+                #expect(receipt.virtualSize == expected.virtualSize, "\(name)")
+            }
+        }
+    }
+
+    @Test("a kernel copy that finds the disk full is a disk-full error, and nothing is left behind")
+    func diskFullDuringCopy() throws {
+        try withTemporaryDirectory { root in
+            try store(root).createMailbox("INBOX")
+            let fileSystem = FaultyFileSystem(faults: [.init(operation: .copy, pathContains: "/tmp/", errno: ENOSPC)])
+            let error = try withConvertedSource(sampleMessage(1), .lf, inFile: true, directory: root) { source in
+                try #require(throws: MaildirError.self) {
+                    try store(root, fileSystem: fileSystem).deliver(ConcatenatedMessageSource(BytesMessageSource(prefix), source))
+                }
+            }
+            guard case .diskFull(let operation, let code, _) = error else {
+                Issue.record("expected a disk-full error, got \(error)")
+                return
+            }
+            #expect(operation == "write")
+            #expect(code == ENOSPC)
+            #expect(entries(root + "/new").isEmpty)
+            #expect(entries(root + "/tmp").isEmpty)
+        }
+    }
+}
