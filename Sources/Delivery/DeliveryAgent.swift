@@ -87,6 +87,26 @@ public struct DeliveryAgent: Sendable {
         await userDatabase.lookup(recipient)
     }
 
+    /// The bytes a receiving spool should put in front of a message that has one
+    /// recipient: that recipient's trace fields (`Return-Path:`, `Delivered-To:`,
+    /// `Received:`), dated now, in the store's line-end form. When the transaction is then
+    /// delivered with `receivedAt` set to the preamble's `createdAt`, the recipient's copy
+    /// is the spool file itself, linked into the Maildir, instead of a copy of it (any
+    /// further copy, or any mismatch, is written as usual).
+    public func spoolPreamble(transactionID: String, sender: String, recipient: String, heloName: String,
+                              clientAddress: String?, clientHostName: String? = nil) -> SpoolPreamble {
+        let date = TraceFields.now()
+        let fields = TraceFields.render(
+            sender: sender, recipient: ConfiguredUserDatabase.bare(recipient), heloName: heloName,
+            clientHostName: clientHostName, clientAddress: clientAddress, hostname: configuration.hostname,
+            transactionID: transactionID, date: date)
+        var converter = LineEndingConverter(target: configuration.storage.maildir.lineEnding)
+        var bytes: [UInt8] = []
+        converter.convert(fields, appendingTo: &bytes)
+        converter.finish(appendingTo: &bytes)
+        return SpoolPreamble(bytes: bytes, converted: converter.produced, createdAt: date)
+    }
+
     /// Delivers a transaction; returns one outcome per recipient, in order.
     public func deliver(_ transaction: DeliveryTransaction) async -> [RecipientOutcome] {
         let count = transaction.recipients.count

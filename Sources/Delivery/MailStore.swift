@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import Synchronization
 import MailCore
 import Maildir
@@ -131,6 +136,10 @@ public struct MaildirMailStore: MailStore {
             case .file(let path):
                 receipt = try store.deliver(ConcatenatedMessageSource(prefix, FileMessageSource(path: path)),
                                             to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create)
+            case .spooled(let spooled) where PreambledSpoolSource.fits(spooled, traceFields: copy.traceFields,
+                                                                       lineEnding: configuration.lineEnding):
+                receipt = try store.deliver(PreambledSpoolSource(traceFields: prefix, message: SpooledMessageSource(message: spooled)),
+                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create)
             case .spooled(let spooled):
                 receipt = try store.deliver(ConcatenatedMessageSource(prefix, SpooledMessageSource(message: spooled)),
                                             to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create)
@@ -177,7 +186,7 @@ struct SpooledMessageSource: Maildir.MessageSource {
             let done = try message.withContents { contents throws(MaildirError) -> Bool in
                 switch contents {
                 case .memory(let bytes): try output.write(converted: bytes, as: converted)
-                case .file(let descriptor): try output.copy(convertedFrom: descriptor, as: converted)
+                case .file(let descriptor, let offset): try output.copy(convertedFrom: descriptor, offset: offset, as: converted)
                 }
             }
             if done { return }
@@ -200,6 +209,50 @@ struct SpooledMessageSource: Maildir.MessageSource {
             try body(chunk)
             offset += chunk.count
         }
+    }
+}
+
+/// A recipient's trace fields and the spooled message, when the spool file already starts
+/// with exactly those fields (the LMTP server wrote them as the preamble of a transaction
+/// with one recipient): the store links the spool file into the Maildir instead of writing
+/// a copy. Written like `ConcatenatedMessageSource` when it cannot.
+struct PreambledSpoolSource: Maildir.MessageSource {
+    let traceFields: BytesMessageSource
+    let message: SpooledMessageSource
+
+    /// Whether `spooled`'s preamble is `traceFields` in `lineEnding` form, and the two can
+    /// be counted as one file (the preamble does not end in a CR).
+    static func fits(_ spooled: SpooledMessage, traceFields: [UInt8], lineEnding: LineEnding) -> Bool {
+        guard spooled.isLinkable, let preamble = spooled.preamble, let converted = spooled.converted,
+              converted.lineEnding == lineEnding, preamble.converted.lineEnding == lineEnding,
+              preamble.converted.lastByte != UInt8(ascii: "\r") else { return false }
+        var converter = LineEndingConverter(target: lineEnding)
+        var expected: [UInt8] = []
+        converter.convert(traceFields, appendingTo: &expected)
+        converter.finish(appendingTo: &expected)
+        return expected == preamble.bytes
+    }
+
+    func forEachChunk(_ body: ([UInt8]) throws(MaildirError) -> Void) throws(MaildirError) {
+        try traceFields.forEachChunk(body)
+        try message.forEachChunk(body)
+    }
+
+    func write(to output: inout MessageOutput) throws(MaildirError) {
+        try traceFields.write(to: &output)
+        try message.write(to: &output)
+    }
+
+    func placeWhole(at path: String, lineEnding: LineEnding) -> WholePlacement {
+        let spooled = message.message
+        guard let preamble = spooled.preamble, let converted = spooled.converted,
+              converted.lineEnding == lineEnding else { return .unavailable }
+        let code = spooled.link(to: path)
+        if code != 0 { return code == ENOTSUP ? .unavailable : .failed(errno: code) }
+        var whole = LineEndingConverter(target: lineEnding)
+        whole.append(preamble.converted)
+        whole.append(converted)
+        return .placed(whole.produced)
     }
 }
 

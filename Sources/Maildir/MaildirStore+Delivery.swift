@@ -112,6 +112,7 @@ extension MaildirStore {
     /// Creates a file in the folder's `tmp/`, streams the message into it, fsyncs and closes it.
     /// On failure the file is removed.
     func writeTemporaryFile(_ message: some MessageSource, in folder: MaildirFolder, createIfMissing: Bool) throws(MaildirError) -> TemporaryFile {
+        if let placed = try placeTemporaryFile(message, in: folder, createIfMissing: createIfMissing) { return placed }
         let directory = path(of: folder)
         var prepared = false
         var attempt = 0
@@ -167,6 +168,43 @@ extension MaildirStore {
         }
         return TemporaryFile(path: temporaryPath, baseName: baseName, size: UInt64(output.storedSize),
                              virtualSize: UInt64(output.virtualSize))
+    }
+
+    /// Asks the message to put itself in the folder's `tmp/` without a write (a spool file
+    /// linked there, `MessageSource.placeWhole`); nil when it cannot, and the message is
+    /// then written. The file gets the configured mode.
+    func placeTemporaryFile(_ message: some MessageSource, in folder: MaildirFolder,
+                            createIfMissing: Bool) throws(MaildirError) -> TemporaryFile? {
+        let directory = path(of: folder)
+        var prepared = false
+        for _ in 0..<Self.nameAttempts {
+            let baseName = names.next()
+            let temporaryPath = directory + "/tmp/" + baseName
+            switch message.placeWhole(at: temporaryPath, lineEnding: configuration.lineEnding) {
+            case .unavailable:
+                return nil
+            case .failed(let code) where code == EEXIST:
+                continue
+            case .failed(let code) where code == ENOENT && !prepared:
+                try prepare(folder, create: createIfMissing)
+                prepared = true
+            case .failed:
+                // Another file system, no /proc, ...: the message is written instead.
+                return nil
+            case .placed(let sizes):
+                do throws(MaildirError) {
+                    try sys("chmod", temporaryPath) { () throws(SystemCallError) in
+                        try fileSystem.chmod(temporaryPath, mode: configuration.fileMode)
+                    }
+                } catch {
+                    discard(temporaryPath)
+                    throw error
+                }
+                return TemporaryFile(path: temporaryPath, baseName: baseName, size: UInt64(sizes.count),
+                                     virtualSize: UInt64(sizes.virtualSize))
+            }
+        }
+        return nil
     }
 
     /// Errors with which `link` says the file system has no hard links; then we rename.

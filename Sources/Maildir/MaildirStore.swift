@@ -102,42 +102,42 @@ public struct MaildirStore: Sendable {
         }
     }
 
-    /// Copies `count` bytes from the start of the file `source` to `destination`'s current
+    /// Copies `count` bytes from the file `source` at `offset` to `destination`'s current
     /// position inside the kernel, retrying short copies and EINTR. Where `sendfile` does not
     /// work between these files (EINVAL, ENOSYS) it reads and writes instead.
-    func copyAll(from source: Int32, count: Int, to destination: Int32, path: String) throws(MaildirError) {
-        var offset = 0
-        while offset < count {
+    func copyAll(from source: Int32, offset start: Int, count: Int, to destination: Int32, path: String) throws(MaildirError) {
+        var offset = start
+        while offset < start + count {
             let copied: Int
             do throws(SystemCallError) {
-                copied = try fileSystem.copy(from: source, offset: &offset, count: count - offset, to: destination)
+                copied = try fileSystem.copy(from: source, offset: &offset, count: start + count - offset, to: destination)
             } catch where error.errno == EINTR {
                 continue
-            } catch where offset == 0 && (error.errno == EINVAL || error.errno == ENOSYS) {
-                try readAndWrite(from: source, count: count, to: destination, path: path)
+            } catch where offset == start && (error.errno == EINVAL || error.errno == ENOSYS) {
+                try readAndWrite(from: source, offset: start, count: count, to: destination, path: path)
                 return
             } catch {
                 throw .system("write", error.errno, path)
             }
-            if copied == 0 { throw .messageSource("the spooled message ended after \(offset) of \(count) octets") }
+            if copied == 0 { throw .messageSource("the spooled message ended after \(offset - start) of \(count) octets") }
         }
     }
 
     /// `copyAll` without `sendfile`: positional reads into a buffer, then writes.
-    private func readAndWrite(from source: Int32, count: Int, to destination: Int32, path: String) throws(MaildirError) {
+    private func readAndWrite(from source: Int32, offset start: Int, count: Int, to destination: Int32, path: String) throws(MaildirError) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         defer { buffer.deallocate() }
-        var offset = 0
-        while offset < count {
-            let wanted = min(buffer.count, count - offset)
-            let got = pread(source, buffer.baseAddress, wanted, off_t(offset))
+        var done = 0
+        while done < count {
+            let wanted = min(buffer.count, count - done)
+            let got = pread(source, buffer.baseAddress, wanted, off_t(start + done))
             if got < 0 {
                 if errno == EINTR { continue }
                 throw .messageSource("reading the spooled message failed: \(errorText(errno))")
             }
-            if got == 0 { throw .messageSource("the spooled message ended after \(offset) of \(count) octets") }
+            if got == 0 { throw .messageSource("the spooled message ended after \(done) of \(count) octets") }
             try writeAll(destination, UnsafeRawBufferPointer(rebasing: buffer[..<got]), path: path)
-            offset += got
+            done += got
         }
     }
 

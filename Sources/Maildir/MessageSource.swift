@@ -15,12 +15,31 @@ public protocol MessageSource {
     /// already in the store's form can hand them over whole with `output.write(converted:as:)`
     /// or `output.copy(convertedFrom:as:)` instead, falling back to chunks when those decline.
     func write(to output: inout MessageOutput) throws(MaildirError)
+
+    /// Puts the whole message, already in `lineEnding` form and durable on disk, at `path`
+    /// (a new name in a `tmp/` folder) without writing it: a spool file that holds exactly
+    /// this message is linked there. The default is `.unavailable`: the store then writes
+    /// the message with `write(to:)`.
+    func placeWhole(at path: String, lineEnding: LineEnding) -> WholePlacement
+}
+
+/// What became of `MessageSource.placeWhole(at:lineEnding:)`.
+public enum WholePlacement: Sendable, Hashable {
+    /// The message is at the path, fsynced; these are its form and sizes.
+    case placed(ConvertedBytes)
+    /// Linking failed with this errno (`EEXIST`: the name is taken; `ENOENT`: the folder
+    /// is missing); the store tries another name, makes the folder, or writes instead.
+    case failed(errno: Int32)
+    /// This source cannot be placed; the store writes it.
+    case unavailable
 }
 
 extension MessageSource {
     public func write(to output: inout MessageOutput) throws(MaildirError) {
         try forEachChunk { (chunk: [UInt8]) throws(MaildirError) in try output.write(chunk) }
     }
+
+    public func placeWhole(at path: String, lineEnding: LineEnding) -> WholePlacement { .unavailable }
 }
 
 /// The temporary file a copy is being written to, as a `MessageSource` sees it: chunks are
@@ -93,14 +112,14 @@ public struct MessageOutput {
         return true
     }
 
-    /// Copies `converted.count` bytes already in this output's form from the start of the
-    /// file `source`, inside the kernel (`sendfile`; a read/write loop where the file
+    /// Copies `converted.count` bytes already in this output's form from the file `source`
+    /// at `offset`, inside the kernel (`sendfile`; a read/write loop where the file
     /// systems do not support it). Returns false, copying nothing, when they cannot follow
     /// what was written so far; the caller then writes them as chunks.
-    public mutating func copy(convertedFrom source: Int32, as converted: ConvertedBytes) throws(MaildirError) -> Bool {
+    public mutating func copy(convertedFrom source: Int32, offset: Int = 0, as converted: ConvertedBytes) throws(MaildirError) -> Bool {
         guard converter.canAppend(converted) else { return false }
         try flush()
-        try store.copyAll(from: source, count: converted.count, to: descriptor, path: path)
+        try store.copyAll(from: source, offset: offset, count: converted.count, to: descriptor, path: path)
         converter.append(converted)
         return true
     }

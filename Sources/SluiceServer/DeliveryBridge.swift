@@ -31,21 +31,36 @@ public struct DeliveryBridge: DeliveryHandler {
     }
 
     public func deliver(_ transaction: Transaction) async -> [LMTPReply] {
-        let sender: String
-        switch transaction.envelope.mailFrom {
-        case .null: sender = ""
-        case .path(let path): sender = path.description
-        }
+        let sender = Self.sender(transaction.envelope.mailFrom)
         let request = DeliveryTransaction(
             id: transaction.id,
             sender: sender,
             recipients: transaction.envelope.recipients.map(\.description),
             heloName: transaction.envelope.clientName,
             clientAddress: transaction.envelope.clientAddress,
-            message: .spooled(transaction.message)
+            message: .spooled(transaction.message),
+            // The date the spool's preamble carries, so that it matches the trace fields.
+            receivedAt: transaction.message.preamble?.createdAt
         )
         let outcomes = await agent.deliver(request)
         return outcomes.map { Self.reply(for: $0.reply) }
+    }
+
+    /// For a transaction with one recipient, that recipient's trace fields, so the spool
+    /// file can become the stored copy (`DeliveryAgent.spoolPreamble`). With several
+    /// recipients each copy needs its own fields, and every copy is written.
+    public func spoolPreamble(transactionID: String, envelope: Envelope) -> SpoolPreamble? {
+        guard envelope.recipients.count == 1, let recipient = envelope.recipients.first else { return nil }
+        return agent.spoolPreamble(transactionID: transactionID, sender: Self.sender(envelope.mailFrom),
+                                   recipient: recipient.description, heloName: envelope.clientName,
+                                   clientAddress: envelope.clientAddress)
+    }
+
+    static func sender(_ path: ReversePath) -> String {
+        switch path {
+        case .null: ""
+        case .path(let path): path.description
+        }
     }
 
     /// The LMTP form of a delivery reply.

@@ -2,6 +2,10 @@ import MailCore
 import Testing
 @testable import Delivery
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A message of about 200 KB whose last body line is `needle`; CRLF line ends with a few
 /// bare LFs (which count twice in Sieve's `size`).
 private func longMessage(needle: String) -> [UInt8] {
@@ -12,14 +16,24 @@ private func longMessage(needle: String) -> [UInt8] {
 }
 
 /// Spools `bytes` the way the LMTP server does with `storage.line_endings`: converted on
-/// the way in, on disk past 16 KiB.
-private func spool(_ bytes: [UInt8], _ lineEnding: LineEnding, in directory: String) throws -> SpooledMessage {
+/// the way in, on disk past 16 KiB, after `preamble` when given.
+private func spool(_ bytes: [UInt8], _ lineEnding: LineEnding, in directory: String,
+                   preamble: SpoolPreamble? = nil) throws -> SpooledMessage {
     let writer = MessageSpoolWriter(configuration: MessageSpoolConfiguration(memoryThreshold: 16 * 1024,
-                                                                             directory: directory, lineEnding: lineEnding))
+                                                                             directory: directory, lineEnding: lineEnding),
+                                    preamble: preamble)
     for start in stride(from: 0, to: bytes.count, by: 1000) {
         try writer.append(bytes[start..<min(start + 1000, bytes.count)])
     }
     return try writer.finish()
+}
+
+/// Whether `directory`'s file system makes unnamed files (`O_TMPFILE`), which linking a
+/// spool file needs; where it does not, the spool is copied instead.
+private func makesUnnamedFiles(_ directory: String) -> Bool {
+    let fd = open(directory, 0o20000000 | O_DIRECTORY | O_RDWR, 0o600)
+    if fd >= 0 { close(fd) }
+    return fd >= 0
 }
 
 @Suite("Delivery from a spool that converted line ends: header-only parse, body on demand")
@@ -80,5 +94,76 @@ struct ConvertedSpoolTests {
             // S in the file name is the stored size.
             #expect(files[0].contains(",S=\(stored.count),"))
         }
+    }
+
+    /// The inode of a stored file, or of the spool file.
+    private func inode(_ path: String) -> UInt {
+        var status = stat()
+        return stat(path, &status) == 0 ? UInt(status.st_ino) : 0
+    }
+
+    private func inode(of spooled: SpooledMessage) -> UInt {
+        spooled.withContents { contents -> UInt in
+            guard case .file(let descriptor, _) = contents else { return 0 }
+            var status = stat()
+            return fstat(descriptor, &status) == 0 ? UInt(status.st_ino) : 0
+        }
+    }
+
+    @Test("one recipient whose trace fields are the spool's preamble: every copy is the spool file itself, linked",
+          arguments: LineEnding.allCases)
+    func linkedSpool(lineEnding: LineEnding) async throws {
+        var site = try TestSite()
+        site.configuration.storage.maildir.lineEnding = lineEnding
+        try site.script("solo", """
+            require ["fileinto", "copy"];
+            fileinto :copy "Archive";
+            """)
+        let agent = try site.agent()
+        var tx = transaction(["<solo@example.org>"], id: "LINK1")
+        let preamble = agent.spoolPreamble(transactionID: tx.id, sender: tx.sender, recipient: "<solo@example.org>",
+                                           heloName: tx.heloName, clientAddress: tx.clientAddress,
+                                           clientHostName: tx.clientHostName)
+        let bytes = longMessage(needle: "end")
+        let spooled = try spool(bytes, lineEnding, in: site.dir.path, preamble: preamble)
+        let linkable = makesUnnamedFiles(site.dir.path)
+        #expect(spooled.isLinkable == linkable)
+        tx.message = .spooled(spooled)
+        tx.receivedAt = preamble.createdAt
+        let outcomes = try await agent.deliver(tx)
+        #expect(outcomes.map(\.reply.code) == [250])
+        #expect(outcomes.first?.copies.map(\.mailbox) == ["Archive", "INBOX"])
+        let files = site.messages("solo") + site.messages("solo", ".Archive")
+        try #require(files.count == 2)
+        for file in files {
+            // Not a copy: the spool file's own inode, under a Maildir name.
+            #expect((inode(site.dir.file(file)) == inode(of: spooled)) == linkable)
+            let stored = Array(try site.dir.contents(file).utf8)
+            #expect(stored == preamble.bytes + (try spooled.bytes()))
+            #expect(file.contains(",S=\(stored.count),"))
+        }
+    }
+
+    @Test("a preamble that is not this recipient's trace fields is never stored: the copy is written")
+    func foreignPreamble() async throws {
+        var site = try TestSite()
+        site.configuration.storage.maildir.lineEnding = .lf
+        let agent = try site.agent()
+        var tx = transaction(["dana@example.org"], id: "LINK2")
+        let preamble = agent.spoolPreamble(transactionID: tx.id, sender: tx.sender, recipient: "someone-else@example.org",
+                                           heloName: tx.heloName, clientAddress: tx.clientAddress,
+                                           clientHostName: tx.clientHostName)
+        let spooled = try spool(longMessage(needle: "end"), .lf, in: site.dir.path, preamble: preamble)
+        tx.message = .spooled(spooled)
+        tx.receivedAt = preamble.createdAt
+        let outcomes = try await agent.deliver(tx)
+        #expect(outcomes.map(\.reply.code) == [250])
+        let files = site.messages("dana")
+        try #require(files.count == 1)
+        #expect(inode(site.dir.file(files[0])) != inode(of: spooled))
+        let stored = try site.dir.contents(files[0])
+        #expect(stored.hasPrefix("Return-Path: <sender@example.com>\nDelivered-To: dana@example.org\n"))
+        #expect(!stored.contains("someone-else"))
+        #expect(Array(stored.utf8).suffix(spooled.size) == ArraySlice(try spooled.bytes()))
     }
 }

@@ -149,3 +149,117 @@ struct ConvertedSourceTests {
         }
     }
 }
+
+/// A message that can place itself: `placeWhole` answers from `script` in turn (a real hard
+/// link of `file` for `.placed`), then `.unavailable`; `write(to:)` writes `bytes`.
+private final class PlacingSource: MessageSource, @unchecked Sendable {
+    // @unchecked: used by one test on one thread.
+    let file: String
+    let bytes: [UInt8]
+    var script: [WholePlacement]
+    var paths: [String] = []
+
+    init(file: String, bytes: [UInt8], script: [WholePlacement]) {
+        self.file = file
+        self.bytes = bytes
+        self.script = script
+    }
+
+    func forEachChunk(_ body: ([UInt8]) throws(MaildirError) -> Void) throws(MaildirError) { try body(bytes) }
+
+    func placeWhole(at path: String, lineEnding: LineEnding) -> WholePlacement {
+        paths.append(path)
+        guard !script.isEmpty else { return .unavailable }
+        let next = script.removeFirst()
+        if case .placed = next {
+            guard link(file, path) == 0 else {
+                let code = errno
+                script.insert(next, at: 0)
+                return .failed(errno: code)
+            }
+        }
+        return next
+    }
+}
+
+@Suite("Maildir delivery of a message that places itself (a linked spool file)")
+struct PlacedSourceTests {
+    static let bytes = Array("Delivered-To: a@example.org\nSubject: placed\n\nbody\n".utf8)
+    static let sizes = ConvertedBytes(lineEnding: .lf, count: bytes.count, virtualSize: bytes.count + 4, lastByte: 0x0A)
+
+    private func withSourceFile<T>(_ root: String, _ body: (String) throws -> T) throws -> T {
+        let file = root + "/source-file"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data(Self.bytes)))
+        return try body(file)
+    }
+
+    @Test("a placed message is linked, not written: S and W from the placement, mode from the configuration")
+    func placed() throws {
+        try withTemporaryDirectory { root in
+            try withSourceFile(root) { file in
+                chmod(file, 0o600)
+                let source = PlacingSource(file: file, bytes: [], script: [.placed(Self.sizes)])
+                var configuration = MaildirConfiguration()
+                configuration.fileMode = 0o640
+                let fileSystem = FaultyFileSystem()
+                let maildir = MaildirStore(root: root + "/Maildir", quota: .unlimited, configuration: configuration,
+                                           fileSystem: fileSystem)
+                try maildir.createMailbox("INBOX")
+                let receipt = try maildir.deliver(source)
+                #expect(contents(receipt.path) == Self.bytes)
+                #expect(receipt.size == UInt64(Self.bytes.count))
+                #expect(receipt.virtualSize == UInt64(Self.bytes.count + 4))
+                #expect(receipt.fileName.contains(",S=\(Self.bytes.count),W=\(Self.bytes.count + 4)"))
+                #expect(!fileSystem.calls.contains { $0.0 == .write })
+                var status = stat()
+                #expect(stat(receipt.path, &status) == 0)
+                #expect(status.st_mode & 0o777 == 0o640)
+                // The same inode: a link, not a copy.
+                var original = stat()
+                #expect(stat(file, &original) == 0)
+                #expect(status.st_ino == original.st_ino)
+                #expect(entries(root + "/Maildir/tmp").isEmpty)
+            }
+        }
+    }
+
+    @Test("a taken name is retried; a missing folder is made once; other failures fall back to writing")
+    func failures() throws {
+        try withTemporaryDirectory { root in
+            try withSourceFile(root) { file in
+                let retried = PlacingSource(file: file, bytes: [], script: [.failed(errno: EEXIST), .placed(Self.sizes)])
+                try store(root + "/A").createMailbox("INBOX")
+                let first = try store(root + "/A").deliver(retried)
+                #expect(retried.paths.count == 2)
+                #expect(contents(first.path) == Self.bytes)
+
+                // A folder that does not exist yet: made (fileinto :create), then placed.
+                let folder = PlacingSource(file: file, bytes: [], script: [.failed(errno: ENOENT), .placed(Self.sizes)])
+                let second = try store(root + "/B").deliver(folder, to: "Lists/new", createIfMissing: true)
+                #expect(second.path.contains("/.Lists.new/new/"))
+                #expect(contents(second.path) == Self.bytes)
+
+                let crossDevice = PlacingSource(file: file, bytes: Self.bytes, script: [.failed(errno: EXDEV)])
+                let third = try store(root + "/C").deliver(crossDevice)
+                #expect(contents(third.path) == Self.bytes)
+                #expect(third.size == UInt64(Self.bytes.count))
+                var status = stat()
+                var original = stat()
+                #expect(stat(third.path, &status) == 0 && stat(file, &original) == 0)
+                #expect(status.st_ino != original.st_ino)
+            }
+        }
+    }
+
+    @Test("a folder that may not be made is an error before anything is placed")
+    func missingFolderNotCreated() throws {
+        try withTemporaryDirectory { root in
+            try withSourceFile(root) { file in
+                let source = PlacingSource(file: file, bytes: [], script: [.failed(errno: ENOENT), .placed(Self.sizes)])
+                #expect(throws: MaildirError.self) {
+                    try store(root + "/D").deliver(source, to: "Nowhere", createIfMissing: false)
+                }
+            }
+        }
+    }
+}

@@ -28,12 +28,13 @@ public struct MessageReceiver {
         self.spoolConfiguration = spool
     }
 
-    /// Starts reading the bytes the session described.
-    public mutating func begin(_ reception: DataReception) {
+    /// Starts reading the bytes the session described; a message's spool file starts with
+    /// `preamble` when one is given.
+    public mutating func begin(_ reception: DataReception, preamble: SpoolPreamble? = nil) {
         self.reception = reception
         chunkOctets = 0
         if reception.startsMessage && !reception.discard {
-            writer = MessageSpoolWriter(configuration: spoolConfiguration)
+            writer = MessageSpoolWriter(configuration: spoolConfiguration, preamble: preamble)
             failure = nil
             octets = 0
             lineLength = 0

@@ -57,7 +57,10 @@ struct LMTPConnection<Handler: DeliveryHandler, C: Clock>: Sendable where C.Dura
                     case .reply(let reply):
                         replies.append(reply)
                     case .receiveData(let reception):
-                        receiver.begin(reception)
+                        let preamble = reception.transaction.flatMap {
+                            handler.spoolPreamble(transactionID: $0.id, envelope: $0.envelope)
+                        }
+                        receiver.begin(reception, preamble: preamble)
                         switch reception.framing {
                         case .dotTerminated: try await outbound.write(.resume(.dotTerminated))
                         case .chunk(let size, _): try await outbound.write(.resume(.chunk(size: size)))

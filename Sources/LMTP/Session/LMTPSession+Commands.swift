@@ -176,7 +176,16 @@ extension LMTPSession {
             framing: framing, discard: discard, startsMessage: startsMessage,
             maximumSize: configuration.maximumMessageSize,
             rejectsNUL: transaction.parameters.body != .binaryMIME,
-            maximumLineLength: transaction.parameters.body == .binaryMIME ? nil : configuration.maximumDataLineLength)
+            maximumLineLength: transaction.parameters.body == .binaryMIME ? nil : configuration.maximumDataLineLength,
+            transaction: startsMessage && !discard ? .init(id: nextTransactionID, envelope: envelope(of: transaction)) : nil)
+    }
+
+    /// The id the message being received will be delivered under (`messageReceived`).
+    var nextTransactionID: String { "\(connectionID).\(transactionCount + 1)" }
+
+    func envelope(of transaction: OpenTransaction) -> Envelope {
+        Envelope(mailFrom: transaction.mailFrom, parameters: transaction.parameters,
+                 recipients: transaction.recipients, clientName: clientName, clientAddress: clientAddress)
     }
 
     mutating func messageReceived(_ outcome: DataOutcome, _ transaction: OpenTransaction) -> [Output] {
@@ -185,13 +194,10 @@ extension LMTPSession {
             state = .ready(nil)
             return Self.postDataReplies(recipients: transaction.recipients, result: .failed(failure)).map(Output.reply)
         case .complete(let message):
+            let id = nextTransactionID
             transactionCount += 1
             state = .delivering(transaction)
-            let envelope = Envelope(
-                mailFrom: transaction.mailFrom, parameters: transaction.parameters,
-                recipients: transaction.recipients, clientName: clientName,
-                clientAddress: clientAddress)
-            return [.deliver(Transaction(id: "\(connectionID).\(transactionCount)", envelope: envelope, message: message))]
+            return [.deliver(Transaction(id: id, envelope: envelope(of: transaction), message: message))]
         }
     }
 }

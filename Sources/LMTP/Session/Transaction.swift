@@ -71,6 +71,15 @@ public protocol DeliveryHandler: Sendable {
     ///
     /// Missing replies become `451 4.3.0`; extra replies are dropped.
     func deliver(_ transaction: Transaction) async -> [LMTPReply]
+
+    /// Bytes to put in the spool file in front of the message about to be received for
+    /// this transaction (see `SpoolPreamble`), or nil. Called once per message, before its
+    /// first byte; the default is nil.
+    func spoolPreamble(transactionID: String, envelope: Envelope) -> SpoolPreamble?
+}
+
+extension DeliveryHandler {
+    public func spoolPreamble(transactionID: String, envelope: Envelope) -> SpoolPreamble? { nil }
 }
 
 /// Why a message could not be received whole; each recipient gets the same reply.
@@ -121,11 +130,28 @@ public struct DataReception: Hashable, Sendable {
     public let rejectsNUL: Bool
     /// The longest data line accepted, CRLF excluded; nil for no limit.
     public let maximumLineLength: Int?
+    /// For the bytes that begin a message: the transaction they will be delivered as,
+    /// known before the first byte arrives. Nil otherwise.
+    public let transaction: Upcoming?
+
+    /// The transaction a message being received will be delivered as.
+    public struct Upcoming: Hashable, Sendable {
+        /// The transaction id (`Transaction.id`).
+        public let id: String
+        /// The envelope.
+        public let envelope: Envelope
+
+        /// An upcoming transaction, fields as documented above.
+        public init(id: String, envelope: Envelope) {
+            self.id = id
+            self.envelope = envelope
+        }
+    }
 
     /// Creates a reception description.
     public init(
         framing: Framing, discard: Bool, startsMessage: Bool, maximumSize: Int,
-        rejectsNUL: Bool, maximumLineLength: Int?
+        rejectsNUL: Bool, maximumLineLength: Int?, transaction: Upcoming? = nil
     ) {
         self.framing = framing
         self.discard = discard
@@ -133,6 +159,7 @@ public struct DataReception: Hashable, Sendable {
         self.maximumSize = maximumSize
         self.rejectsNUL = rejectsNUL
         self.maximumLineLength = maximumLineLength
+        self.transaction = transaction
     }
 }
 

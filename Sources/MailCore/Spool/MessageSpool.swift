@@ -45,6 +45,28 @@ public struct SpoolError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { message }
 }
 
+/// Bytes put in a spool file in front of the message, already in the spool's line-end form:
+/// the trace header fields of a transaction's only recipient, so that the spool file can be
+/// linked into that recipient's Maildir as it is (`SpooledMessage.link(to:)`) instead of
+/// being copied. Everything else about the spooled message (its size, reads, contents)
+/// leaves the preamble out.
+public struct SpoolPreamble: Sendable, Hashable {
+    /// The bytes.
+    public var bytes: [UInt8]
+    /// Their form and sizes.
+    public var converted: ConvertedBytes
+    /// When they were made (seconds since the epoch): the date they carry, which later
+    /// copies of the same message must carry as well.
+    public var createdAt: Int64
+
+    /// A preamble, fields as documented above.
+    public init(bytes: [UInt8], converted: ConvertedBytes, createdAt: Int64) {
+        self.bytes = bytes
+        self.converted = converted
+        self.createdAt = createdAt
+    }
+}
+
 /// Collects one message's bytes as they arrive: in memory up to the configured
 /// threshold, then in a temporary file; converting line ends on the way when the
 /// configuration asks for a `LineEnding`.
@@ -64,15 +86,19 @@ public final class MessageSpoolWriter {
     private let staging: UnsafeMutableRawBufferPointer?
     /// Octets stored so far (after conversion).
     private var stored = 0
+    /// Bytes that go in front of the message in the spool file; see `SpoolPreamble`.
+    private var preamble: SpoolPreamble?
     /// Octets appended so far (as received).
     public private(set) var count: Int = 0
 
     /// Input octets converted per step: bounds the staging buffer.
     private static let stagingInput = 64 * 1024
 
-    /// Creates an empty writer.
-    public init(configuration: MessageSpoolConfiguration = MessageSpoolConfiguration()) {
+    /// Creates an empty writer; with a `preamble`, the spool file of the first message
+    /// written starts with it.
+    public init(configuration: MessageSpoolConfiguration = MessageSpoolConfiguration(), preamble: SpoolPreamble? = nil) {
         self.configuration = configuration
+        self.preamble = preamble
         if let lineEnding = configuration.lineEnding {
             let converter = LineEndingConverter(target: lineEnding)
             self.converter = converter
@@ -122,7 +148,7 @@ public final class MessageSpoolWriter {
         } else if memory.count + bytes.count <= configuration.memoryThreshold {
             memory.append(contentsOf: bytes)
         } else {
-            let file = try SpoolFile(directory: configuration.directory)
+            let file = try SpoolFile(directory: configuration.directory, preamble: preamble?.bytes ?? [])
             try memory.withUnsafeBytes { raw in Result { () throws(SpoolError) in try file.write(raw) } }.get()
             try file.write(bytes)
             memory = []
@@ -146,10 +172,11 @@ public final class MessageSpoolWriter {
         }
         let message: SpooledMessage
         if let file {
-            message = SpooledMessage(file: file, size: stored, receivedSize: count, sizes: sizes)
+            message = SpooledMessage(file: file, size: stored, receivedSize: count, sizes: sizes, preamble: preamble)
         } else {
-            message = SpooledMessage(memory: memory, receivedSize: count, sizes: sizes)
+            message = SpooledMessage(memory: memory, receivedSize: count, sizes: sizes, preamble: preamble)
         }
+        preamble = nil
         memory = []
         file = nil
         count = 0
@@ -176,9 +203,10 @@ public final class SpooledMessage: Sendable {
     public enum Contents {
         /// The message in memory.
         case memory(UnsafeRawBufferPointer)
-        /// The message in a temporary file: `size` octets from offset 0. Read it with
-        /// positional reads (`pread`, `sendfile` with an offset) only, never move its offset.
-        case file(descriptor: Int32)
+        /// The message in a temporary file: `size` octets from `offset` (after the preamble).
+        /// Read it with positional reads (`pread`, `sendfile` with an offset) only, never
+        /// move the file's own offset.
+        case file(descriptor: Int32, offset: Int)
     }
 
     private let storage: Storage
@@ -188,6 +216,8 @@ public final class SpooledMessage: Sendable {
     public let size: Int
     /// Octets as received (after dot-unstuffing), before any line-end conversion.
     public let receivedSize: Int
+    /// The bytes in front of the message in the spool file, if the writer was given them.
+    public let preamble: SpoolPreamble?
 
     /// A message held in memory, exactly as received.
     public init(bytes: [UInt8]) {
@@ -195,20 +225,23 @@ public final class SpooledMessage: Sendable {
         self.size = bytes.count
         self.receivedSize = bytes.count
         self.sizes = nil
+        self.preamble = nil
     }
 
-    fileprivate init(memory: [UInt8], receivedSize: Int, sizes: Sizes?) {
+    fileprivate init(memory: [UInt8], receivedSize: Int, sizes: Sizes?, preamble: SpoolPreamble?) {
         self.storage = .memory(memory)
         self.size = memory.count
         self.receivedSize = receivedSize
         self.sizes = sizes
+        self.preamble = preamble
     }
 
-    fileprivate init(file: SpoolFile, size: Int, receivedSize: Int, sizes: Sizes?) {
+    fileprivate init(file: SpoolFile, size: Int, receivedSize: Int, sizes: Sizes?, preamble: SpoolPreamble?) {
         self.storage = .file(file)
         self.size = size
         self.receivedSize = receivedSize
         self.sizes = sizes
+        self.preamble = preamble
     }
 
     /// True when the message lives in a temporary file.
@@ -231,7 +264,7 @@ public final class SpooledMessage: Sendable {
         let end = min(size, start + max(0, count))
         switch storage {
         case .memory(let bytes): return Array(bytes[start..<end])
-        case .file(let file): return try file.read(offset: start, count: end - start)
+        case .file(let file): return try file.read(offset: file.messageOffset + start, count: end - start)
         }
     }
 
@@ -244,21 +277,61 @@ public final class SpooledMessage: Sendable {
     public func withContents<T, E: Error>(_ body: (Contents) throws(E) -> T) throws(E) -> T {
         switch storage {
         case .memory(let bytes): try bytes.withUnsafeBytes { raw in Result { () throws(E) in try body(.memory(raw)) } }.get()
-        case .file(let file): try body(.file(descriptor: file.descriptor))
+        case .file(let file): try body(.file(descriptor: file.descriptor, offset: file.messageOffset))
         }
+    }
+
+    /// Whether `link(to:)` can give the spool file a name: it is a file made with
+    /// `O_TMPFILE` (on a file system that supports it) and it starts with a preamble.
+    public var isLinkable: Bool {
+        if case .file(let file) = storage { return file.isLinkable && preamble != nil }
+        return false
+    }
+
+    /// Makes the spool file, preamble and message, durable (`fsync`) and gives it the name
+    /// `path` (`linkat` through `/proc/self/fd`), so it becomes a file of its own without
+    /// a copy. Returns 0, or the `errno` of the failed step (`EXDEV` when `path` is on
+    /// another file system, `EEXIST` when it is taken, `ENOTSUP` when not `isLinkable`).
+    /// The file's contents must not change afterwards; nothing here changes them.
+    public func link(to path: String) -> Int32 {
+        guard isLinkable, case .file(let file) = storage else { return ENOTSUP }
+        return file.link(to: path)
     }
 }
 
 /// An unlinked temporary file, closed when the last reference goes.
 ///
-/// Sendable: the only stored property is an immutable descriptor; reads use `pread(2)`,
-/// which takes an explicit offset and shares no file position between threads. Writes
-/// happen only through ``MessageSpoolWriter`` before the file is handed to a
-/// ``SpooledMessage``, never after.
+/// Sendable: the stored properties are immutable; reads use `pread(2)`, which takes an
+/// explicit offset and shares no file position between threads. Writes happen only
+/// through ``MessageSpoolWriter`` before the file is handed to a ``SpooledMessage``,
+/// never after.
 private final class SpoolFile: Sendable {
     let descriptor: Int32
+    /// Made with `O_TMPFILE`, so `linkat` can give it a name.
+    let isLinkable: Bool
+    /// Where the message starts: after the preamble written first.
+    let messageOffset: Int
 
-    init(directory: String) throws(SpoolError) {
+    /// `O_TMPFILE` (Linux: `__O_TMPFILE | O_DIRECTORY`), which Glibc's module does not export.
+    private static let temporaryFileFlag: Int32 = 0o20000000 | O_DIRECTORY
+
+    /// A new file in `directory` holding `preamble`.
+    init(directory: String, preamble: [UInt8]) throws(SpoolError) {
+        (descriptor, isLinkable) = try Self.create(in: directory)
+        messageOffset = preamble.count
+        do throws(SpoolError) {
+            try preamble.withUnsafeBytes { raw in Result { () throws(SpoolError) in try Self.write(raw, to: descriptor) } }.get()
+        } catch {
+            close(descriptor)
+            throw error
+        }
+    }
+
+    /// An unnamed file that can be linked later (`O_TMPFILE`); where the file system cannot
+    /// make one, a named file removed at once.
+    private static func create(in directory: String) throws(SpoolError) -> (descriptor: Int32, isLinkable: Bool) {
+        let unnamed = open(directory, temporaryFileFlag | O_RDWR | O_CLOEXEC, 0o600)
+        if unnamed >= 0 { return (unnamed, true) }
         var template = Array("\(directory)/sluice-spool-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
             guard let base = buffer.baseAddress else { return -1 }
@@ -269,12 +342,24 @@ private final class SpoolFile: Sendable {
         _ = template.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { unlink($0) }
         }
-        self.descriptor = fd
+        return (fd, false)
     }
 
     deinit { close(descriptor) }
 
+    /// fsync, then a name through `/proc/self/fd`; 0 or the failing step's errno.
+    func link(to path: String) -> Int32 {
+        while fsync(descriptor) != 0 {
+            if errno != EINTR { return errno }
+        }
+        return linkat(AT_FDCWD, "/proc/self/fd/\(descriptor)", AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 ? 0 : errno
+    }
+
     func write(_ bytes: UnsafeRawBufferPointer) throws(SpoolError) {
+        try Self.write(bytes, to: descriptor)
+    }
+
+    private static func write(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) throws(SpoolError) {
         guard let base = bytes.baseAddress else { return }
         var written = 0
         while written < bytes.count {

@@ -46,6 +46,30 @@ struct SessionDataTests {
         #expect(harness.session.badCommands == 0)
     }
 
+    @Test("the message about to be received names the transaction it will be delivered as, failed ones included")
+    func receptionNamesTheUpcomingTransaction() throws {
+        var harness = SessionHarness()
+        harness.openTransaction(recipients: ["a@x"])
+        let first = try #require(harness.send("DATA").reception?.transaction)
+        #expect(first.id == "c1.1")
+        #expect(first.envelope.recipients.map(\.description) == ["a@x"])
+        #expect(first.envelope.clientName == "client.test")
+        // A message that fails does not use up its id: the next message gets it.
+        _ = harness.feed(.messageReceived(.failed(.nulByte)))
+        _ = harness.send("MAIL FROM:<s@x>")
+        _ = harness.send("RCPT TO:<b@x>")
+        _ = harness.feed(.recipientChecked(.accept))
+        let second = try #require(harness.send("BDAT 2").reception)
+        #expect(second.transaction?.id == "c1.1")
+        #expect(second.transaction?.envelope.recipients.map(\.description) == ["b@x"])
+        _ = harness.feed(.chunkReceived(octets: 2))
+        // Later chunks of the same message do not start it.
+        let later = try #require(harness.send("BDAT 2 LAST").reception)
+        #expect(later.transaction == nil)
+        let delivered = try #require(harness.feed(.messageReceived(.complete(SpooledMessage(bytes: Array("hi".utf8))))).transaction)
+        #expect(delivered.id == second.transaction?.id)
+    }
+
     @Test(arguments: [
         (DataFailure.tooBig(maximum: 1000), "552 5.2.3"),
         (.nulByte, "554 5.6.0"),
@@ -96,9 +120,11 @@ struct SessionChunkingTests {
         harness.openTransaction(recipients: ["a@x", "b@x"])
         let first = harness.send("BDAT 10")
         #expect(first.replies.isEmpty)
+        let upcoming = try #require(first.reception?.transaction)
+        #expect(upcoming.id == "c1.1")
         #expect(first.reception == DataReception(
             framing: .chunk(size: 10, last: false), discard: false, startsMessage: true, maximumSize: 1000,
-            rejectsNUL: true, maximumLineLength: nil))
+            rejectsNUL: true, maximumLineLength: nil, transaction: upcoming))
         #expect(harness.feed(.chunkReceived(octets: 10)).codes == ["250 2.0.0"])
         let last = harness.send("BDAT 3 LAST")
         #expect(last.reception?.startsMessage == false)
