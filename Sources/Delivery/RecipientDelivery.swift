@@ -67,8 +67,7 @@ final class PreparedMessage: Sendable {
         case .bytes(let bytes):
             return .success(bytes.count > limit ? Message(bytes: Array(bytes.prefix(limit))) : Message(bytes: bytes))
         case .file(let path):
-            return SpoolFile.readPrefix(path, limit: limit).map { Message(bytes: $0) }
-                .mapError { DeliveryAgent.MessageUnreadable(message: "cannot read the spooled message: \($0)") }
+            return SpoolFile.readPrefix(path, limit: limit).map { Message(bytes: $0) }.mapError(unreadable)
         case .spooled(let spooled):
             do throws(SpoolError) {
                 let bytes = try spooled.read(offset: 0, count: limit)
@@ -79,7 +78,7 @@ final class PreparedMessage: Sendable {
         }
     }
 
-    private static func unreadable(_ error: SpoolError) -> DeliveryAgent.MessageUnreadable {
+    private static func unreadable(_ error: any Error) -> DeliveryAgent.MessageUnreadable {
         DeliveryAgent.MessageUnreadable(message: "cannot read the spooled message: \(error)")
     }
 
@@ -97,8 +96,7 @@ final class PreparedMessage: Sendable {
                 return .failure(Self.unreadable(error))
             }
         case .file(let path):
-            return SpoolFile.readPrefix(path, limit: Int.max).map { Message(bytes: $0) }
-                .mapError { DeliveryAgent.MessageUnreadable(message: "cannot read the spooled message: \($0)") }
+            return SpoolFile.readPrefix(path, limit: Int.max).map { Message(bytes: $0) }.mapError(Self.unreadable)
         }
     }
 }

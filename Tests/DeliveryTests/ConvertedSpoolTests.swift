@@ -28,14 +28,6 @@ private func spool(_ bytes: [UInt8], _ lineEnding: LineEnding, in directory: Str
     return try writer.finish()
 }
 
-/// Whether `directory`'s file system makes unnamed files (`O_TMPFILE`), which linking a
-/// spool file needs; where it does not, the spool is copied instead.
-private func makesUnnamedFiles(_ directory: String) -> Bool {
-    let fd = open(directory, 0o20000000 | O_DIRECTORY | O_RDWR, 0o600)
-    if fd >= 0 { close(fd) }
-    return fd >= 0
-}
-
 @Suite("Delivery from a spool that converted line ends: header-only parse, body on demand")
 struct ConvertedSpoolTests {
     @Test("a long message is parsed only up to its header section, with the size as received")
@@ -126,11 +118,11 @@ struct ConvertedSpoolTests {
                                            clientHostName: tx.clientHostName)
         let bytes = longMessage(needle: "end")
         let spooled = try spool(bytes, lineEnding, in: site.dir.path, preamble: preamble)
-        let linkable = makesUnnamedFiles(site.dir.path)
+        let linkable = MessageSpoolConfiguration(directory: site.dir.path).makesLinkableFiles
         #expect(spooled.isLinkable == linkable)
         tx.message = .spooled(spooled)
         tx.receivedAt = preamble.createdAt
-        let outcomes = try await agent.deliver(tx)
+        let outcomes = await agent.deliver(tx)
         #expect(outcomes.map(\.reply.code) == [250])
         #expect(outcomes.first?.copies.map(\.mailbox) == ["Archive", "INBOX"])
         let files = site.messages("solo") + site.messages("solo", ".Archive")
@@ -156,7 +148,7 @@ struct ConvertedSpoolTests {
         let spooled = try spool(longMessage(needle: "end"), .lf, in: site.dir.path, preamble: preamble)
         tx.message = .spooled(spooled)
         tx.receivedAt = preamble.createdAt
-        let outcomes = try await agent.deliver(tx)
+        let outcomes = await agent.deliver(tx)
         #expect(outcomes.map(\.reply.code) == [250])
         let files = site.messages("dana")
         try #require(files.count == 1)

@@ -68,6 +68,22 @@ private func sampleMessage(_ seed: Int) -> [UInt8] {
     return Array(text.utf8)
 }
 
+/// Delivers `prefix` + `message` twice: converted on the way (`streamed`), and with the
+/// message converted beforehand (`copied`, through `fileSystem`).
+private func deliverBothWays(_ prefix: [UInt8], _ message: [UInt8], _ lineEnding: LineEnding, inFile: Bool,
+                             root: String) throws -> (streamed: DeliveryReceipt, copied: DeliveryReceipt,
+                                                      fileSystem: FaultyFileSystem) {
+    let streamed = try store(root + "/streamed", lineEnding: lineEnding)
+        .deliver(ConcatenatedMessageSource(BytesMessageSource(prefix), BytesMessageSource(message)))
+    let fileSystem = FaultyFileSystem()
+    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    let copied = try withConvertedSource(message, lineEnding, inFile: inFile, directory: root) { source in
+        try store(root + "/copied", lineEnding: lineEnding, fileSystem: fileSystem)
+            .deliver(ConcatenatedMessageSource(BytesMessageSource(prefix), source))
+    }
+    return (streamed, copied, fileSystem)
+}
+
 @Suite("Maildir delivery of bytes converted before delivery")
 struct ConvertedSourceTests {
     @Test("a converted source stores the same file, S and W as converting on the way",
@@ -75,14 +91,8 @@ struct ConvertedSourceTests {
     func sameAsStreaming(lineEnding: LineEnding, inFile: Bool) throws {
         try withTemporaryDirectory { root in
             for seed in 0..<4 {
-                let message = sampleMessage(seed)
-                let streamed = try store(root + "/streamed", lineEnding: lineEnding)
-                    .deliver(ConcatenatedMessageSource(BytesMessageSource(prefix), BytesMessageSource(message)))
-                let fileSystem = FaultyFileSystem()
-                let copied = try withConvertedSource(message, lineEnding, inFile: inFile, directory: root) { source in
-                    try store(root + "/copied", lineEnding: lineEnding, fileSystem: fileSystem)
-                        .deliver(ConcatenatedMessageSource(BytesMessageSource(prefix), source))
-                }
+                let (streamed, copied, fileSystem) = try deliverBothWays(prefix, sampleMessage(seed), lineEnding,
+                                                                         inFile: inFile, root: root + "/\(seed)")
                 #expect(contents(copied.path) == contents(streamed.path))
                 #expect(copied.size == streamed.size)
                 #expect(copied.virtualSize == streamed.virtualSize)
@@ -98,13 +108,7 @@ struct ConvertedSourceTests {
         try withTemporaryDirectory { root in
             let message = Array("\nSubject: x\r\n\r\nbody\r\n".utf8)
             let oddPrefix = Array("X-Odd: ends in CR\r".utf8)
-            let streamed = try store(root + "/streamed", lineEnding: lineEnding)
-                .deliver(ConcatenatedMessageSource(BytesMessageSource(oddPrefix), BytesMessageSource(message)))
-            let fileSystem = FaultyFileSystem()
-            let copied = try withConvertedSource(message, lineEnding, inFile: true, directory: root) { source in
-                try store(root + "/copied", lineEnding: lineEnding, fileSystem: fileSystem)
-                    .deliver(ConcatenatedMessageSource(BytesMessageSource(oddPrefix), source))
-            }
+            let (streamed, copied, fileSystem) = try deliverBothWays(oddPrefix, message, lineEnding, inFile: true, root: root)
             #expect(contents(copied.path) == contents(streamed.path))
             #expect(copied.virtualSize == streamed.virtualSize)
             #expect(!fileSystem.calls.contains { $0.0 == .copy })

@@ -18,6 +18,15 @@ public struct MessageSpoolConfiguration: Sendable, Hashable {
     /// instead of converting once per copy, and the spool counts the sizes on the way.
     public var lineEnding: LineEnding?
 
+    /// Whether spool files made in `directory` can later be linked into a mail store
+    /// (`SpooledMessage.link(to:)`): its file system makes unnamed files (`O_TMPFILE`).
+    /// Tries to make one, and closes it at once.
+    public var makesLinkableFiles: Bool {
+        let fd = open(directory, SpoolFile.temporaryFileFlag | O_RDWR | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
+        return fd >= 0
+    }
+
     /// Creates a configuration.
     public init(memoryThreshold: Int = 1 << 20, directory: String? = nil, lineEnding: LineEnding? = nil) {
         self.memoryThreshold = max(0, memoryThreshold)
@@ -71,9 +80,10 @@ public struct SpoolPreamble: Sendable, Hashable {
 /// threshold, then in a temporary file; converting line ends on the way when the
 /// configuration asks for a `LineEnding`.
 ///
-/// The file is unlinked as soon as it is created, so it has no name a crash could leave
-/// behind; it lives exactly as long as the ``SpooledMessage`` made from it. Writes are
-/// plain blocking `write(2)` calls.
+/// The file never has a name a crash could leave behind: it is made with `O_TMPFILE` (so
+/// that `SpooledMessage.link(to:)` can name it later), or where the file system cannot, made
+/// and unlinked at once. It lives as long as the ``SpooledMessage`` made from it (longer
+/// only under a name it was linked to). Writes are plain blocking `write(2)` calls.
 ///
 /// A writer is used by one owner at a time and is not `Sendable`.
 public final class MessageSpoolWriter {
@@ -185,7 +195,7 @@ public final class MessageSpoolWriter {
     }
 }
 
-/// A complete received message, in memory or in an unlinked temporary file.
+/// A complete received message, in memory or in a temporary file without a name.
 /// Immutable and safe to read from several tasks at once.
 public final class SpooledMessage: Sendable {
     private enum Storage: Sendable {
@@ -299,7 +309,7 @@ public final class SpooledMessage: Sendable {
     }
 }
 
-/// An unlinked temporary file, closed when the last reference goes.
+/// A temporary file without a name, closed when the last reference goes.
 ///
 /// Sendable: the stored properties are immutable; reads use `pread(2)`, which takes an
 /// explicit offset and shares no file position between threads. Writes happen only
@@ -313,7 +323,7 @@ private final class SpoolFile: Sendable {
     let messageOffset: Int
 
     /// `O_TMPFILE` (Linux: `__O_TMPFILE | O_DIRECTORY`), which Glibc's module does not export.
-    private static let temporaryFileFlag: Int32 = 0o20000000 | O_DIRECTORY
+    static let temporaryFileFlag: Int32 = 0o20000000 | O_DIRECTORY
 
     /// A new file in `directory` holding `preamble`.
     init(directory: String, preamble: [UInt8]) throws(SpoolError) {

@@ -99,14 +99,6 @@ struct MessageSpoolTests {
     }
 }
 
-/// Whether `directory`'s file system makes unnamed files (`O_TMPFILE`), which linking a
-/// spool file needs; where it does not, the spool is copied instead.
-private func makesUnnamedFiles(_ directory: String) -> Bool {
-    let fd = open(directory, 0o20000000 | O_DIRECTORY | O_RDWR, 0o600)
-    if fd >= 0 { close(fd) }
-    return fd >= 0
-}
-
 @Suite("Message spool: a preamble in front of the message, and linking the file")
 struct SpoolPreambleTests {
     static func preamble(_ text: String) -> SpoolPreamble {
@@ -144,7 +136,7 @@ struct SpoolPreambleTests {
             return -1
         }
         #expect(offset == preamble.bytes.count)
-        guard makesUnnamedFiles(directory) else {
+        guard MessageSpoolConfiguration(directory: directory).makesLinkableFiles else {
             // No O_TMPFILE on this file system: the spool is a removed named file.
             #expect(!message.isLinkable)
             #expect(message.link(to: directory + "/linked") == ENOTSUP)
