@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import MailCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -86,6 +87,47 @@ struct LMTPDeliveryTests {
             // The repeated recipient gets its own reply and its own copy.
             #expect(server.messages("a").count == 2)
             #expect(server.messages("b").count == 1)
+        }
+    }
+
+    @Test("messages past the spool's memory threshold: one recipient (the spool file becomes the copy) and two")
+    func spooledMessages() async throws {
+        try await withTestServer(configure: { configuration, root in
+            configuration.spool.memoryThreshold = 1024
+            configuration.spool.directory = root.path
+        }) { server in
+            try server.writeScript("dana", "require [\"fileinto\", \"copy\"];\nfileinto :copy \"Archive\";\n")
+            let body = String(repeating: "a long line of the body, stored once\r\n", count: 5000) + "..dot-stuffed\r\n"
+            let message = testMessage(subject: "Big", body: body)
+            let expected = message.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n..dot", with: "\n.dot")
+            let single = try await transaction(server, to: ["dana@example.org"], message: message)
+            #expect(single.data.map(\.code) == [250])
+            let both = try await transaction(server, to: ["erin@example.org", "finn@example.org"], message: message)
+            #expect(both.data.map(\.code) == [250, 250])
+            for (user, folder) in [("dana", ""), ("dana", ".Archive"), ("erin", ""), ("finn", "")] {
+                let files = server.messages(user, folder: folder)
+                try #require(files.count == 1, "\(user) \(folder)")
+                let stored = try String(contentsOf: files[0], encoding: .utf8)
+                #expect(stored.hasPrefix("Return-Path: <sender@remote.example>\nDelivered-To: \(user)@example.org\n"))
+                #expect(stored.contains("for <\(user)@example.org>;"))
+                #expect(stored.hasSuffix(expected), "\(user) \(folder)")
+                let size = try #require(try FileManager.default.attributesOfItem(atPath: files[0].path)[.size] as? Int)
+                #expect(files[0].lastPathComponent.contains(",S=\(size),"))
+            }
+            // One recipient: both of dana's copies are the spool file itself (one inode, two
+            // names) where the file system makes linkable spool files; two recipients: copies.
+            func inode(_ url: URL) throws -> Int {
+                try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? Int)
+            }
+            let dana = try inode(try #require(server.messages("dana").first))
+            let archived = try inode(try #require(server.messages("dana", folder: ".Archive").first))
+            let linkable = MessageSpoolConfiguration(directory: server.root.path).makesLinkableFiles
+            #expect((dana == archived) == linkable)
+            #expect(try inode(try #require(server.messages("erin").first)) != inode(try #require(server.messages("finn").first)))
+            // Nothing is left in the spool directory: spool files never had a name there.
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: server.root.path)
+                .filter { $0.hasPrefix("sluice-spool-") }
+            #expect(leftovers.isEmpty)
         }
     }
 
