@@ -88,6 +88,10 @@ extension Sluice {
                 print("configuration OK")
                 for listener in configuration.listeners { print("listen \(listener)") }
                 print("domains \(configuration.delivery.users.domains.joined(separator: " "))")
+                let spool = configuration.receivingSpool
+                print("spool \(spool.directory) " + (spool.makesLinkableFiles
+                    ? "(a one-recipient message's spool file becomes its stored copy on the Maildirs' file system)"
+                    : "(no O_TMPFILE here: every stored copy is written from the spool)"))
                 let outbound = configuration.delivery.outbound
                 switch outbound.method {
                 case .smtp:

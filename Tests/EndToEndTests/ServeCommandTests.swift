@@ -1,4 +1,5 @@
 import Foundation
+import MailCore
 import Testing
 
 /// The `sluice` binary as the README's quick start runs it.
@@ -87,6 +88,28 @@ struct ServeCommandTests {
         }
         #expect(process.terminationStatus != 0)
         #expect(text.contains("unknown key 'lmtp.max_recipient' in [lmtp]"), "\(text)")
+    }
+
+    @Test("check-config says whether the spool directory makes files that can become stored copies")
+    func spoolReport() async throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["check-config"]
+        process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        process.environment = ["TMPDIR": FileManager.default.temporaryDirectory.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = try await offPool { () -> String in
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(process.terminationStatus == 0)
+        let linkable = MessageSpoolConfiguration(directory: FileManager.default.temporaryDirectory.path).makesLinkableFiles
+        let expected = linkable ? "becomes its stored copy" : "no O_TMPFILE here"
+        #expect(text.contains("spool \(FileManager.default.temporaryDirectory.path)"), "\(text)")
+        #expect(text.contains(expected), "\(text)")
     }
 
     @Test("--relay HOST:PORT replaces the configured outbound path; a bad relay is refused", arguments: [
