@@ -1,22 +1,6 @@
 import Dispatch
+import MailCore
 import Synchronization
-
-/// Runs blocking work (file I/O, fsync) on Dispatch threads, so the Swift concurrency
-/// cooperative pool (one thread per core) is never held by a thread waiting on a disk.
-///
-/// Each job gets its own serial queue. Serial queues run on libdispatch's overcommit
-/// pool, which starts another thread when the running ones block; a concurrent queue
-/// (or the global queue) would be capped at the number of cores on Linux, so a few
-/// slow disks would stall every other delivery. The number of threads is bounded by
-/// the jobs in flight: `recipientConcurrency` per transaction.
-enum BlockingIO {
-    /// Runs `work` on a Dispatch thread and returns its result.
-    static func run<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue(label: "sluice.delivery.blocking-io").async { continuation.resume(returning: work()) }
-        }
-    }
-}
 
 /// The outcomes of one transaction as they arrive, and the one waiter for all of them.
 ///

@@ -190,32 +190,6 @@ final class PeakStore: MailStore {
     func mailboxExists(_ mailbox: String, user: DeliveryUser) -> Bool { true }
 }
 
-@Suite("Delivery: blocking I/O runs off the cooperative pool")
-struct BlockingIOTests {
-    @Test("eight blocking jobs run side by side, not two at a time on two cores")
-    func blockingJobsOverlap() async {
-        // Each job waits until all eight have arrived: with fewer threads than jobs this
-        // could never complete, and every job would time out.
-        let arrived = Counter()
-        let barrier = DispatchSemaphore(value: 0)
-        let results = await withTaskGroup(of: Bool.self) { group in
-            for _ in 0..<8 {
-                group.addTask {
-                    await BlockingIO.run {
-                        if arrived.value.add(1, ordering: .relaxed).newValue == 8 {
-                            for _ in 0..<7 { barrier.signal() }
-                            return true
-                        }
-                        return barrier.wait(timeout: .now() + 30) == .success
-                    }
-                }
-            }
-            return await group.reduce(into: [Bool]()) { $0.append($1) }
-        }
-        #expect(results == Array(repeating: true, count: 8))
-    }
-}
-
 /// A point where a store call stops until the test opens it.
 final class Gate: Sendable {
     private let entered = DispatchSemaphore(value: 0)

@@ -41,20 +41,59 @@ public struct MessageReceiver {
         }
     }
 
-    /// Takes some message bytes.
+    /// Takes some message bytes, from an async context: a write to the spool file (a
+    /// blocking `write(2)`, which can wait on the disk) runs through `runBlocking`
+    /// (`BlockingIO.run`) so that it never holds a thread of Swift's cooperative pool; bytes
+    /// that stay in memory are taken at once.
+    public mutating func receive(
+        _ bytes: ByteBuffer,
+        runBlocking: (@escaping @Sendable () -> SpoolError?) async -> SpoolError? = { await BlockingIO.run($0) }
+    ) async {
+        guard let writer = admit(bytes) else { return }
+        guard writer.mayWriteToDisk(adding: bytes.readableBytes) else {
+            store(bytes, in: writer)
+            return
+        }
+        let failure = await runBlocking {
+            do throws(SpoolError) {
+                try writer.append(bytes.readableBytesView)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let failure { fail(.spoolFailed(failure.message)) }
+    }
+
+    /// Takes some message bytes, writing to the spool on the caller's thread.
     public mutating func append(_ bytes: ByteBuffer) {
-        guard let reception, !reception.discard else { return }
+        guard let writer = admit(bytes) else { return }
+        store(bytes, in: writer)
+    }
+
+    private mutating func store(_ bytes: ByteBuffer, in writer: MessageSpoolWriter) {
+        do {
+            try writer.append(bytes.readableBytesView)
+        } catch {
+            fail(.spoolFailed(error.message))
+        }
+    }
+
+    /// Counts the bytes and judges them against the limits; the writer to keep them in, or
+    /// nil when they are dropped (a discarded chunk, or a message that already failed).
+    private mutating func admit(_ bytes: ByteBuffer) -> MessageSpoolWriter? {
+        guard let reception, !reception.discard else { return nil }
         let view = bytes.readableBytesView
         chunkOctets += view.count
         octets += view.count
-        guard failure == nil, let writer else { return }
+        guard failure == nil, let writer else { return nil }
         if octets > reception.maximumSize {
             fail(.tooBig(maximum: reception.maximumSize))
-            return
+            return nil
         }
         if reception.rejectsNUL, bytes.withUnsafeReadableBytes({ raw in raw.baseAddress.map { memchr($0, 0, raw.count) != nil } ?? false }) {
             fail(.nulByte)
-            return
+            return nil
         }
         if let maximum = reception.maximumLineLength {
             for byte in view {
@@ -64,16 +103,12 @@ public struct MessageReceiver {
                     lineLength += 1
                     if lineLength > maximum {
                         fail(.lineTooLong(maximum: maximum))
-                        return
+                        return nil
                     }
                 }
             }
         }
-        do {
-            try writer.append(view)
-        } catch {
-            fail(.spoolFailed(error.message))
-        }
+        return writer
     }
 
     private mutating func fail(_ reason: DataFailure) {

@@ -110,7 +110,7 @@ struct LMTPConnection<Handler: DeliveryHandler, C: Clock>: Sendable where C.Dura
                 event = .commandError(
                     LMTPCommandError(.lineTooLong, verb: nil, "command line too long: at most \(maximum) octets"))
             case .message(let bytes):
-                receiver.append(bytes)
+                await receiver.receive(bytes)
                 continue
             case .messageEnd:
                 // nil for a discarded chunk: the session replied when it refused the BDAT.

@@ -85,8 +85,12 @@ public struct SpoolPreamble: Sendable, Hashable {
 /// and unlinked at once. It lives as long as the ``SpooledMessage`` made from it (longer
 /// only under a name it was linked to). Writes are plain blocking `write(2)` calls.
 ///
-/// A writer is used by one owner at a time and is not `Sendable`.
-public final class MessageSpoolWriter {
+/// A writer has one owner at a time (the connection receiving the message). It is
+/// `@unchecked Sendable` so that the owner can hand a write to a Dispatch thread
+/// (`BlockingIO.run`) while it awaits the result: the owner touches the writer again only
+/// after that await returns, and the continuation's resumption orders the Dispatch
+/// thread's accesses before the owner's next ones, so no two threads ever use it at once.
+public final class MessageSpoolWriter: @unchecked Sendable {
     private let configuration: MessageSpoolConfiguration
     private var memory: [UInt8] = []
     private var file: SpoolFile?
@@ -169,6 +173,13 @@ public final class MessageSpoolWriter {
 
     /// True once the spool has moved to a temporary file.
     public var isOnDisk: Bool { file != nil }
+
+    /// Whether appending `byteCount` more octets may write to the temporary file (it is
+    /// there already, or they may pass the memory threshold): a blocking write, which an
+    /// owner on Swift's cooperative pool should hand to `BlockingIO`.
+    public func mayWriteToDisk(adding byteCount: Int) -> Bool {
+        file != nil || memory.count + byteCount > configuration.memoryThreshold
+    }
 
     /// Ends writing and returns the message; the writer is empty afterwards (and keeps
     /// converting line ends for a next message).

@@ -1,5 +1,6 @@
 import MailCore
 import NIOCore
+import Synchronization
 import Testing
 
 @testable import LMTP
@@ -96,5 +97,33 @@ struct MessageReceiverTests {
         receiver.begin(Self.reception())
         receiver.append(ByteBuffer(string: "ok"))
         #expect(Self.outcome(receiver.end()) == "complete:ok")
+    }
+
+    @Test("receive: bytes kept in memory are taken at once; writes to the spool file go to the blocking runner")
+    func receiveRoutesFileWritesOffThePool() async {
+        let handedOver = Atomic<Int>(0)
+        let runner: (@escaping @Sendable () -> SpoolError?) async -> SpoolError? = { work in
+            handedOver.add(1, ordering: .relaxed)
+            return await BlockingIO.run(work)
+        }
+        var receiver = MessageReceiver(spool: MessageSpoolConfiguration(memoryThreshold: 8))
+        receiver.begin(Self.reception())
+        await receiver.receive(ByteBuffer(string: "1234"), runBlocking: runner)
+        await receiver.receive(ByteBuffer(string: "5678"), runBlocking: runner)
+        #expect(handedOver.load(ordering: .relaxed) == 0)
+        // Past the threshold: the move to the file, then every later piece, is handed over.
+        await receiver.receive(ByteBuffer(string: "9"), runBlocking: runner)
+        await receiver.receive(ByteBuffer(string: "0"), runBlocking: runner)
+        #expect(handedOver.load(ordering: .relaxed) == 2)
+        #expect(Self.outcome(receiver.end()) == "complete:1234567890")
+    }
+
+    @Test("receive: a spool file that cannot be made fails the message with 451 4.3.0")
+    func receiveSpoolFailure() async {
+        var receiver = MessageReceiver(spool: MessageSpoolConfiguration(memoryThreshold: 1, directory: "/nonexistent-sluice"))
+        receiver.begin(Self.reception())
+        await receiver.receive(ByteBuffer(string: "abc"))
+        await receiver.receive(ByteBuffer(string: "def"))
+        #expect(Self.outcome(receiver.end()) == "failed:451 4.3.0")
     }
 }
