@@ -269,21 +269,21 @@ public struct DeliveryAgent: Sendable {
     static func metadata(_ transactionID: String, _ outcome: RecipientOutcome, index: Int) -> Logger.Metadata {
         var metadata: Logger.Metadata = [
             "tx": "\(transactionID)",
-            "rcpt": "\(printable(outcome.recipient))",
+            "rcpt": "\(DiagnosticText.printable(outcome.recipient))",
             "index": "\(index)",
             "outcome": "\(outcome.disposition.rawValue)",
             "reply": "\(outcome.reply.code) \(outcome.reply.status) \(outcome.reply.lines.joined(separator: " / "))",
             "folders": "\(outcome.copies.map(\.mailbox).joined(separator: ","))",
             "ms": "\(milliseconds(outcome.duration))",
         ]
-        if !outcome.notes.isEmpty { metadata["notes"] = "\(outcome.notes.map(printable).joined(separator: " | "))" }
+        if !outcome.notes.isEmpty { metadata["notes"] = "\(outcome.notes.map(DiagnosticText.printable).joined(separator: " | "))" }
         if !outcome.redirects.isEmpty {
             metadata["redirect"] = "\(outcome.redirects.map { $0.address + ($0.copy ? " (:copy)" : "") }.joined(separator: ","))"
-            metadata["redirect_status"] = "\(outcome.redirectResults.isEmpty ? "not sent" : outcome.redirectResults.map(printable).joined(separator: " | "))"
+            metadata["redirect_status"] = "\(outcome.redirectResults.isEmpty ? "not sent" : outcome.redirectResults.map(DiagnosticText.printable).joined(separator: " | "))"
         }
         if let vacation = outcome.vacation {
-            metadata["vacation"] = "to <\(printable(vacation.to))> handle \(printable(vacation.handle)) every \(vacation.seconds) s"
-            metadata["vacation_status"] = "\(printable(outcome.vacationResult ?? "not sent"))"
+            metadata["vacation"] = "to <\(DiagnosticText.printable(vacation.to))> handle \(DiagnosticText.printable(vacation.handle)) every \(vacation.seconds) s"
+            metadata["vacation_status"] = "\(DiagnosticText.printable(outcome.vacationResult ?? "not sent"))"
         }
         return metadata
     }
@@ -321,7 +321,7 @@ public enum DeliveryConfigurationError: Error, Sendable, Hashable, CustomStringC
     public var description: String {
         switch self {
         case .users(let error): error.description
-        case .globalScript(let path, let reason): "global Sieve script \"\(printable(path))\": \(reason)"
+        case .globalScript(let path, let reason): "global Sieve script \"\(DiagnosticText.printable(path))\": \(reason)"
         case .outbound(let reason): "outbound mail: \(reason)"
         }
     }

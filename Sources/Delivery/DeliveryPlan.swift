@@ -1,3 +1,4 @@
+import MailCore
 import Sieve
 
 /// What one script of a recipient's chain gave.
@@ -129,7 +130,7 @@ struct PlanBuilder {
         }
         if let reason = plan.rejection {
             if !plan.copies.isEmpty || !plan.redirects.isEmpty {
-                plan.notes.append("rejection \"\(printable(reason))\" conflicts with a delivering action of "
+                plan.notes.append("rejection \"\(DiagnosticText.printable(reason))\" conflicts with a delivering action of "
                                   + "another script; the rejection was dropped and the message delivered")
                 plan.rejection = nil
             } else {

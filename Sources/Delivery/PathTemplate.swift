@@ -1,3 +1,5 @@
+import MailCore
+
 /// A file path with per-user escapes, checked once when the configuration is loaded and
 /// expanded for each user.
 ///
@@ -138,9 +140,9 @@ public enum PathTemplateError: Error, Sendable, Hashable, CustomStringConvertibl
         case .parentReference(let template):
             "path template \"\(template)\" contains a '..' component, which could point outside the mail tree"
         case .unsafeValue(let template, let escape, let value, let reason):
-            "cannot expand \(escape) in path template \"\(template)\" with \"\(printable(value))\": \(reason)"
+            "cannot expand \(escape) in path template \"\(template)\" with \"\(DiagnosticText.printable(value))\": \(reason)"
         case .escapingPath(let template, let path):
-            "path template \"\(template)\" expands to \"\(printable(path))\", which has a '.' or '..' component"
+            "path template \"\(template)\" expands to \"\(DiagnosticText.printable(path))\", which has a '.' or '..' component"
         }
     }
 }
@@ -150,15 +152,3 @@ func hex(_ value: UInt32) -> String {
     return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
 }
 
-/// `text` with control characters shown as `\u{..}`, for log and error lines.
-func printable(_ text: String) -> String {
-    var out = ""
-    for scalar in text.unicodeScalars {
-        if scalar.value < 0x20 || scalar.value == 0x7F {
-            out += "\\u{\(String(scalar.value, radix: 16))}"
-        } else {
-            out.unicodeScalars.append(scalar)
-        }
-    }
-    return out
-}

@@ -212,7 +212,7 @@ struct DeliveryEnvironment: Sendable {
                 let canFallBack = !copy.isInbox && [.invalidMailbox, .mailboxMissing, .io].contains(error.kind)
                 switch canFallBack {
                 case true:
-                    outcome.notes.append("fileinto \"\(printable(copy.mailbox))\" failed (\(redact(error.message, user))); "
+                    outcome.notes.append("fileinto \"\(DiagnosticText.printable(copy.mailbox))\" failed (\(redact(error.message, user))); "
                                          + "the copy goes to INBOX instead")
                     if !fellBack {
                         fellBack = true

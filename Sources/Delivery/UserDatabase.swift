@@ -148,7 +148,7 @@ public struct ConfiguredUserDatabase: UserDatabase {
 
     /// Resolves one recipient; never suspends.
     public func lookup(_ recipient: String) -> RecipientLookup {
-        let shown = printable(recipient)
+        let shown = DiagnosticText.printable(recipient)
         guard let parsed = AddressParser.parseEnvelopePath(recipient) else {
             return .unknownUser(reason: "<\(shown)>: the null path is not a recipient")
         }
@@ -157,7 +157,7 @@ public struct ConfiguredUserDatabase: UserDatabase {
         }
         let domain = asciiLowercased(rawDomain)
         guard domains.contains(domain) else {
-            return .unknownUser(reason: "<\(shown)>: domain \(printable(domain)) is not served here")
+            return .unknownUser(reason: "<\(shown)>: domain \(DiagnosticText.printable(domain)) is not served here")
         }
         let recipient = Self.bare(recipient)
         let received = parsed.localPart
@@ -214,7 +214,7 @@ public struct ConfiguredUserDatabase: UserDatabase {
                                       maildirPath: maildirPath, scriptPath: scriptPath, quota: quota,
                                       aliases: aliases))
         } catch {
-            let reason = "<\(printable(recipient))>: \(error)"
+            let reason = "<\(DiagnosticText.printable(recipient))>: \(error)"
             return isTableUser ? .temporaryFailure(reason: reason) : .unknownUser(reason: reason)
         }
     }
@@ -231,7 +231,7 @@ public enum UserDatabaseError: Error, Sendable, Hashable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .template(let error): error.description
-        case .badTableKey(let key, let reason): "user table key \"\(printable(key))\": \(reason)"
+        case .badTableKey(let key, let reason): "user table key \"\(DiagnosticText.printable(key))\": \(reason)"
         }
     }
 }

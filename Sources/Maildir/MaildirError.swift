@@ -1,4 +1,5 @@
 import Glibc
+import MailCore
 
 /// Why a Maildir operation failed; the delivery agent maps each case to an LMTP reply.
 ///
@@ -35,9 +36,9 @@ public enum MaildirError: Error, Equatable, Sendable, CustomStringConvertible {
         case .diskFull(let operation, let code, let path):
             return "disk full: \(operation) \(path) failed: \(errorText(code)) (errno \(code))"
         case .invalidMailboxName(let name, let reason):
-            return "invalid mailbox name \(quoted(name)): \(reason)"
+            return "invalid mailbox name \(DiagnosticText.quoted(name)): \(reason)"
         case .mailboxDoesNotExist(let name, let path):
-            return "mailbox \(quoted(name)) does not exist (no folder at \(path)) and was not to be created"
+            return "mailbox \(DiagnosticText.quoted(name)) does not exist (no folder at \(path)) and was not to be created"
         case .io(let operation, let code, let path):
             return "\(operation) \(path) failed: \(errorText(code)) (errno \(code))"
         case .messageSource(let text):
@@ -117,7 +118,7 @@ public enum InvalidMailboxNameReason: Equatable, Sendable, CustomStringConvertib
         case .leadingDot:
             "a hierarchy level starts with '.', which is the Maildir++ separator on disk"
         case .componentTooLong(let component, let bytes, let limit):
-            "the hierarchy level \(quoted(component)) is \(bytes) bytes long; at most \(limit) are allowed"
+            "the hierarchy level \(DiagnosticText.quoted(component)) is \(bytes) bytes long; at most \(limit) are allowed"
         case .nameTooLong(let bytes, let limit):
             "its folder directory name would be \(bytes) bytes long; at most \(limit) are allowed"
         }
@@ -129,18 +130,6 @@ func errorText(_ code: Int32) -> String {
     return String(cString: text)
 }
 
-func quoted(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": result += "\\\""
-        case "\\": result += "\\\\"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7F: result += "\\u{\(String(scalar.value, radix: 16))}"
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
-}
 
 private func hex4(_ value: UInt32) -> String {
     let digits = String(value, radix: 16, uppercase: true)

@@ -1,4 +1,5 @@
 import Glibc
+import MailCore
 
 /// What a successful delivery stored, and anything the caller should log.
 public struct DeliveryReceipt: Equatable, Sendable {
@@ -34,7 +35,7 @@ public struct IgnoredFlag: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// A log line.
-    public var description: String { "flag \(quoted(flag)) ignored: \(reason)" }
+    public var description: String { "flag \(DiagnosticText.quoted(flag)) ignored: \(reason)" }
 }
 
 extension MaildirStore {

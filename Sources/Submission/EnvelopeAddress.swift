@@ -1,3 +1,5 @@
+import MailCore
+
 /// Checks envelope addresses before they are put into a command line or a command's arguments.
 ///
 /// The check is deliberately about safety, not full RFC 5321 syntax: an address must never be
@@ -47,26 +49,6 @@ enum EnvelopeAddress {
     private static func invalid(_ address: String, _ role: Role, _ reason: String) -> SubmissionError {
         SubmissionError(
             stage: .envelope, code: .invalidAddress, isTransient: false,
-            detail: "the \(role.rawValue) \(quoted(address)) cannot be sent: \(reason)")
-    }
-
-    /// The address in quotes with control characters made visible, for error messages.
-    static func quoted(_ address: String) -> String {
-        var out = "\""
-        for scalar in address.unicodeScalars {
-            switch scalar {
-            case "\r": out += "\\r"
-            case "\n": out += "\\n"
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+            detail: "the \(role.rawValue) \(DiagnosticText.quoted(address)) cannot be sent: \(reason)")
     }
 }

@@ -1,3 +1,4 @@
+import MailCore
 import NIOCore
 
 /// A submission checked and encoded before any connection is opened: safe addresses, what the
@@ -17,7 +18,7 @@ struct SubmissionPlan {
         guard !heloBytes.isEmpty, heloBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw SubmissionError(
                 stage: .ehlo, code: .invalidConfiguration, isTransient: false,
-                detail: "the EHLO name \(EnvelopeAddress.quoted(heloName)) must be a non-empty ASCII host name without spaces or control characters")
+                detail: "the EHLO name \(DiagnosticText.quoted(heloName)) must be a non-empty ASCII host name without spaces or control characters")
         }
         guard !recipients.isEmpty else {
             throw SubmissionError(

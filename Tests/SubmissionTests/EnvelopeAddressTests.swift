@@ -1,3 +1,4 @@
+import MailCore
 import SMTPTestSupport
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 struct UnsafeAddress: CustomTestStringConvertible, Sendable {
     var address: String
     var reason: String
-    var testDescription: String { EnvelopeAddress.quoted(address) }
+    var testDescription: String { DiagnosticText.quoted(address) }
 }
 
 @Suite("RFC 5321 §4.1.2 envelope addresses are sanitised before use")
