@@ -182,6 +182,7 @@ struct DeliveryEnvironment: Sendable {
                                        redirects: plan.redirects, vacation: plan.vacation, notes: plan.notes)
         if let reason = plan.rejection {
             outcome.reply = Replies.rejected(reason)
+            outcome.rejectionReason = reason
             outcome.disposition = .rejected
             return outcome
         }

@@ -21,6 +21,9 @@ public struct RecipientOutcome: Sendable {
     /// What became of the vacation reply (`sent to <a@b>`, `not sent: ...`,
     /// `failed: ...`); `nil` when none was attempted.
     public var vacationResult: String?
+    /// For a rejected recipient, the script's reason as written (the reply carries it cut
+    /// into safe ASCII lines); for a rejection notice, which can carry any text.
+    public var rejectionReason: String?
     /// Everything worth an operator's attention: script errors, fallbacks, conflicts.
     public var notes: [String]
     /// Time spent on this recipient, from the start of the transaction's work.

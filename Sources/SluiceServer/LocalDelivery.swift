@@ -135,7 +135,8 @@ public struct LocalDelivery: Sendable {
     /// null sender); returns a line for standard error when the notice failed.
     private func sendNotice(for outcome: inout Delivery.RecipientOutcome, sender: String,
                             message: SpooledMessage) async -> String? {
-        let reason = outcome.reply.lines.joined(separator: "\n")
+        // The script's own words (any language); the reply lines are their ASCII-safe form.
+        let reason = outcome.rejectionReason ?? outcome.reply.lines.joined(separator: "\n")
         let recipient = outcome.recipient
         if sender.isEmpty {
             logger.notice("rejection not sent: the envelope sender is null; the message is dropped",

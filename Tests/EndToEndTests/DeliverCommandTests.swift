@@ -250,6 +250,28 @@ struct DeliverRejectionNoticeTests {
         #expect(String(decoding: root.children[2].rawBody, as: UTF8.self).contains("Subject: Lunch?\r\n"))
     }
 
+    @Test("the notice carries the script's reason as written, not the reply's ASCII form")
+    func nonASCIIReason() async throws {
+        let sink = try await SMTPSink.start()
+        let fixture = try DeliverFixture(extra: Self.mdnConfig)
+        defer { fixture.remove() }
+        try fixture.writeScript("alice", "require \"reject\";\nreject \"Désolé : je ne lis pas ça. 休暇中です。\";\n")
+        let result = try await fixture.run(
+            ["-f", "sender@remote.example", "--relay", "127.0.0.1:\(sink.port)", "alice@example.org"],
+            input: lfMessage(subject: "Lunch?"))
+        let transactions = sink.transactions
+        await sink.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        try #require(transactions.count == 1)
+        let human = Message(bytes: transactions[0].message).mimeRoot.children.first
+        let text = human?.children.first?.text ?? ""
+        #expect(text.contains("Désolé : je ne lis pas ça. 休暇中です。"), "\(text)")
+        let html = human?.children.last?.text ?? ""
+        // libxml2 writes non-ASCII in HTML as character references.
+        #expect(html.contains("Désolé") || html.contains("D&eacute;sol&eacute;"), "\(html)")
+        #expect(html.contains("休暇中") || html.contains("&#20241;&#26247;&#20013;"), "\(html)")
+    }
+
     @Test("a rejection of a null-sender message sends nothing, stores nothing, exits 0")
     func nullSender() async throws {
         let sink = try await SMTPSink.start()
