@@ -72,7 +72,7 @@ let package = Package(
             ]
         ),
         // sieve-check's logic that needs both Sieve and Reports (a run → its HTML page).
-        .target(name: "SieveCheckKit", dependencies: ["Sieve", "MailCore", "Reports"]),
+        .target(name: "SieveCheckKit", dependencies: ["Sieve", "MailCore", "Reports", "AutoReply"]),
         // Dry runs of a Sieve script over an existing Maildir (`sieve-check replay`).
         .target(name: "SieveReplay", dependencies: ["Sieve", "MailCore", "Maildir"]),
         // The script-testing CLI. Wiring only; logic lives in Sieve, SieveCheckKit and SieveReplay.

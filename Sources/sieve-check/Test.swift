@@ -22,7 +22,8 @@ extension SieveCheck {
         var junit: String?
 
         func run() throws {
-            let runner = TestSuiteRunner(readFile: { path in try readFile(path) })
+            // Redirects and vacation replies follow the delivery agent's rules (RFC 3834 included).
+            let runner = TestSuiteRunner(mailer: DeliveryTestSuiteMailer(), readFile: { path in try readFile(path) })
             var reports: [TestFileReport] = []
             for file in files {
                 let report = runner.run(file: file)

@@ -15,9 +15,14 @@ public struct TestSuiteRunner: Sendable {
     public var options: SieveOptions
     /// Reads a file by path; the error's description becomes the reason shown.
     public var readFile: @Sendable (String) throws -> [UInt8]
+    /// What `test_result_execute` sends for redirects and vacation replies. Default
+    /// `BasicTestSuiteMailer`.
+    public var mailer: any TestSuiteMailer
 
-    public init(options: SieveOptions = SieveOptions(), readFile: @escaping @Sendable (String) throws -> [UInt8]) {
+    public init(options: SieveOptions = SieveOptions(), mailer: any TestSuiteMailer = BasicTestSuiteMailer(),
+                readFile: @escaping @Sendable (String) throws -> [UInt8]) {
         self.options = options
+        self.mailer = mailer
         self.readFile = readFile
     }
 
@@ -51,7 +56,8 @@ public struct TestSuiteRunner: Sendable {
 
         var run = Run(script: script, message: Run.defaultTestMessage, envelope: Run.defaultTestEnvelope,
                       options: testOptions, tracer: nil)
-        run.testSuite = TestSuiteState(directory: Self.directory(of: file), readFile: readFile, baseOptions: testOptions)
+        run.testSuite = TestSuiteState(directory: Self.directory(of: file), readFile: readFile, baseOptions: testOptions,
+                                       mailer: mailer)
         var fileErrors: [String] = []
         do {
             _ = try run.execute(script.commands)

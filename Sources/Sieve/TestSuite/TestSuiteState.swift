@@ -37,10 +37,21 @@ struct TestSuiteState {
     /// The name of the running test block, nil at top level.
     var currentTest: String?
 
-    init(directory: String, readFile: @escaping (String) throws -> [UInt8], baseOptions: SieveOptions) {
+    /// Decides and composes what executed redirects and vacation replies send.
+    let mailer: any TestSuiteMailer
+
+    init(directory: String, readFile: @escaping (String) throws -> [UInt8], baseOptions: SieveOptions,
+         mailer: any TestSuiteMailer = BasicTestSuiteMailer()) {
         self.directory = directory
         self.readFile = readFile
         self.baseOptions = baseOptions
+        self.mailer = mailer
+    }
+
+    /// Puts a sent message in the outbox.
+    mutating func send(_ sent: TestSuiteSentMessage) {
+        outbox.append(TestSentMessage(envelopeFrom: sent.envelopeFrom, envelopeTo: sent.envelopeTo,
+                                      message: Message(bytes: sent.bytes)))
     }
 
     /// `path` resolved against the test file's folder.

@@ -1,0 +1,69 @@
+import MailCore
+
+/// A message an executed `redirect` or `vacation` sent, as `test_message :smtp` reads it.
+public struct TestSuiteSentMessage: Sendable {
+    /// The envelope sender (`""` for the null sender).
+    public var envelopeFrom: String
+    /// The envelope recipient.
+    public var envelopeTo: String
+    /// The message as it would go to the MTA.
+    public var bytes: [UInt8]
+
+    /// A sent message, fields as documented above.
+    public init(envelopeFrom: String, envelopeTo: String, bytes: [UInt8]) {
+        self.envelopeFrom = envelopeFrom
+        self.envelopeTo = envelopeTo
+        self.bytes = bytes
+    }
+}
+
+/// What `test_result_execute` sends for `redirect` and `vacation`: whether a message goes
+/// out at all, and what it looks like. A program with the delivery agent's policies
+/// (`sieve-check`) passes its own, so that test files see what delivery would send.
+public protocol TestSuiteMailer: Sendable {
+    /// The redirected copy, or nil when none is sent.
+    func redirect(_ message: Message, to address: String, envelope: SieveEnvelope) -> TestSuiteSentMessage?
+    /// The auto-reply, or nil when none is sent.
+    func vacation(_ action: VacationAction, replyingTo message: Message, envelope: SieveEnvelope) -> TestSuiteSentMessage?
+}
+
+/// The Sieve module's own mailer: a redirect is refused only when this recipient already
+/// redirected the message (`X-Sieve-Redirected-From`); a vacation reply goes to every
+/// sender but the null one, as plain text. It knows none of RFC 3834's suppression rules
+/// (mailing lists, automatic senders, the user not addressed): those live with the
+/// delivery agent's policy, which `sieve-check` plugs in.
+public struct BasicTestSuiteMailer: TestSuiteMailer {
+    /// The basic mailer.
+    public init() {}
+
+    public func redirect(_ message: Message, to address: String, envelope: SieveEnvelope) -> TestSuiteSentMessage? {
+        let me = envelope.to.lowercased()
+        let looped = message.headerFields.contains { field in
+            field.name.lowercased() == "x-sieve-redirected-from"
+                && Substring(field.value).trimmingWhitespace().lowercased() == me
+        }
+        if looped { return nil }
+        return TestSuiteSentMessage(envelopeFrom: envelope.from, envelopeTo: address,
+                                    bytes: Array("X-Sieve-Redirected-From: \(envelope.to)\r\n".utf8) + message.bytes)
+    }
+
+    public func vacation(_ action: VacationAction, replyingTo message: Message, envelope: SieveEnvelope) -> TestSuiteSentMessage? {
+        // RFC 5230 §5: never answer the null sender.
+        guard !action.to.isEmpty else { return nil }
+        let original = message.headerFields.first { $0.name.lowercased() == "subject" }?.value ?? ""
+        var lines = [
+            "From: " + (action.from ?? envelope.to),
+            "To: " + action.to,
+            "Subject: " + (action.subject ?? "Auto: " + original),
+            "Auto-Submitted: auto-replied",
+        ]
+        if let id = message.headerFields.first(where: { $0.name.lowercased() == "message-id" })?.value {
+            lines.append("In-Reply-To: " + id)
+        }
+        // With :mime the reason is a MIME entity whose header fields join ours.
+        let text = action.isMime
+            ? lines.joined(separator: "\r\n") + "\r\n" + action.reason
+            : (lines + ["Content-Type: text/plain; charset=utf-8"]).joined(separator: "\r\n") + "\r\n\r\n" + action.reason
+        return TestSuiteSentMessage(envelopeFrom: "", envelopeTo: action.to, bytes: Array(text.utf8))
+    }
+}

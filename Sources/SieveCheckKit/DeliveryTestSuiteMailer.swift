@@ -1,0 +1,50 @@
+import AutoReply
+import Foundation
+import MailCore
+import Reports
+import Sieve
+
+/// `test_result_execute` with the delivery agent's own rules, so that a test file sees what
+/// `sluice serve` would send: redirects through `RedirectPolicy` (loop header, addresses)
+/// and `RedirectComposer`; vacation replies only when `VacationPolicy` lets them go (RFC 3834:
+/// no reply to lists, bulk or automatic mail, system senders, or when the user is not
+/// addressed), composed by `VacationReplyComposer` with every header the server writes.
+/// The once-per-period memory is the one thing left out: a test file runs in memory.
+public struct DeliveryTestSuiteMailer: TestSuiteMailer {
+    /// The vacation checks (the server's defaults unless given).
+    public var vacationPolicy: VacationPolicy
+    /// The redirect checks.
+    public var redirectPolicy: RedirectPolicy
+    /// Composes vacation replies.
+    public var composer: VacationReplyComposer
+
+    /// A mailer with the server's default policies; `hostname` goes into Message-IDs.
+    public init(vacationPolicy: VacationPolicy = VacationPolicy(), redirectPolicy: RedirectPolicy = RedirectPolicy(),
+                hostname: String = "localhost") {
+        self.vacationPolicy = vacationPolicy
+        self.redirectPolicy = redirectPolicy
+        // The text/html alternative as the server writes it (libxml2).
+        self.composer = VacationReplyComposer(hostname: hostname) { reason in
+            try? HTMLNotification.render(paragraphs: reason)
+        }
+    }
+
+    public func redirect(_ message: Message, to address: String, envelope: SieveEnvelope) -> TestSuiteSentMessage? {
+        let request = RedirectRequest(target: address, message: message, envelopeSender: envelope.from, userAddress: envelope.to)
+        guard case .success(let outbound) = redirectPolicy.check(request) else { return nil }
+        return Self.sent(outbound, fallbackRecipient: address)
+    }
+
+    public func vacation(_ action: VacationAction, replyingTo message: Message, envelope: SieveEnvelope) -> TestSuiteSentMessage? {
+        let request = VacationRequest(action: action, message: message, recipient: envelope.to)
+        guard vacationPolicy.check(request) == .respond, let outbound = try? composer.compose(request, now: Date()) else {
+            return nil
+        }
+        return Self.sent(outbound, fallbackRecipient: action.to)
+    }
+
+    private static func sent(_ outbound: OutboundMessage, fallbackRecipient: String) -> TestSuiteSentMessage {
+        TestSuiteSentMessage(envelopeFrom: outbound.envelopeSender, envelopeTo: outbound.recipients.first ?? fallbackRecipient,
+                             bytes: outbound.bytes)
+    }
+}
