@@ -81,11 +81,11 @@ struct OutboundDeliveryTests {
         try site.script("max", Self.both)
         let submitter = RecordingSubmitter()
         let agent = try site.agent(submitter: submitter)
-        let rejected = try await agent.deliver(transaction(["rex@example.org"], message: addressed(to: "rex")))
+        let rejected = await agent.deliver(transaction(["rex@example.org"], message: addressed(to: "rex")))
         #expect(rejected.first?.reply.code == 550)
         #expect(submitter.submitted.isEmpty)
 
-        let stored = try await agent.deliver(transaction(["max@example.org"], message: addressed(to: "max")))
+        let stored = await agent.deliver(transaction(["max@example.org"], message: addressed(to: "max")))
         #expect(stored.first?.reply.code == 250)
         #expect(stored.first?.disposition == .stored)
         let sent = submitter.submitted.sorted { $0.from < $1.from }
@@ -102,14 +102,14 @@ struct OutboundDeliveryTests {
         let submitter = RecordingSubmitter()
         let agent = try site.agent(submitter: submitter)
         submitter.setFailing(true)
-        let first = try await agent.deliver(transaction(["max@example.org"], message: addressed(to: "max")))
+        let first = await agent.deliver(transaction(["max@example.org"], message: addressed(to: "max")))
         #expect(first.first?.reply.code == 250, "a failed vacation reply never fails the delivery")
         #expect(first.first?.vacationResult?.hasPrefix("failed: ") == true)
         #expect(first.first?.notes.contains { $0.hasPrefix("vacation reply failed: ") } == true)
         submitter.setFailing(false)
-        let second = try await agent.deliver(transaction(["max@example.org"], message: addressed(to: "max")))
+        let second = await agent.deliver(transaction(["max@example.org"], message: addressed(to: "max")))
         #expect(second.first?.vacationResult == "sent to <sender@example.com>")
-        let third = try await agent.deliver(transaction(["max@example.org"], message: addressed(to: "max")))
+        let third = await agent.deliver(transaction(["max@example.org"], message: addressed(to: "max")))
         #expect(third.first?.vacationResult?.hasPrefix("not sent: already replied") == true)
         #expect(submitter.submitted.count == 1)
     }
@@ -140,7 +140,7 @@ struct OutboundDeliveryTests {
                                       userDatabase: ConfiguredUserDatabase(configuration: site.configuration.users),
                                       store: MaildirMailStore(configuration: site.configuration.storage.maildir),
                                       outbound: services)
-        let outcomes = try await agent.deliver(transaction(["max@example.org"], message: addressed(to: "max")))
+        let outcomes = await agent.deliver(transaction(["max@example.org"], message: addressed(to: "max")))
         #expect(outcomes.first?.reply.code == 250)
         #expect(outcomes.first?.copies.map(\.mailbox) == ["INBOX"])
         #expect(outcomes.first?.vacationResult?.contains("cannot create the folder /proc/sluice-no-such-place") == true)
