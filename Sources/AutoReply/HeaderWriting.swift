@@ -170,6 +170,25 @@ enum HeaderWriting {
         default: return "!#$%&'*+-/=?^_`{|}~".utf8.contains(byte)
         }
     }
+
+    /// The fields that thread a reply to `original` (RFC 5322 §3.6.4): `In-Reply-To:` its
+    /// Message-ID, and `References:` its references (or its single In-Reply-To) followed by
+    /// that ID, shortened to the first and the last 20 when longer; with the original's
+    /// Message-ID, nil when it has none.
+    static func replyThreading(to original: Message) -> (originalID: String?, fields: [String]) {
+        let originalID = original.fields(named: "Message-ID").first.flatMap { messageIDs(in: $0.rawValue).first }
+        var fields: [String] = []
+        if let originalID { fields.append("In-Reply-To: " + originalID) }
+        var ids = original.fields(named: "References").flatMap { messageIDs(in: $0.rawValue) }
+        if ids.isEmpty {
+            let replyTo = original.fields(named: "In-Reply-To").flatMap { messageIDs(in: $0.rawValue) }
+            if replyTo.count == 1 { ids = replyTo }
+        }
+        if let originalID { ids.append(originalID) }
+        if ids.count > 21 { ids = [ids[0]] + ids.suffix(20) }
+        if !ids.isEmpty, let field = foldedWords(prefix: "References: ", words: ids) { fields.append(field) }
+        return (originalID, fields)
+    }
 }
 
 /// Base64 encoding (RFC 4648 §4, with padding).

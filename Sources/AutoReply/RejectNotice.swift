@@ -115,12 +115,9 @@ public struct RejectNoticeComposer: Sendable {
         let time = String(UInt64(max(0, now.timeIntervalSince1970)), radix: 36)
         header.append("Message-ID: <sluice.mdn." + time + "."
                       + VacationReplyComposer.randomToken(length: 20, using: &generator) + "@" + host + ">")
-        let originalID = original.fields(named: "Message-ID").first.flatMap { HeaderWriting.messageIDs(in: $0.rawValue).first }
-        if let originalID { header.append("In-Reply-To: " + originalID) }
-        let references = VacationReplyComposer.references(of: original, originalID: originalID)
-        if !references.isEmpty, let field = HeaderWriting.foldedWords(prefix: "References: ", words: references) {
-            header.append(field)
-        }
+        let threading = HeaderWriting.replyThreading(to: original)
+        let originalID = threading.originalID
+        header += threading.fields
         header.append("Auto-Submitted: auto-replied")
         header.append("MIME-Version: 1.0")
 

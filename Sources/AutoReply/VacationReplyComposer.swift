@@ -78,12 +78,7 @@ public struct VacationReplyComposer: Sendable {
         header.append("To: " + HeaderWriting.addrSpec(MailAddress(localPart: sender.localPart, domain: sender.domain)))
         header.append(HeaderWriting.unstructuredField("Subject", subject(action: action, original: original)))
         header.append("Message-ID: " + messageID(now: now, using: &generator))
-        let originalID = original.fields(named: "Message-ID").first.flatMap { HeaderWriting.messageIDs(in: $0.rawValue).first }
-        if let originalID { header.append("In-Reply-To: " + originalID) }
-        let references = Self.references(of: original, originalID: originalID)
-        if !references.isEmpty, let field = HeaderWriting.foldedWords(prefix: "References: ", words: references) {
-            header.append(field)
-        }
+        header += HeaderWriting.replyThreading(to: original).fields
         header.append("Auto-Submitted: auto-replied (vacation)")
         header.append("Precedence: bulk")
         header.append("MIME-Version: 1.0")
@@ -120,19 +115,6 @@ public struct VacationReplyComposer: Sendable {
         if let given = action.subject, !HeaderWriting.sanitized(given).isEmpty { return given }
         let originalSubject = HeaderWriting.sanitized(original.fields(named: "Subject").first?.value ?? "")
         return originalSubject.isEmpty ? "Automated reply" : "Auto: " + originalSubject
-    }
-
-    /// The References identifiers of the reply (RFC 5322 §3.6.4), shortened to the
-    /// first and the last 20 when longer.
-    static func references(of original: Message, originalID: String?) -> [String] {
-        var ids = original.fields(named: "References").flatMap { HeaderWriting.messageIDs(in: $0.rawValue) }
-        if ids.isEmpty {
-            let replyTo = original.fields(named: "In-Reply-To").flatMap { HeaderWriting.messageIDs(in: $0.rawValue) }
-            if replyTo.count == 1 { ids = replyTo }
-        }
-        if let originalID { ids.append(originalID) }
-        if ids.count > 21 { ids = [ids[0]] + ids.suffix(20) }
-        return ids
     }
 
     /// A new unique Message-ID: time, 96 random bits, host.
