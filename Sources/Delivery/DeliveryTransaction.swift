@@ -33,6 +33,9 @@ public struct DeliveryTransaction: Sendable {
     public var message: TransactionMessage
     /// When the message was received, in seconds since the epoch (for `Received:`).
     public var receivedAt: Int64
+    /// Store the message byte for byte, without converting line ends: a `BODY=BINARYMIME`
+    /// message (RFC 3030), whose CR and LF octets may be data. Default false.
+    public var keepsLineEnds = false
 
     /// A transaction; `receivedAt` defaults to now.
     public init(id: String, sender: String, recipients: [String], heloName: String,

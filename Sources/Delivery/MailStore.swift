@@ -21,16 +21,19 @@ public struct CopyRequest: Sendable {
     public var traceFields: [UInt8]
     /// The message as received.
     public var message: TransactionMessage
+    /// Store the bytes as they are, without line-end conversion (`BODY=BINARYMIME`).
+    public var keepsLineEnds: Bool
 
     /// A copy request, fields as documented above.
     public init(user: DeliveryUser, mailbox: String, flags: [String], create: Bool,
-                traceFields: [UInt8], message: TransactionMessage) {
+                traceFields: [UInt8], message: TransactionMessage, keepsLineEnds: Bool = false) {
         self.user = user
         self.mailbox = mailbox
         self.flags = flags
         self.create = create
         self.traceFields = traceFields
         self.message = message
+        self.keepsLineEnds = keepsLineEnds
     }
 }
 
@@ -132,17 +135,21 @@ public struct MaildirMailStore: MailStore {
             switch copy.message {
             case .bytes(let bytes):
                 receipt = try store.deliver(ConcatenatedMessageSource(prefix, BytesMessageSource(bytes)),
-                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create)
+                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create,
+                                            keepingLineEnds: copy.keepsLineEnds)
             case .file(let path):
                 receipt = try store.deliver(ConcatenatedMessageSource(prefix, FileMessageSource(path: path)),
-                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create)
+                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create,
+                                            keepingLineEnds: copy.keepsLineEnds)
             case .spooled(let spooled) where PreambledSpoolSource.fits(spooled, traceFields: copy.traceFields,
                                                                        lineEnding: configuration.lineEnding):
                 receipt = try store.deliver(PreambledSpoolSource(traceFields: prefix, message: SpooledMessageSource(message: spooled)),
-                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create)
+                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create,
+                                            keepingLineEnds: copy.keepsLineEnds)
             case .spooled(let spooled):
                 receipt = try store.deliver(ConcatenatedMessageSource(prefix, SpooledMessageSource(message: spooled)),
-                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create)
+                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create,
+                                            keepingLineEnds: copy.keepsLineEnds)
             }
         } catch {
             throw Self.failure(error)

@@ -190,7 +190,7 @@ struct DeliveryEnvironment: Sendable {
         func request(_ copy: DeliveryPlan.Copy) -> CopyRequest {
             CopyRequest(user: user, mailbox: copy.mailbox, flags: copy.flags,
                         create: copy.create || configuration.storage.createMissingFolders,
-                        traceFields: traceFields, message: message.source)
+                        traceFields: traceFields, message: message.source, keepsLineEnds: transaction.keepsLineEnds)
         }
 
         var fellBack = false
@@ -255,7 +255,7 @@ struct DeliveryEnvironment: Sendable {
         if !outcome.copies.contains(where: { DeliveryPlan.Copy(mailbox: $0.mailbox, flags: [], create: false).isInbox }) {
             let request = CopyRequest(user: user, mailbox: "INBOX", flags: [], create: false,
                                       traceFields: traceFields(user: user, transaction: transaction),
-                                      message: message.source)
+                                      message: message.source, keepsLineEnds: transaction.keepsLineEnds)
             do throws(StoreFailure) {
                 let stored = try store.store(request)
                 outcome.copies.append(stored)

@@ -55,25 +55,31 @@ extension MaildirStore {
     ///   - mailboxName: A Sieve/IMAP mailbox name (UTF-8); `INBOX` is the root.
     ///   - flags: imap4flags flags and keywords (`\Seen`, `$Label1`, ...).
     ///   - createIfMissing: Create the folder if it does not exist (`fileinto :create`, configuration).
+    ///   - keepingLineEnds: Store the bytes exactly as given, without line-end conversion (a
+    ///     `BODY=BINARYMIME` message, whose CR and LF octets may be data).
     /// - SeeAlso: https://cr.yp.to/proto/maildir.html; RFC 5232 (imap4flags); RFC 5490 §3.2 (`:create`).
     public func deliver(
         _ message: some MessageSource,
         to mailboxName: String = "INBOX",
         flags: [String] = [],
-        createIfMissing: Bool = false
+        createIfMissing: Bool = false,
+        keepingLineEnds: Bool = false
     ) throws(MaildirError) -> DeliveryReceipt {
-        try deliver(message, to: try folder(named: mailboxName), flags: flags, createIfMissing: createIfMissing)
+        try deliver(message, to: try folder(named: mailboxName), flags: flags, createIfMissing: createIfMissing,
+                    keepingLineEnds: keepingLineEnds)
     }
 
-    /// Delivers one recipient's copy to an already mapped folder; see `deliver(_:to:flags:createIfMissing:)`.
+    /// Delivers one recipient's copy to an already mapped folder; see `deliver(_:to:flags:createIfMissing:keepingLineEnds:)`.
     public func deliver(
         _ message: some MessageSource,
         to folder: MaildirFolder,
         flags: [String] = [],
-        createIfMissing: Bool = false
+        createIfMissing: Bool = false,
+        keepingLineEnds: Bool = false
     ) throws(MaildirError) -> DeliveryReceipt {
         let directory = path(of: folder)
-        let temporary = try writeTemporaryFile(message, in: folder, createIfMissing: createIfMissing)
+        let temporary = try writeTemporaryFile(message, in: folder, createIfMissing: createIfMissing,
+                                               keepingLineEnds: keepingLineEnds)
         do throws(MaildirError) {
             try checkQuota(adding: temporary.size)
         } catch {
@@ -112,8 +118,11 @@ extension MaildirStore {
 
     /// Creates a file in the folder's `tmp/`, streams the message into it, fsyncs and closes it.
     /// On failure the file is removed.
-    func writeTemporaryFile(_ message: some MessageSource, in folder: MaildirFolder, createIfMissing: Bool) throws(MaildirError) -> TemporaryFile {
-        if let placed = try placeTemporaryFile(message, in: folder, createIfMissing: createIfMissing) { return placed }
+    func writeTemporaryFile(_ message: some MessageSource, in folder: MaildirFolder, createIfMissing: Bool,
+                            keepingLineEnds: Bool = false) throws(MaildirError) -> TemporaryFile {
+        if !keepingLineEnds, let placed = try placeTemporaryFile(message, in: folder, createIfMissing: createIfMissing) {
+            return placed
+        }
         let directory = path(of: folder)
         var prepared = false
         var attempt = 0
@@ -150,7 +159,8 @@ extension MaildirStore {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: MessageOutput.bufferSize(for: configuration.lineEnding),
                                                             alignment: 16)
         defer { buffer.deallocate() }
-        var output = MessageOutput(store: self, descriptor: fd, path: temporaryPath, buffer: buffer)
+        var output = MessageOutput(store: self, descriptor: fd, path: temporaryPath, buffer: buffer,
+                                   keepsLineEnds: keepingLineEnds)
         do throws(MaildirError) {
             try message.write(to: &output)
             try output.finish()

@@ -46,11 +46,20 @@ extension MessageSource {
 /// converted to the store's line ends and buffered; bytes already converted (a spool that
 /// converted them on the way in) are written or copied by the kernel as they are. Counts the
 /// stored size (`S`) and the size with CRLF line ends (`W`) either way.
+///
+/// With `keepsLineEnds` (a `BODY=BINARYMIME` message, whose CR and LF octets may be data)
+/// chunks are written byte for byte instead, and nothing converted elsewhere is accepted.
 public struct MessageOutput {
     private let store: MaildirStore
     private let descriptor: Int32
     private let path: String
     private var converter: LineEndingConverter
+    /// Write chunks as they are (no line-end conversion).
+    public let keepsLineEnds: Bool
+    /// `keepsLineEnds`: octets written, LFs among them not right after a CR, and the last octet.
+    private var keptSize = 0
+    private var keptBareLineFeeds = 0
+    private var lastKept: UInt8 = 0
     /// Converted bytes not yet written; `buffer.count` is its capacity.
     private let buffer: UnsafeMutableRawBufferPointer
     private var buffered = 0
@@ -64,10 +73,12 @@ public struct MessageOutput {
     /// An output into `descriptor` (the file at `path`) through `buffer`, which must hold
     /// at least `LineEndingConverter.maximumOutput(forInput: stepInput)` octets and stay
     /// allocated while the output is used.
-    init(store: MaildirStore, descriptor: Int32, path: String, buffer: UnsafeMutableRawBufferPointer) {
+    init(store: MaildirStore, descriptor: Int32, path: String, buffer: UnsafeMutableRawBufferPointer,
+         keepsLineEnds: Bool = false) {
         self.store = store
         self.descriptor = descriptor
         self.path = path
+        self.keepsLineEnds = keepsLineEnds
         self.converter = LineEndingConverter(target: store.configuration.lineEnding)
         self.buffer = buffer
         precondition(buffer.count >= converter.maximumOutput(forInput: Self.stepInput), "output buffer too small")
@@ -79,9 +90,9 @@ public struct MessageOutput {
     }
 
     /// Octets stored so far (`S`).
-    var storedSize: Int { converter.storedSize }
+    var storedSize: Int { keepsLineEnds ? keptSize : converter.storedSize }
     /// The stored octets with every line end counted as CRLF (`W`).
-    var virtualSize: Int { converter.virtualSize }
+    var virtualSize: Int { keepsLineEnds ? keptSize + keptBareLineFeeds : converter.virtualSize }
 
     /// Converts and writes one chunk of the message.
     public mutating func write(_ chunk: [UInt8]) throws(MaildirError) {
@@ -91,6 +102,10 @@ public struct MessageOutput {
 
     /// Converts and writes one chunk of the message.
     public mutating func write(_ chunk: UnsafeRawBufferPointer) throws(MaildirError) {
+        if keepsLineEnds {
+            try writeKept(chunk)
+            return
+        }
         guard let output = buffer.baseAddress else { return }
         var offset = 0
         while offset < chunk.count {
@@ -101,11 +116,27 @@ public struct MessageOutput {
         }
     }
 
+    /// Writes a chunk byte for byte (`keepsLineEnds`), counting S and W.
+    private mutating func writeKept(_ chunk: UnsafeRawBufferPointer) throws(MaildirError) {
+        guard let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), !chunk.isEmpty else { return }
+        try store.writeAll(descriptor, chunk, path: path)
+        var index = 0
+        while index < chunk.count, let found = memchr(base + index, 0x0A, chunk.count - index) {
+            let lineFeed = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            let before = lineFeed > 0 ? base[lineFeed - 1] : lastKept
+            if before != 0x0D { keptBareLineFeeds += 1 }
+            index = lineFeed + 1
+        }
+        keptSize += chunk.count
+        lastKept = base[chunk.count - 1]
+    }
+
     /// Writes bytes already in this output's form, described by `converted`, as they are.
     /// Returns false, writing nothing, when they cannot follow what was written so far
-    /// (another form, or a CR just before them); the caller then writes them as chunks.
+    /// (another form, a CR just before them, or an output that keeps line ends); the
+    /// caller then writes them as chunks.
     public mutating func write(converted bytes: UnsafeRawBufferPointer, as converted: ConvertedBytes) throws(MaildirError) -> Bool {
-        guard converted.count == bytes.count, converter.canAppend(converted) else { return false }
+        guard !keepsLineEnds, converted.count == bytes.count, converter.canAppend(converted) else { return false }
         try flush()
         try store.writeAll(descriptor, bytes, path: path)
         converter.append(converted)
@@ -117,7 +148,7 @@ public struct MessageOutput {
     /// systems do not support it). Returns false, copying nothing, when they cannot follow
     /// what was written so far; the caller then writes them as chunks.
     public mutating func copy(convertedFrom source: Int32, offset: Int = 0, as converted: ConvertedBytes) throws(MaildirError) -> Bool {
-        guard converter.canAppend(converted) else { return false }
+        guard !keepsLineEnds, converter.canAppend(converted) else { return false }
         try flush()
         try store.copyAll(from: source, offset: offset, count: converted.count, to: descriptor, path: path)
         converter.append(converted)
@@ -126,7 +157,7 @@ public struct MessageOutput {
 
     /// Ends the message: a CR held back at the very end is written, and the buffer.
     mutating func finish() throws(MaildirError) {
-        if let output = buffer.baseAddress { buffered += converter.finish(into: output + buffered) }
+        if !keepsLineEnds, let output = buffer.baseAddress { buffered += converter.finish(into: output + buffered) }
         try flush()
     }
 

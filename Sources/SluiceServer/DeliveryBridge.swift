@@ -32,7 +32,7 @@ public struct DeliveryBridge: DeliveryHandler {
 
     public func deliver(_ transaction: Transaction) async -> [LMTPReply] {
         let sender = Self.sender(transaction.envelope.mailFrom)
-        let request = DeliveryTransaction(
+        var request = DeliveryTransaction(
             id: transaction.id,
             sender: sender,
             recipients: transaction.envelope.recipients.map(\.description),
@@ -42,6 +42,8 @@ public struct DeliveryBridge: DeliveryHandler {
             // The date the spool's preamble carries, so that it matches the trace fields.
             receivedAt: transaction.message.preamble?.createdAt
         )
+        // RFC 3030: a binary body's CR and LF octets may be data; store it byte for byte.
+        request.keepsLineEnds = transaction.envelope.parameters.body == .binaryMIME
         let outcomes = await agent.deliver(request)
         return outcomes.map { Self.reply(for: $0.reply) }
     }

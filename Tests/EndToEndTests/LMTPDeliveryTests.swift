@@ -148,8 +148,10 @@ struct LMTPDeliveryTests {
                 return [mail, rcpt, chunk, try client.reply()]
             }
             #expect(replies.map(\.code) == [250, 250, 250, 250], "\(replies)")
-            let stored = try String(contentsOf: try #require(server.messages("a").first), encoding: .utf8)
-            #expect(stored.contains("\n.dot stays\n"))
+            // BODY=BINARYMIME: stored byte for byte, CRLF and all (no line-end conversion).
+            let stored = Array(try Data(contentsOf: try #require(server.messages("a").first)))
+            #expect(stored.suffix(message.count) == ArraySlice(message))
+            #expect(String(decoding: stored, as: UTF8.self).hasPrefix("Return-Path: <s@remote.example>\r\n"))
         }
     }
 

@@ -267,3 +267,19 @@ struct PlacedSourceTests {
         }
     }
 }
+
+@Suite("Maildir delivery of a binary message (BODY=BINARYMIME): byte for byte")
+struct KeptLineEndsTests {
+    @Test("CR and LF octets are stored as given; S counts them, W adds one per LF without a CR", arguments: LineEnding.allCases)
+    func keptAsGiven(lineEnding: LineEnding) throws {
+        try withTemporaryDirectory { root in
+            let prefix = Array("Return-Path: <a@example.org>\r\n".utf8)
+            let message = Array("Content-Type: application/octet-stream\r\n\r\n\u{1}\r\u{2}\n\u{3}\r\n\r".utf8)
+            let receipt = try store(root, lineEnding: lineEnding)
+                .deliver([prefix, Array(message[..<20]), Array(message[20...])], keepingLineEnds: true)
+            #expect(contents(receipt.path) == prefix + message)
+            #expect(receipt.size == UInt64(prefix.count + message.count))
+            #expect(receipt.virtualSize == UInt64(prefix.count + message.count + 1))
+        }
+    }
+}

@@ -29,12 +29,15 @@ public struct MessageReceiver {
     }
 
     /// Starts reading the bytes the session described; a message's spool file starts with
-    /// `preamble` when one is given.
+    /// `preamble` when one is given. A binary message (`BODY=BINARYMIME`) is spooled byte
+    /// for byte: no line-end conversion and no preamble (which is in the converted form).
     public mutating func begin(_ reception: DataReception, preamble: SpoolPreamble? = nil) {
         self.reception = reception
         chunkOctets = 0
         if reception.startsMessage && !reception.discard {
-            writer = MessageSpoolWriter(configuration: spoolConfiguration, preamble: preamble)
+            var spool = spoolConfiguration
+            if reception.isBinary { spool.lineEnding = nil }
+            writer = MessageSpoolWriter(configuration: spool, preamble: reception.isBinary ? nil : preamble)
             failure = nil
             octets = 0
             lineLength = 0

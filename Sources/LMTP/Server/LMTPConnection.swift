@@ -57,7 +57,7 @@ struct LMTPConnection<Handler: DeliveryHandler, C: Clock>: Sendable where C.Dura
                     case .reply(let reply):
                         replies.append(reply)
                     case .receiveData(let reception):
-                        let preamble = reception.transaction.flatMap {
+                        let preamble = reception.isBinary ? nil : reception.transaction.flatMap {
                             handler.spoolPreamble(transactionID: $0.id, envelope: $0.envelope)
                         }
                         receiver.begin(reception, preamble: preamble)

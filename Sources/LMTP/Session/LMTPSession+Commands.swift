@@ -177,6 +177,7 @@ extension LMTPSession {
             maximumSize: configuration.maximumMessageSize,
             rejectsNUL: transaction.parameters.body != .binaryMIME,
             maximumLineLength: transaction.parameters.body == .binaryMIME ? nil : configuration.maximumDataLineLength,
+            isBinary: transaction.parameters.body == .binaryMIME,
             transaction: startsMessage && !discard ? .init(id: nextTransactionID, envelope: envelope(of: transaction)) : nil)
     }
 

@@ -130,6 +130,9 @@ public struct DataReception: Hashable, Sendable {
     public let rejectsNUL: Bool
     /// The longest data line accepted, CRLF excluded; nil for no limit.
     public let maximumLineLength: Int?
+    /// The message is `BODY=BINARYMIME`: its CR and LF octets may be data, so the spool
+    /// keeps them as they are (no line-end conversion, no preamble).
+    public let isBinary: Bool
     /// For the bytes that begin a message: the transaction they will be delivered as,
     /// known before the first byte arrives. Nil otherwise.
     public let transaction: Upcoming?
@@ -151,8 +154,9 @@ public struct DataReception: Hashable, Sendable {
     /// Creates a reception description.
     public init(
         framing: Framing, discard: Bool, startsMessage: Bool, maximumSize: Int,
-        rejectsNUL: Bool, maximumLineLength: Int?, transaction: Upcoming? = nil
+        rejectsNUL: Bool, maximumLineLength: Int?, isBinary: Bool = false, transaction: Upcoming? = nil
     ) {
+        self.isBinary = isBinary
         self.framing = framing
         self.discard = discard
         self.startsMessage = startsMessage

@@ -126,4 +126,23 @@ struct MessageReceiverTests {
         await receiver.receive(ByteBuffer(string: "def"))
         #expect(Self.outcome(receiver.end()) == "failed:451 4.3.0")
     }
+
+    @Test("a binary message is spooled byte for byte, even by a converting spool, and without a preamble")
+    func binaryKeepsLineEnds() async throws {
+        var receiver = MessageReceiver(spool: MessageSpoolConfiguration(memoryThreshold: 4, lineEnding: .lf))
+        let binary = DataReception(framing: .chunk(size: 9, last: true), discard: false, startsMessage: true,
+                                   maximumSize: 100, rejectsNUL: false, maximumLineLength: nil, isBinary: true)
+        let preamble = SpoolPreamble(bytes: Array("X: y\n".utf8),
+                                     converted: ConvertedBytes(lineEnding: .lf, count: 5, virtualSize: 6, lastByte: 0x0A),
+                                     createdAt: 0)
+        receiver.begin(binary, preamble: preamble)
+        await receiver.receive(ByteBuffer(string: "a\r\nb\nc\r\n\r"))
+        guard case .messageReceived(.complete(let message)) = receiver.end() else {
+            Issue.record("the message did not complete")
+            return
+        }
+        #expect(try message.bytes() == Array("a\r\nb\nc\r\n\r".utf8))
+        #expect(message.converted == nil)
+        #expect(message.preamble == nil)
+    }
 }
