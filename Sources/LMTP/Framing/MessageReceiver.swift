@@ -22,6 +22,9 @@ public struct MessageReceiver {
     private var octets = 0
     private var chunkOctets = 0
     private var lineLength = 0
+    /// Bytes bound for the spool file, gathered for one hand-over to the blocking runner.
+    private var pending: [ByteBuffer] = []
+    private var pendingBytes = 0
 
     /// Creates a receiver that spools with this configuration.
     public init(spool: MessageSpoolConfiguration = MessageSpoolConfiguration()) {
@@ -35,6 +38,8 @@ public struct MessageReceiver {
         self.reception = reception
         chunkOctets = 0
         if reception.startsMessage && !reception.discard {
+            pending = []
+            pendingBytes = 0
             var spool = spoolConfiguration
             if reception.isBinary { spool.lineEnding = nil }
             writer = MessageSpoolWriter(configuration: spool, preamble: reception.isBinary ? nil : preamble)
@@ -44,28 +49,51 @@ public struct MessageReceiver {
         }
     }
 
-    /// Takes some message bytes, from an async context: a write to the spool file (a
-    /// blocking `write(2)`, which can wait on the disk) runs through `runBlocking`
-    /// (`BlockingIO.run`) so that it never holds a thread of Swift's cooperative pool; bytes
-    /// that stay in memory are taken at once.
-    public mutating func receive(
-        _ bytes: ByteBuffer,
-        runBlocking: (@escaping @Sendable () -> SpoolError?) async -> SpoolError? = { await BlockingIO.run($0) }
-    ) async {
+    /// Runs blocking spool writes away from the caller's thread; `BlockingIO.run` by default.
+    public typealias BlockingRunner = (@escaping @Sendable () -> SpoolError?) async -> SpoolError?
+
+    /// Bytes bound for the spool file gathered before one hand-over to `runBlocking`: one
+    /// thread hop per this many octets, not one per network read.
+    static let batchBytes = 1 << 20
+
+    /// Takes some message bytes, from an async context: writes to the spool file (blocking
+    /// `write(2)` calls, which can wait on the disk) are gathered up to `batchBytes` and
+    /// run through `runBlocking`, so that they never hold a thread of Swift's cooperative
+    /// pool; bytes that stay in memory are taken at once. `finish(runBlocking:)` writes what
+    /// is still gathered.
+    public mutating func receive(_ bytes: ByteBuffer, runBlocking: BlockingRunner = { await BlockingIO.run($0) }) async {
         guard let writer = admit(bytes) else { return }
-        guard writer.mayWriteToDisk(adding: bytes.readableBytes) else {
+        if pending.isEmpty && !writer.mayWriteToDisk(adding: bytes.readableBytes) {
             store(bytes, in: writer)
             return
         }
+        pending.append(bytes)
+        pendingBytes += bytes.readableBytes
+        if pendingBytes >= Self.batchBytes { await writePending(runBlocking) }
+    }
+
+    /// Hands the gathered bytes to `runBlocking` in one job.
+    private mutating func writePending(_ runBlocking: BlockingRunner) async {
+        let batch = pending
+        pending = []
+        pendingBytes = 0
+        guard let writer, !batch.isEmpty else { return }
         let failure = await runBlocking {
             do throws(SpoolError) {
-                try writer.append(bytes.readableBytesView)
+                for bytes in batch { try writer.append(bytes.readableBytesView) }
                 return nil
             } catch {
                 return error
             }
         }
         if let failure { fail(.spoolFailed(failure.message)) }
+    }
+
+    /// The message or chunk ended (see `end()`), from an async context: bytes still
+    /// gathered for the spool file are written through `runBlocking` first.
+    public mutating func finish(runBlocking: BlockingRunner = { await BlockingIO.run($0) }) async -> LMTPSession.Event? {
+        if let reception, !reception.discard, reception.framing.endsMessage { await writePending(runBlocking) }
+        return end()
     }
 
     /// Takes some message bytes, writing to the spool on the caller's thread.
@@ -117,6 +145,8 @@ public struct MessageReceiver {
     private mutating func fail(_ reason: DataFailure) {
         failure = reason
         writer = nil  // frees memory or the temporary file at once
+        pending = []
+        pendingBytes = 0
     }
 
     /// The message or chunk ended: the event for the session, or nil for a discarded chunk
@@ -135,6 +165,10 @@ public struct MessageReceiver {
         if let failure { return .messageReceived(.failed(failure)) }
         guard let writer else { return .messageReceived(.failed(.spoolFailed("no message was started"))) }
         do {
+            // Gathered bytes not yet written (`finish(runBlocking:)` writes them off the caller's thread).
+            for bytes in pending { try writer.append(bytes.readableBytesView) }
+            pending = []
+            pendingBytes = 0
             return .messageReceived(.complete(try writer.finish()))
         } catch {
             return .messageReceived(.failed(.spoolFailed(error.message)))

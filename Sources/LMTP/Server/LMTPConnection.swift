@@ -114,7 +114,7 @@ struct LMTPConnection<Handler: DeliveryHandler, C: Clock>: Sendable where C.Dura
                 continue
             case .messageEnd:
                 // nil for a discarded chunk: the session replied when it refused the BDAT.
-                event = receiver.end()
+                event = await receiver.finish()
             }
             if let event {
                 guard try await process(event, pausedLine: pausedLine) else { return }

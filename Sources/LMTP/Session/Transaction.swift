@@ -116,6 +116,12 @@ public struct DataReception: Hashable, Sendable {
         case dotTerminated
         /// Exactly `size` octets (BDAT); `last` ends the message.
         case chunk(size: Int, last: Bool)
+
+        /// Whether the end of these bytes is the end of the message (DATA, or BDAT LAST).
+        public var endsMessage: Bool {
+            if case .chunk(_, last: false) = self { return false }
+            return true
+        }
     }
 
     /// The shape of the bytes.

@@ -99,23 +99,41 @@ struct MessageReceiverTests {
         #expect(Self.outcome(receiver.end()) == "complete:ok")
     }
 
-    @Test("receive: bytes kept in memory are taken at once; writes to the spool file go to the blocking runner")
+    @Test("receive: bytes kept in memory are taken at once; writes to the spool file go to the blocking runner, gathered")
     func receiveRoutesFileWritesOffThePool() async {
         let handedOver = Atomic<Int>(0)
-        let runner: (@escaping @Sendable () -> SpoolError?) async -> SpoolError? = { work in
+        let runner: MessageReceiver.BlockingRunner = { work in
             handedOver.add(1, ordering: .relaxed)
             return await BlockingIO.run(work)
         }
         var receiver = MessageReceiver(spool: MessageSpoolConfiguration(memoryThreshold: 8))
-        receiver.begin(Self.reception())
+        receiver.begin(Self.reception(maximumSize: 10 << 20))
         await receiver.receive(ByteBuffer(string: "1234"), runBlocking: runner)
         await receiver.receive(ByteBuffer(string: "5678"), runBlocking: runner)
         #expect(handedOver.load(ordering: .relaxed) == 0)
-        // Past the threshold: the move to the file, then every later piece, is handed over.
+        // Past the threshold the bytes are gathered, and handed over a batch at a time.
         await receiver.receive(ByteBuffer(string: "9"), runBlocking: runner)
+        #expect(handedOver.load(ordering: .relaxed) == 0)
+        let large = String(repeating: "x", count: MessageReceiver.batchBytes)
+        await receiver.receive(ByteBuffer(string: large), runBlocking: runner)
+        #expect(handedOver.load(ordering: .relaxed) == 1)
         await receiver.receive(ByteBuffer(string: "0"), runBlocking: runner)
+        #expect(handedOver.load(ordering: .relaxed) == 1)
+        // The end writes what is still gathered, through the runner too.
+        let event = await receiver.finish(runBlocking: runner)
         #expect(handedOver.load(ordering: .relaxed) == 2)
-        #expect(Self.outcome(receiver.end()) == "complete:1234567890")
+        #expect(Self.outcome(event) == "complete:123456789" + large + "0")
+    }
+
+    @Test("gathered bytes survive the end of a BDAT chunk and are written with the last one")
+    func gatheredAcrossChunks() async {
+        var receiver = MessageReceiver(spool: MessageSpoolConfiguration(memoryThreshold: 2))
+        receiver.begin(Self.reception(.chunk(size: 3, last: false)))
+        await receiver.receive(ByteBuffer(string: "abc"))
+        #expect(Self.outcome(await receiver.finish()) == "chunk:3")
+        receiver.begin(Self.reception(.chunk(size: 3, last: true), starts: false))
+        await receiver.receive(ByteBuffer(string: "def"))
+        #expect(Self.outcome(await receiver.finish()) == "complete:abcdef")
     }
 
     @Test("receive: a spool file that cannot be made fails the message with 451 4.3.0")
