@@ -96,9 +96,15 @@ public struct MessageReceiver {
         return end()
     }
 
-    /// Takes some message bytes, writing to the spool on the caller's thread.
+    /// Takes some message bytes, writing to the spool on the caller's thread (behind any
+    /// bytes `receive` gathered, which `end()` writes first).
     public mutating func append(_ bytes: ByteBuffer) {
         guard let writer = admit(bytes) else { return }
+        if !pending.isEmpty {
+            pending.append(bytes)
+            pendingBytes += bytes.readableBytes
+            return
+        }
         store(bytes, in: writer)
     }
 

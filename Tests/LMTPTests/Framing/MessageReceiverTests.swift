@@ -125,6 +125,15 @@ struct MessageReceiverTests {
         #expect(Self.outcome(event) == "complete:123456789" + large + "0")
     }
 
+    @Test("bytes taken on the caller's thread after gathered ones keep their order")
+    func mixedReceiveAndAppendKeepOrder() async {
+        var receiver = MessageReceiver(spool: MessageSpoolConfiguration(memoryThreshold: 2))
+        receiver.begin(Self.reception())
+        await receiver.receive(ByteBuffer(string: "abc"))
+        receiver.append(ByteBuffer(string: "def"))
+        #expect(Self.outcome(receiver.end()) == "complete:abcdef")
+    }
+
     @Test("gathered bytes survive the end of a BDAT chunk and are written with the last one")
     func gatheredAcrossChunks() async {
         var receiver = MessageReceiver(spool: MessageSpoolConfiguration(memoryThreshold: 2))
