@@ -205,19 +205,29 @@ struct DeliverCommandTests {
 struct DeliverRejectionNoticeTests {
     static let mdnConfig = "[deliver]\nreject_action = \"mdn\"\n"
 
+    /// `sluice deliver` with `reject_action = "mdn"` to alice, whose script rejects with
+    /// `reason`, relaying to an SMTP sink: what it printed, what the sink received, and
+    /// what was stored for alice.
+    static func rejectedByAlice(reason: String, sender: String, input: String = lfMessage())
+        async throws -> (result: (status: Int32, stderr: String), sent: [SMTPSink.Transaction], stored: [URL])
+    {
+        let sink = try await SMTPSink.start()
+        let fixture = try DeliverFixture(extra: mdnConfig)
+        defer { fixture.remove() }
+        try fixture.writeScript("alice", "require \"reject\";\nreject \"\(reason)\";\n")
+        let result = try await fixture.run(["-f", sender, "--relay", "127.0.0.1:\(sink.port)", "alice@example.org"],
+                                           input: input)
+        let sent = sink.transactions
+        await sink.stop()
+        return (result, sent, fixture.messages("alice"))
+    }
+
     @Test("a rejection sends an MDN to the envelope sender through the relay and exits 0")
     func sendsNotice() async throws {
-        let sink = try await SMTPSink.start()
-        let fixture = try DeliverFixture(extra: Self.mdnConfig)
-        defer { fixture.remove() }
-        try fixture.writeScript("alice", "require \"reject\";\nreject \"I do not read mail about lunch.\";\n")
-        let result = try await fixture.run(
-            ["-f", "sender@remote.example", "--relay", "127.0.0.1:\(sink.port)", "alice@example.org"],
-            input: lfMessage(subject: "Lunch?"))
-        let transactions = sink.transactions
-        await sink.stop()
+        let (result, transactions, stored) = try await Self.rejectedByAlice(
+            reason: "I do not read mail about lunch.", sender: "sender@remote.example", input: lfMessage(subject: "Lunch?"))
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(fixture.messages("alice").isEmpty)
+        #expect(stored.isEmpty)
         try #require(transactions.count == 1)
         let sent = transactions[0]
         #expect(sent.mailFrom == "")
@@ -252,15 +262,8 @@ struct DeliverRejectionNoticeTests {
 
     @Test("the notice carries the script's reason as written, not the reply's ASCII form")
     func nonASCIIReason() async throws {
-        let sink = try await SMTPSink.start()
-        let fixture = try DeliverFixture(extra: Self.mdnConfig)
-        defer { fixture.remove() }
-        try fixture.writeScript("alice", "require \"reject\";\nreject \"Désolé : je ne lis pas ça. 休暇中です。\";\n")
-        let result = try await fixture.run(
-            ["-f", "sender@remote.example", "--relay", "127.0.0.1:\(sink.port)", "alice@example.org"],
-            input: lfMessage(subject: "Lunch?"))
-        let transactions = sink.transactions
-        await sink.stop()
+        let (result, transactions, _) = try await Self.rejectedByAlice(
+            reason: "Désolé : je ne lis pas ça. 休暇中です。", sender: "sender@remote.example")
         #expect(result.status == 0, "\(result.stderr)")
         try #require(transactions.count == 1)
         let human = Message(bytes: transactions[0].message).mimeRoot.children.first
@@ -274,17 +277,10 @@ struct DeliverRejectionNoticeTests {
 
     @Test("a rejection of a null-sender message sends nothing, stores nothing, exits 0")
     func nullSender() async throws {
-        let sink = try await SMTPSink.start()
-        let fixture = try DeliverFixture(extra: Self.mdnConfig)
-        defer { fixture.remove() }
-        try fixture.writeScript("alice", "require \"reject\";\nreject \"no\";\n")
-        let result = try await fixture.run(["-f", "", "--relay", "127.0.0.1:\(sink.port)", "alice@example.org"],
-                                           input: lfMessage())
-        let transactions = sink.transactions
-        await sink.stop()
+        let (result, transactions, stored) = try await Self.rejectedByAlice(reason: "no", sender: "")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(transactions.isEmpty)
-        #expect(fixture.messages("alice").isEmpty)
+        #expect(stored.isEmpty)
     }
 
     @Test("relay down: the rejection falls back to exit 77 so the MTA bounces it")
