@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs Dovecot Pigeonhole's own test files (tests/**/*.svtest of a pigeonhole checkout)
+# through `sieve-check test` and prints the pass rate of each group of files the
+# project's issues name. Measurement only: nothing of Pigeonhole's is committed.
+#
+#   Benchmarks/pigeonhole-suites.sh PIGEONHOLE_TESTS_DIR [SIEVE_CHECK] [-v]
+#
+# PIGEONHOLE_TESTS_DIR is the `tests` folder of a pigeonhole checkout; SIEVE_CHECK
+# defaults to .build/release/sieve-check. -v lists every failing block.
+set -uo pipefail
+dir=${1:?usage: $0 PIGEONHOLE_TESTS_DIR [SIEVE_CHECK] [-v]}
+bin=${2:-.build/release/sieve-check}
+verbose=${3:-}
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+cd "$dir" || exit 2
+
+# Groups: name, then the files (globs relative to the tests folder).
+existing=(control-if.svtest control-stop.svtest lexer.svtest test-allof.svtest test-anyof.svtest
+    test-exists.svtest test-header.svtest test-size.svtest testsuite.svtest match-types/*.svtest
+    comparators/i-ascii-casemap.svtest comparators/i-octet.svtest extensions/variables/*.svtest
+    extensions/vacation/*.svtest extensions/relational/*.svtest extensions/imap4flags/*.svtest
+    extensions/subaddress/*.svtest extensions/envelope.svtest extensions/encoded-character.svtest
+    extensions/body/*.svtest extensions/reject/*.svtest execute/actions.svtest execute/errors.svtest
+    compile/errors.svtest execute/examples.svtest)
+new=(extensions/regex/*.svtest extensions/date/*.svtest extensions/index/*.svtest
+    extensions/environment/*.svtest extensions/vnd.dovecot/environment/*.svtest
+    extensions/spamvirustest/*.svtest comparators/*.svtest execute/examples.svtest)
+
+run_group() {
+    local name=$1; shift
+    local pass=0 fail=0
+    for f in "$@"; do
+        out=$(timeout 30 "$bin" test "$f" 2>&1)
+        status=$?
+        line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -1)
+        if [ -z "$line" ]; then
+            echo "  $f: no summary (exit $status): $(printf '%s\n' "$out" | tail -1)"
+            fail=$((fail + 1))
+            continue
+        fi
+        p=${line%% passed*}; rest=${line#*passed, }; q=${rest%% failed*}
+        pass=$((pass + p)); fail=$((fail + q))
+        [ "$verbose" = -v ] && printf '%s\n' "$out" | grep -E '^FAIL' | sed "s|^|  |"
+        [ "$verbose" = -v ] || [ "$q" -eq 0 ] || echo "  $f: $p passed, $q failed"
+    done
+    total=$((pass + fail))
+    awk -v n="$name" -v p=$pass -v t=$total 'BEGIN { printf "%s: %d/%d blocks pass (%.1f%%)\n", n, p, t, t ? 100*p/t : 0 }'
+}
+
+run_group "extensions Sluice had (issue 9 list)" "${existing[@]}"
+run_group "regex, date, index, environment, spamvirustest, comparators, examples" "${new[@]}"
