@@ -95,6 +95,7 @@ struct MatchSpec: Sendable {
         case .matches: return ":matches"
         case .value(let op): return ":value \"\(op.rawValue)\""
         case .count(let op): return ":count \"\(op.rawValue)\""
+        case .regex: return ":regex"
         }
     }
 }

@@ -189,6 +189,7 @@ extension Validator {
         var type = MatchType.is
         if read.has("contains") { type = .contains }
         if read.has("matches") { type = .matches }
+        if read.has("regex") { type = .regex }
         for tag in ["value", "count"] {
             guard let use = read.tags[tag], let parameter = use.parameter else { continue }
             let opName = constantString(parameter)
@@ -223,6 +224,37 @@ extension Validator {
                   at: read.tags["comparator"]?.range.start ?? keys.range.start)
             return nil
         }
+        if type == .regex {
+            guard comparator.regexCaseFolding != nil else {
+                error("comparator \"\(comparator.rawValue)\" cannot be used with :regex; :regex works with \"i;octet\" and \"i;ascii-casemap\"",
+                      at: read.tags["comparator"]?.range.start ?? keys.range.start)
+                return nil
+            }
+            guard checkRegexKeys(keys, comparator: comparator) else { return nil }
+        }
         return MatchSpec(type: type, comparator: comparator, keys: compileStringList(keys))
+    }
+
+    /// Compiles each constant `:regex` key now, reporting an invalid one at its place in
+    /// the script; keys with variable references are compiled when the test runs.
+    /// - SeeAlso: draft-ietf-sieve-regex §3 ("SHOULD reject ... as a syntax error")
+    private mutating func checkRegexKeys(_ keys: Argument, comparator: Comparator) -> Bool {
+        let literals: [StringLiteral]
+        switch keys {
+        case .string(let s): literals = [s]
+        case .stringList(let list, _): literals = list
+        default: return true
+        }
+        var ok = true
+        for literal in literals {
+            guard case .constant(let pattern) = compileString(literal), let folding = comparator.regexCaseFolding else { continue }
+            do {
+                _ = try RegexPattern(pattern, folding: folding)
+            } catch {
+                self.error("invalid :regex key \(RegexPattern.quotedForMessage(pattern)): \(error)", at: literal.range.start)
+                ok = false
+            }
+        }
+        return ok
     }
 }

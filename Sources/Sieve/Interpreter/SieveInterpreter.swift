@@ -27,10 +27,10 @@ public enum SieveInterpreter {
         } catch {
             let runtimeError = SieveRuntimeError(error.message, at: error.location, file: script.file)
             tracer?.record(.error(runtimeError))
-            return SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError])
+            return SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError], warnings: run.nonFatalErrors)
         }
         let implicitFlags = script.usesFlags ? FlagList.flags(in: [run.internalFlags]) : []
-        return SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags))
+        return SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors)
     }
 }
 
@@ -59,6 +59,8 @@ struct Run {
     var htmlTextExtractor: (any HTMLTextExtractor)?
     /// Asks the context whether a mailbox exists (`mailboxexists`, RFC 5490).
     var mailboxExists: (String) -> Bool = { _ in true }
+    /// Errors that did not stop the run (a `:regex` key invalid after expansion).
+    var nonFatalErrors: [SieveRuntimeError] = []
     /// Strings already extracted for `body`, by transform key, kept for the run.
     var bodyCache: [String: [String]] = [:]
 

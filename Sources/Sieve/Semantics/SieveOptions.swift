@@ -122,6 +122,8 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case comparatorASCIINumeric = "comparator-i;ascii-numeric"
     /// RFC 5463: the `ihave` test and the `error` command.
     case ihave
+    /// draft-ietf-sieve-regex: the `:regex` match type and `set :quoteregex`.
+    case regex
     /// Pigeonhole's test-suite language; only `TestSuiteRunner` enables it.
     case testsuite = "vnd.dovecot.testsuite"
 }
