@@ -122,6 +122,10 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case comparatorASCIINumeric = "comparator-i;ascii-numeric"
     /// RFC 5463: the `ihave` test and the `error` command.
     case ihave
+    /// RFC 5260: the `date` and `currentdate` tests.
+    case date
+    /// RFC 5260 §6: `:index` and `:last` on `header`, `address` and `date`.
+    case index
     /// Pigeonhole's test-suite language; only `TestSuiteRunner` enables it.
     case testsuite = "vnd.dovecot.testsuite"
 }
