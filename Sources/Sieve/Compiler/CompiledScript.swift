@@ -126,6 +126,12 @@ struct Test: Sendable {
         case mailboxExists(names: StrList)
         /// A `vnd.dovecot.testsuite` test (`sieve-check test` only).
         case testSuite(TestSuiteTest)
+        /// RFC 5260 `date` and `currentdate`.
+        case date(DateTest)
+        /// `header :index` (RFC 5260 §6); plain `header` stays `.header`.
+        case indexedHeader(names: StrList, index: FieldIndex, match: MatchSpec)
+        /// `address :index` (RFC 5260 §6); plain `address` stays `.address`.
+        case indexedAddress(part: AddressPart, headers: StrList, index: FieldIndex, match: MatchSpec)
     }
 }
 

@@ -51,17 +51,20 @@ extension Validator {
         case "header":
             guard noNested(node, name: name),
                   let read = readArguments(node.arguments, of: "test", named: name, at: location,
-                                           tags: TagSpec.matchTypes + TagSpec.comparator,
+                                           tags: TagSpec.matchTypes + TagSpec.comparator + TagSpec.index,
                                            positionals: [PositionalSpec(role: "header names", kind: .stringList),
                                                          PositionalSpec(role: "key list", kind: .stringList)]),
                   let match = matchSpec(read, keys: read.positionals[1])
             else { return nil }
             let names = compileStringList(read.positionals[0]).mappingConstants { $0.lowercased() }
+            let (indexOK, index) = fieldIndex(read)
+            guard indexOK else { return nil }
+            if let index { return Test(kind: .indexedHeader(names: names, index: index, match: match), name: name, location: location) }
             return Test(kind: .header(names: names, match: match), name: name, location: location)
         case "address":
             guard noNested(node, name: name),
                   let read = readArguments(node.arguments, of: "test", named: name, at: location,
-                                           tags: TagSpec.matchTypes + TagSpec.comparator + TagSpec.addressParts,
+                                           tags: TagSpec.matchTypes + TagSpec.comparator + TagSpec.addressParts + TagSpec.index,
                                            positionals: [PositionalSpec(role: "header list", kind: .stringList),
                                                          PositionalSpec(role: "key list", kind: .stringList)]),
                   let match = matchSpec(read, keys: read.positionals[1])
@@ -74,7 +77,12 @@ extension Validator {
                       + Self.addressHeaders.sorted().joined(separator: ", "), at: listLocation(read.positionals[0], index))
                 ok = false
             }
-            guard ok else { return nil }
+            let (indexOK, index) = fieldIndex(read)
+            guard ok, indexOK else { return nil }
+            if let index {
+                return Test(kind: .indexedAddress(part: addressPart(read), headers: headers, index: index, match: match),
+                            name: name, location: location)
+            }
             return Test(kind: .address(part: addressPart(read), headers: headers, match: match), name: name, location: location)
         case "envelope":
             guard noNested(node, name: name),
@@ -156,6 +164,9 @@ extension Validator {
         case "ihave":
             guard noNested(node, name: name) else { return nil }
             return compileIhave(node, location: location)
+        case "date", "currentdate":
+            guard noNested(node, name: name) else { return nil }
+            return compileDate(node, name: name, current: name == "currentdate", location: location)
         default:
             error("unknown test '\(node.name)'", at: location)
             return nil

@@ -100,6 +100,13 @@ extension Run {
             matched = try compare(values, match, at: test.location, trace: &comparison)
         case .body(let transform, let match):
             matched = try evaluateBody(transform, match, at: test.location, trace: &comparison)
+        case .date(let date):
+            matched = try evaluateDate(date, at: test.location, trace: &comparison)
+        case .indexedHeader(let names, let index, let match):
+            matched = try evaluateIndexedHeader(names: names, index: index, match: match, at: test.location, trace: &comparison)
+        case .indexedAddress(let part, let headers, let index, let match):
+            matched = try evaluateIndexedAddress(part: part, headers: headers, index: index, match: match,
+                                                 at: test.location, trace: &comparison)
         }
         tracer?.record(.test(TestTrace(name: test.name, location: test.location, matched: matched, comparison: comparison)))
         return matched

@@ -22,6 +22,7 @@ public enum SieveInterpreter {
         var run = Run(script: script, message: context.message, envelope: context.envelope, options: options, tracer: tracer)
         run.htmlTextExtractor = context.htmlTextExtractor
         run.mailboxExists = { context.mailboxExists($0) }
+        run.clock = { context.currentDate }
         do {
             _ = try run.execute(script.commands)
         } catch {
@@ -63,6 +64,10 @@ struct Run {
     var nonFatalErrors: [SieveRuntimeError] = []
     /// Strings already extracted for `body`, by transform key, kept for the run.
     var bodyCache: [String: [String]] = [:]
+    /// Asks the context for the current time (`currentdate`, the local zone of `date`).
+    var clock: () -> DateTime = DateTime.systemNow
+    /// The current time once asked: one instant for the whole run (RFC 5260 §5).
+    var fixedNow: DateTime?
 
     struct Failure: Error {
         var message: String

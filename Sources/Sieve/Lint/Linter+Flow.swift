@@ -159,6 +159,10 @@ struct CapabilityUsage {
             return usesEncodedCharacter
         case "ihave":
             return tests.contains("ihave") || commands.contains("error")
+        case "date":
+            return tests.contains("date") || tests.contains("currentdate")
+        case "index":
+            return tags.contains("index")
         case _ where capability.hasPrefix("comparator-"):
             return comparators.contains(String(capability.dropFirst("comparator-".count)))
         default:

@@ -124,6 +124,7 @@ struct Linter {
                 warn(.invalidHeaderName, message, at: header.range.start)
             }
         }
+        if name == "date" || name == "currentdate" { checkDate(arguments) }
         test.tests.forEach { check($0) }
     }
 

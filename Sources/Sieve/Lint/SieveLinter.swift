@@ -16,7 +16,9 @@
 /// - `:count` without `:comparator "i;ascii-numeric"` (counts then compare as text);
 /// - inside an `ihave` branch, a command, test or tag of a capability that neither its `ihave`
 ///   tests nor `require` name (the branch compiles here only because it is skipped);
-/// - `ihave` of a capability the script also requires (always true).
+/// - `ihave` of a capability the script also requires (always true);
+/// - a `date`/`currentdate` key not in its date-part's format, or a comparator that does
+///   not suit the date-part (see `Linter.checkDate`).
 public enum SieveLinter {
     /// The kinds of warning, for tests and for anyone who wants to filter them.
     public enum Check: String, Sendable, CaseIterable {
@@ -59,6 +61,15 @@ public enum SieveLinter {
         ///
         /// - SeeAlso: RFC 5463 §4, RFC 5228 §3.2
         case ihaveOfRequired = "ihave-of-required"
+        /// A `date`/`currentdate` key in another format than its date-part's (`"9"` for "hour").
+        ///
+        /// - SeeAlso: RFC 5260 §4.2
+        case dateKeyFormat = "date-key-format"
+        /// `i;ascii-numeric` on a date-part that is not one number, or `:value` on "julian"
+        /// without it.
+        ///
+        /// - SeeAlso: RFC 5260 §4.3
+        case dateComparator = "date-comparator"
     }
 
     /// One lint finding.

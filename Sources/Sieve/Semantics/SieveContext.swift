@@ -33,11 +33,17 @@ public protocol SieveContext: Sendable {
     /// Converts `text/html` parts to text for `body :text` (default: nil, meaning the
     /// simple `TagStrippingHTMLTextExtractor`).
     var htmlTextExtractor: (any HTMLTextExtractor)? { get }
+    /// The current date and time, in the zone that counts as local for the script (default:
+    /// the system clock, in the machine's local zone). Asked at most once per run.
+    ///
+    /// - SeeAlso: RFC 5260 §4.1 (local zone), §5 (currentdate)
+    var currentDate: DateTime { get }
 }
 
 extension SieveContext {
     public func mailboxExists(_ name: String) -> Bool { true }
     public var htmlTextExtractor: (any HTMLTextExtractor)? { nil }
+    public var currentDate: DateTime { DateTime.systemNow() }
 }
 
 /// A ready-made context: a message and its envelope.
@@ -46,10 +52,17 @@ public struct SieveMessageContext: SieveContext {
     public var envelope: SieveEnvelope
     /// Converts `text/html` parts for `body :text`; nil uses `TagStrippingHTMLTextExtractor`.
     public var htmlTextExtractor: (any HTMLTextExtractor)?
+    /// A fixed current time for `currentdate` (and the local zone of `date`); nil reads the
+    /// system clock.
+    public var fixedDate: DateTime?
 
-    public init(message: Message, envelope: SieveEnvelope, htmlTextExtractor: (any HTMLTextExtractor)? = nil) {
+    public init(message: Message, envelope: SieveEnvelope, htmlTextExtractor: (any HTMLTextExtractor)? = nil,
+                fixedDate: DateTime? = nil) {
         self.message = message
         self.envelope = envelope
         self.htmlTextExtractor = htmlTextExtractor
+        self.fixedDate = fixedDate
     }
+
+    public var currentDate: DateTime { fixedDate ?? DateTime.systemNow() }
 }
