@@ -16,7 +16,9 @@
 /// - `:count` without `:comparator "i;ascii-numeric"` (counts then compare as text);
 /// - inside an `ihave` branch, a command, test or tag of a capability that neither its `ihave`
 ///   tests nor `require` name (the branch compiles here only because it is skipped);
-/// - `ihave` of a capability the script also requires (always true).
+/// - `ihave` of a capability the script also requires (always true);
+/// - a `:matches` key that looks like a regular expression (`".*@example.com"`);
+/// - a `:regex` key with an unescaped `.` between letters or digits (`"example.com"`).
 public enum SieveLinter {
     /// The kinds of warning, for tests and for anyone who wants to filter them.
     public enum Check: String, Sendable, CaseIterable {
@@ -59,6 +61,15 @@ public enum SieveLinter {
         ///
         /// - SeeAlso: RFC 5463 §4, RFC 5228 §3.2
         case ihaveOfRequired = "ihave-of-required"
+        /// A `:matches` key written like a regular expression (`.*`, a leading `^`, ...).
+        ///
+        /// - SeeAlso: RFC 5228 §2.7.1
+        case matchesKeyLooksLikeRegex = "matches-key-looks-like-regex"
+        /// A `:regex` key with an unescaped `.` between letters (`example.com`): it
+        /// matches any character there.
+        ///
+        /// - SeeAlso: draft-ietf-sieve-regex §3
+        case regexUnescapedDot = "regex-unescaped-dot"
     }
 
     /// One lint finding.
