@@ -262,7 +262,11 @@ extension Validator {
             do {
                 _ = try RegexPattern(pattern, folding: folding)
             } catch {
-                self.error("invalid :regex key \(RegexPattern.quotedForMessage(pattern)): \(error)", at: literal.range.start)
+                var message = "invalid :regex key \(RegexPattern.quotedForMessage(pattern)): \(error)"
+                if pattern.hasPrefix("*") || pattern.hasPrefix("?") {
+                    message += "; this looks like a :matches wildcard pattern: in a regular expression \".*\" stands for any text and \".\" for one character"
+                }
+                self.error(message, at: literal.range.start)
                 ok = false
             }
         }
