@@ -79,7 +79,7 @@ struct LintTests {
                  script: "require [\"ihave\", \"fileinto\"];\nif ihave [\"x-foo\", \"fileinto\"] {\n  fileinto \"A\";\n}\n",
                  at: "2:20", says: #"ihave "fileinto" is always true: the script already requires it"#,
                  nearMiss: "require \"ihave\";\nif ihave [\"x-foo\", \"fileinto\"] {\n  fileinto \"A\";\n}\nif not ihave \"vacation\" { keep; }\n"),
-    ]
+    ] + LintTests.extensionCases
 
     @Test("each lint fires where expected", arguments: cases)
     func fires(lint: LintCase) throws {

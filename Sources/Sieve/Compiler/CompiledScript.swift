@@ -34,6 +34,8 @@ enum Str: Sendable, Hashable {
         case variable(Int)
         /// A match variable `${N}`.
         case match(Int)
+        /// `${env.NAME}` (vnd.dovecot.environment): the item's name after `env.`.
+        case environment(String)
     }
 
     var constantValue: String? {
@@ -125,6 +127,12 @@ struct Test: Sendable {
         case mailboxExists(names: StrList)
         /// A `vnd.dovecot.testsuite` test (`sieve-check test` only).
         case testSuite(TestSuiteTest)
+        /// RFC 5183 `environment`; `vendorItems`: the `vnd.dovecot.` items exist.
+        case environment(name: Str, match: MatchSpec, vendorItems: Bool)
+        /// RFC 5235 `spamtest` (`percent`: `spamtestplus`'s `:percent`).
+        case spamtest(percent: Bool, match: MatchSpec)
+        /// RFC 5235 `virustest`.
+        case virustest(match: MatchSpec)
     }
 }
 

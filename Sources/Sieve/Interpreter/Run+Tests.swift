@@ -100,6 +100,12 @@ extension Run {
             matched = try compare(values, match, at: test.location, trace: &comparison)
         case .body(let transform, let match):
             matched = try evaluateBody(transform, match, at: test.location, trace: &comparison)
+        case .environment(let name, let match, let vendorItems):
+            matched = try evaluateEnvironment(name, match, vendorItems: vendorItems, at: test.location, trace: &comparison)
+        case .spamtest(let percent, let match):
+            matched = try evaluateScoreTest(.spam, percent: percent, match, at: test.location, trace: &comparison)
+        case .virustest(let match):
+            matched = try evaluateScoreTest(.virus, percent: false, match, at: test.location, trace: &comparison)
         }
         tracer?.record(.test(TestTrace(name: test.name, location: test.location, matched: matched, comparison: comparison)))
         return matched

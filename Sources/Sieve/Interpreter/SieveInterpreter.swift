@@ -22,6 +22,7 @@ public enum SieveInterpreter {
         var run = Run(script: script, message: context.message, envelope: context.envelope, options: options, tracer: tracer)
         run.htmlTextExtractor = context.htmlTextExtractor
         run.mailboxExists = { context.mailboxExists($0) }
+        run.environment = context.environment
         do {
             _ = try run.execute(script.commands)
         } catch {
@@ -59,6 +60,8 @@ struct Run {
     var htmlTextExtractor: (any HTMLTextExtractor)?
     /// Asks the context whether a mailbox exists (`mailboxexists`, RFC 5490).
     var mailboxExists: (String) -> Bool = { _ in true }
+    /// What `environment` and `${env.NAME}` report (RFC 5183).
+    var environment = SieveEnvironment()
     /// Strings already extracted for `body`, by transform key, kept for the run.
     var bodyCache: [String: [String]] = [:]
 
@@ -102,6 +105,7 @@ struct Run {
                 case .text(let text): out += text
                 case .variable(let slot): out += variables[slot]
                 case .match(let n): if n < matchVariables.count { out += matchVariables[n] }
+                case .environment(let name): out += environment.variableValue(name)
                 }
             }
             return out

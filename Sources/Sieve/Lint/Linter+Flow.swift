@@ -159,6 +159,15 @@ struct CapabilityUsage {
             return usesEncodedCharacter
         case "ihave":
             return tests.contains("ihave") || commands.contains("error")
+        case "environment":
+            return tests.contains("environment")
+        case "spamtest", "virustest":
+            return tests.contains(capability)
+        case "spamtestplus":
+            return tests.contains("spamtest")
+        case "imapflags":
+            return !commands.isDisjoint(with: ["setflag", "addflag", "removeflag", "mark", "unmark"]) || tests.contains("hasflag")
+                || tags.contains("flags")
         case _ where capability.hasPrefix("comparator-"):
             return comparators.contains(String(capability.dropFirst("comparator-".count)))
         default:

@@ -33,11 +33,17 @@ public protocol SieveContext: Sendable {
     /// Converts `text/html` parts to text for `body :text` (default: nil, meaning the
     /// simple `TagStrippingHTMLTextExtractor`).
     var htmlTextExtractor: (any HTMLTextExtractor)? { get }
+    /// What the `environment` test and `${env.NAME}` report about where the script runs
+    /// (default: `SieveEnvironment()`, which knows only the fixed items).
+    ///
+    /// - SeeAlso: RFC 5183 §4
+    var environment: SieveEnvironment { get }
 }
 
 extension SieveContext {
     public func mailboxExists(_ name: String) -> Bool { true }
     public var htmlTextExtractor: (any HTMLTextExtractor)? { nil }
+    public var environment: SieveEnvironment { SieveEnvironment() }
 }
 
 /// A ready-made context: a message and its envelope.
@@ -46,10 +52,14 @@ public struct SieveMessageContext: SieveContext {
     public var envelope: SieveEnvelope
     /// Converts `text/html` parts for `body :text`; nil uses `TagStrippingHTMLTextExtractor`.
     public var htmlTextExtractor: (any HTMLTextExtractor)?
+    /// What `environment` reports.
+    public var environment: SieveEnvironment
 
-    public init(message: Message, envelope: SieveEnvelope, htmlTextExtractor: (any HTMLTextExtractor)? = nil) {
+    public init(message: Message, envelope: SieveEnvelope, htmlTextExtractor: (any HTMLTextExtractor)? = nil,
+                environment: SieveEnvironment = SieveEnvironment()) {
         self.message = message
         self.envelope = envelope
         self.htmlTextExtractor = htmlTextExtractor
+        self.environment = environment
     }
 }
