@@ -80,6 +80,8 @@ let package = Package(
             name: "sieve-check",
             dependencies: [
                 "Sieve", "MailCore", "Reports", "SieveCheckKit", "SieveReplay",
+                // `--config sluice.toml`: the site's Sieve settings (limits, spamtest, ...).
+                "SluiceServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -109,7 +111,7 @@ let package = Package(
             dependencies: ["SieveCheckKit", "Sieve", "MailCore", "Reports", "CLibXML2", "XMLTestSupport"]
         ),
         .testTarget(name: "SieveReplayTests", dependencies: ["SieveReplay", "Sieve", "MailCore"]),
-        .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "Delivery"]),
+        .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "Delivery", "Sieve"]),
         // Starts the real server on loopback and talks LMTP to it with a raw-socket client.
         .testTarget(name: "EndToEndTests", dependencies: ["SluiceServer", "sluice", "Delivery", "MailCore", "SMTPTestSupport", logging]),
     ],

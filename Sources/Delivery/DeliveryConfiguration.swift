@@ -9,6 +9,11 @@ import Sieve
 public struct DeliveryConfiguration: Sendable {
     /// Our host name, written in the `Received:` field (`by MYHOST`). Default `localhost`.
     public var hostname: String = "localhost"
+    /// The site's primary DNS domain, what Sieve's `environment "domain"` reports. Default
+    /// nil: `hostname` without its first label (`mx1.example.com` → `example.com`).
+    ///
+    /// - SeeAlso: RFC 5183 §4
+    public var domain: String?
     /// Who the users are and where their mail and scripts live.
     public var users: UserConfiguration = UserConfiguration()
     /// How copies are stored.

@@ -102,12 +102,24 @@ final class PreparedMessage: Sendable {
 }
 
 /// The Sieve context of one recipient: the shared message, this recipient's envelope,
-/// and the user's mailboxes for `mailboxexists`.
+/// the user's mailboxes for `mailboxexists`, and what `environment` reports.
 struct RecipientSieveContext: SieveContext {
     let message: Message
     let envelope: SieveEnvelope
     let store: any MailStore
     let user: DeliveryUser
+    let environment: SieveEnvironment
+
+    /// The environment of a delivery: this host and domain, the client that handed the
+    /// message over (its address and, when known, its name), the user.
+    ///
+    /// - SeeAlso: RFC 5183 §4
+    static func environment(configuration: DeliveryConfiguration, transaction: DeliveryTransaction,
+                            user: DeliveryUser) -> SieveEnvironment {
+        SieveEnvironment(domain: configuration.domain ?? SieveEnvironment.domain(ofHost: configuration.hostname),
+                         host: configuration.hostname, remoteHost: transaction.clientHostName,
+                         remoteIP: transaction.clientAddress, username: user.address)
+    }
 
     func mailboxExists(_ name: String) -> Bool {
         store.mailboxExists(name, user: user)
@@ -159,7 +171,8 @@ struct DeliveryEnvironment: Sendable {
         var builder = PlanBuilder()
         let context = RecipientSieveContext(
             message: parsed, envelope: SieveEnvelope(from: transaction.sender, to: user.recipient),
-            store: store, user: user)
+            store: store, user: user,
+            environment: RecipientSieveContext.environment(configuration: configuration, transaction: transaction, user: user))
         for (path, lookup) in scripts {
             let run: ScriptRun
             switch lookup {

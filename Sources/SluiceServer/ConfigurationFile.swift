@@ -88,6 +88,7 @@ public enum ConfigurationFile {
             configuration.deliver = try LocalDeliveryConfiguration.read(&deliver)
             try deliver.finish()
         }
+        try readSieveTables(&root, into: &configuration)
         try root.finish()
         return configuration
     }

@@ -34,6 +34,14 @@ extension SieveCheck {
             discussion: "Fixes what currentdate sees, and the offset becomes the local zone that date uses without :zone. Default: the system clock and zone.",
             valueName: "date-time"))
         var date: String?
+        @Option(name: .customLong("environment"), help: ArgumentHelp(
+            "Set an environment item the script sees, as NAME=VALUE (repeatable): remote-ip, remote-host, host, domain, "
+                + "location, phase, vnd.dovecot.username, vnd.dovecot.config.NAME, ...",
+            discussion: "Defaults: host is this machine's name, domain its name without the first label, location MDA, phase during, vnd.dovecot.username the envelope recipient; remote-ip and remote-host do not exist unless set.",
+            valueName: "name=value"))
+        var environment: [String] = []
+
+        @OptionGroup var site: SiteConfigurationOption
 
         @Flag(help: "Print one JSON document: {\"actions\":[...],\"errors\":[...]}.")
         var json = false
@@ -55,7 +63,7 @@ extension SieveCheck {
 
         func run() throws {
             let source = try readFile(script)
-            let options = SieveOptions()
+            let (options, hostname, domain) = try site.load()
             let compiled = SieveCompiler.compile(source, file: script, options: options)
             guard let program = compiled.script else {
                 if let html {
@@ -75,8 +83,15 @@ extension SieveCheck {
 
             let parsed = Message(bytes: try readFile(message))
             let envelope = SieveEnvelope.defaulted(for: parsed, from: from, to: to)
+            let scriptEnvironment: SieveEnvironment
+            do {
+                scriptEnvironment = try CheckEnvironment.environment(assignments: environment, recipient: envelope.to,
+                                                                     hostname: hostname, domain: domain)
+            } catch {
+                throw ValidationError(error.message)
+            }
             let context = SieveMessageContext(message: parsed, envelope: envelope, htmlTextExtractor: LibXML2HTMLTextExtractor(),
-                                              fixedDate: date.flatMap { DateTime(rfc3339: $0) })
+                                              fixedDate: date.flatMap { DateTime(rfc3339: $0) }, environment: scriptEnvironment)
             let tracer = trace || html != nil ? SieveTraceRecorder() : nil
             let result = SieveInterpreter.run(program, context: context, options: options, tracer: tracer)
 

@@ -21,9 +21,12 @@ extension SieveCheck {
         @Option(help: "Also write a JUnit XML report to this file (one testsuite per file, one testcase per block).")
         var junit: String?
 
+        @OptionGroup var site: SiteConfigurationOption
+
         func run() throws {
             // Redirects and vacation replies follow the delivery agent's rules (RFC 3834 included).
-            let runner = TestSuiteRunner(mailer: DeliveryTestSuiteMailer(), readFile: { path in try readFile(path) })
+            let runner = TestSuiteRunner(options: try site.load().options, mailer: DeliveryTestSuiteMailer(),
+                                         readFile: { path in try readFile(path) })
             var reports: [TestFileReport] = []
             for file in files {
                 let report = runner.run(file: file)

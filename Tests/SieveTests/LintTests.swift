@@ -115,7 +115,7 @@ struct LintTests {
                  script: "require \"regex\";\nif header :regex \"from\" [\"a.*b\", \"@example.com$\"] { keep; }\n",
                  at: "2:34", says: #"the '.' in "example.com" matches any character"#,
                  nearMiss: "require \"regex\";\nif header :regex \"from\" [\"a.*b\", \"@example\\\\.com$\", \"x[.]com\", \"[a.b]\"] { keep; }\n"),
-    ]
+    ] + LintTests.extensionCases
 
     @Test("each lint fires where expected", arguments: cases)
     func fires(lint: LintCase) throws {

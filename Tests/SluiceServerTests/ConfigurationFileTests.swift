@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import Sieve
 import Testing
 @testable import SluiceServer
 
@@ -26,6 +27,11 @@ struct ConfigurationFileTests {
         #expect(configuration.delivery.vacation.systemSenderPatterns == VacationConfiguration().systemSenderPatterns,
                 "the example lists the default system senders")
         #expect(configuration.delivery.vacation.requireUserAddressed)
+        #expect(configuration.delivery.domain == "example.org")
+        #expect(configuration.delivery.scripts.sieveOptions.spamtest
+            == ScoreTestSettings(statusHeader: "X-Spam-Score", statusType: .score, maxValue: 10))
+        #expect(configuration.delivery.scripts.sieveOptions.virustest
+            == ScoreTestSettings(statusHeader: "X-Virus-Status", statusType: .text, textValues: [1: "Clean", 5: "Infected"]))
     }
 
     @Test("an empty file gives the documented defaults")
@@ -157,6 +163,17 @@ struct ConfigurationFileTests {
         ("[vacation]\nrequire_user_addressed = \"yes\"\n", "t.toml: 'vacation.require_user_addressed' must be true or false"),
         ("[vacation]\ntracking_database = \"\"\n", "t.toml: 'vacation.tracking_database' is empty"),
         ("[users.table.\"a@b\"]\naliases = [\"Ann <ann@b>\"]\n", "t.toml: 'users.table.a@b.aliases' lists \"Ann <ann@b>\", expected local@domain"),
+        ("[spamtest]\nstatus_header = \"X-Spam-Score\"\n",
+         "t.toml: [spamtest]: sieve_spamtest_status_type score needs a maximum"),
+        ("[spamtest]\nscore_max_value = 10\n", "t.toml: [spamtest] needs status_header"),
+        ("[spamtest]\nstatus_header = \"X-Spam-Score\"\nscore_max_value = true\n",
+         "t.toml: 'spamtest.score_max_value' must be a number, found bool"),
+        ("[virustest]\nstatus_header = \"X-Virus\"\nstatus_type = \"text\"\ntext_value = { 7 = \"Bad\" }\n",
+         "t.toml: [virustest]: sieve_virustest_text_value/7: 7 is out of range, virustest text values run from 0 to 5"),
+        ("[spamtest]\nstatus_header = \"X-Spam-Status: score=(.*)\"\nscore_max_value = 5\n",
+         "t.toml: [spamtest]: sieve_spamtest_status_header is \"X-Spam-Status: score=(.*)\": the \"HEADER: REGEX\" form is not supported yet"),
+        ("[spamtest]\nstatus_headr = \"X\"\n", "t.toml: unknown key 'spamtest.status_headr' in [spamtest]"),
+        ("domain = \"\"\n", "t.toml: 'domain' is \"\", expected a DNS domain"),
     ])
     func errors(text: String, expected: String) {
         do {

@@ -34,6 +34,8 @@ enum Str: Sendable, Hashable {
         case variable(Int)
         /// A match variable `${N}`.
         case match(Int)
+        /// `${env.NAME}` (vnd.dovecot.environment): the item's name after `env.`.
+        case environment(String)
     }
 
     var constantValue: String? {
@@ -132,6 +134,12 @@ struct Test: Sendable {
         case indexedHeader(names: StrList, index: FieldIndex, match: MatchSpec)
         /// `address :index` (RFC 5260 §6); plain `address` stays `.address`.
         case indexedAddress(part: AddressPart, headers: StrList, index: FieldIndex, match: MatchSpec)
+        /// RFC 5183 `environment`; `vendorItems`: the `vnd.dovecot.` items exist.
+        case environment(name: Str, match: MatchSpec, vendorItems: Bool)
+        /// RFC 5235 `spamtest` (`percent`: `spamtestplus`'s `:percent`).
+        case spamtest(percent: Bool, match: MatchSpec)
+        /// RFC 5235 `virustest`.
+        case virustest(match: MatchSpec)
     }
 }
 

@@ -69,6 +69,10 @@ extension Validator {
             return compileVacation(node, location: location).map(make)
         case "set":
             return compileSet(node, location: location).map(make)
+        case "mark", "unmark":
+            guard readArguments(node.arguments, of: "command", named: name, at: location, tags: [], positionals: []) != nil
+            else { return nil }
+            return make(.flags(name == "mark" ? .add : .remove, slot: nil, flags: StrList([.constant("\\Flagged")])))
         case "setflag", "addflag", "removeflag":
             guard let read = readArguments(node.arguments, of: "command", named: name, at: location, tags: [],
                                            positionals: [PositionalSpec(role: "variable name", kind: .string),
@@ -77,6 +81,11 @@ extension Validator {
             else { return nil }
             var slot: Int?
             if read.positionals.count == 2 {
+                guard !usesImapflagsDraft else {
+                    error("the imapflags draft's '\(name)' takes only a flag list; a variable name needs require \"imap4flags\"",
+                          at: read.positionals[0].range.start)
+                    return nil
+                }
                 guard checkRequired(.variables, kind: "a variable name in command", name: name, at: location),
                       let literal = stringArgument(read.positionals[0]) else { return nil }
                 let variable = decodedText(literal)
@@ -117,6 +126,10 @@ extension Validator {
             modifiers.append(modifier)
         }
         let variable = decodedText(nameLiteral)
+        if variable.lowercased().hasPrefix("env."), capabilities.contains(.vndDovecotEnvironment) {
+            error("cannot assign to environment variable \(quoted(variable)): the env. namespace is read-only", at: nameLiteral.range.start)
+            return nil
+        }
         if variable.contains("."), VariableTemplate.isIdentifier(variable.split(separator: ".").first ?? "") {
             error("unknown variable namespace '\(variable.split(separator: ".")[0])' in set \(quoted(variable))", at: nameLiteral.range.start)
             return nil

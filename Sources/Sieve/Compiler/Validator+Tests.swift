@@ -146,6 +146,11 @@ extension Validator {
             else { return nil }
             var variables: [Int]?
             if read.positionals.count == 2 {
+                guard !usesImapflagsDraft else {
+                    error("the imapflags draft's 'hasflag' takes only a flag list; a variable list needs require \"imap4flags\"",
+                          at: read.positionals[0].range.start)
+                    return nil
+                }
                 guard checkRequired(.variables, kind: "a variable list in test", name: name, at: location) else { return nil }
                 var slots: [Int] = []
                 for (variable, at) in constantStrings(read.positionals[0]) {
@@ -167,6 +172,12 @@ extension Validator {
         case "date", "currentdate":
             guard noNested(node, name: name) else { return nil }
             return compileDate(node, name: name, current: name == "currentdate", location: location)
+        case "environment":
+            guard noNested(node, name: name) else { return nil }
+            return compileEnvironment(node, location: location)
+        case "spamtest", "virustest":
+            guard noNested(node, name: name) else { return nil }
+            return compileScoreTest(node, name: name, location: location)
         default:
             error("unknown test '\(node.name)'", at: location)
             return nil

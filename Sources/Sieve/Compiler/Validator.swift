@@ -73,8 +73,29 @@ struct Validator {
                 error("extension \"\(name)\" is not enabled on this server", at: literal.range.start)
                 continue
             }
+            if capability == .imapflags || capability == .imap4flags,
+               requiredNames.contains(capability == .imapflags ? SieveCapability.imap4flags.rawValue : SieveCapability.imapflags.rawValue) {
+                error("the deprecated \"imapflags\" extension cannot be required together with \"imap4flags\"; keep only \"imap4flags\"",
+                      at: literal.range.start)
+                continue
+            }
             if capabilities.insert(capability).inserted { requiredNames.append(capability.rawValue) }
+            // Extensions that build on another make its commands and tests available too.
+            if let implied = Self.impliedCapability[capability] { capabilities.insert(implied) }
         }
+    }
+
+    /// Capabilities another one brings along: `vnd.dovecot.environment` needs `environment`,
+    /// `spamtestplus` is `spamtest` with `:percent`, and the imapflags draft is served by the
+    /// imap4flags implementation (minus variable arguments, plus `mark`/`unmark`).
+    static let impliedCapability: [SieveCapability: SieveCapability] = [
+        .vndDovecotEnvironment: .environment, .spamtestplus: .spamtest, .imapflags: .imap4flags,
+    ]
+
+    /// Whether the script uses the imapflags draft rather than imap4flags (no variable
+    /// arguments to the flag commands and `hasflag`).
+    var usesImapflagsDraft: Bool {
+        capabilities.contains(.imapflags) && !requiredNames.contains(SieveCapability.imap4flags.rawValue)
     }
 
     // MARK: blocks and control structure
@@ -182,11 +203,12 @@ struct Validator {
     static let extensionOfCommand: [String: SieveCapability] = [
         "fileinto": .fileinto, "reject": .reject, "ereject": .ereject, "vacation": .vacation,
         "set": .variables, "setflag": .imap4flags, "addflag": .imap4flags, "removeflag": .imap4flags,
-        "error": .ihave,
+        "error": .ihave, "mark": .imapflags, "unmark": .imapflags,
     ]
     static let extensionOfTest: [String: SieveCapability] = [
         "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body, "mailboxexists": .mailbox, "ihave": .ihave,
         "date": .date, "currentdate": .date,
+        "environment": .environment, "spamtest": .spamtest, "virustest": .virustest,
     ]
     static let coreTests: Set<String> = ["address", "allof", "anyof", "exists", "false", "header", "not", "size", "true"]
     static let coreCommands: Set<String> = ["if", "elsif", "else", "require", "stop", "keep", "discard", "redirect"]

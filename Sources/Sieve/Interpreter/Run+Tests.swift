@@ -107,6 +107,12 @@ extension Run {
         case .indexedAddress(let part, let headers, let index, let match):
             matched = try evaluateIndexedAddress(part: part, headers: headers, index: index, match: match,
                                                  at: test.location, trace: &comparison)
+        case .environment(let name, let match, let vendorItems):
+            matched = try evaluateEnvironment(name, match, vendorItems: vendorItems, at: test.location, trace: &comparison)
+        case .spamtest(let percent, let match):
+            matched = try evaluateScoreTest(.spam, percent: percent, match, at: test.location, trace: &comparison)
+        case .virustest(let match):
+            matched = try evaluateScoreTest(.virus, percent: false, match, at: test.location, trace: &comparison)
         }
         tracer?.record(.test(TestTrace(name: test.name, location: test.location, matched: matched, comparison: comparison)))
         return matched

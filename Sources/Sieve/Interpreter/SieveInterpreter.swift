@@ -23,6 +23,7 @@ public enum SieveInterpreter {
         run.htmlTextExtractor = context.htmlTextExtractor
         run.mailboxExists = { context.mailboxExists($0) }
         run.clock = { context.currentDate }
+        run.environment = context.environment
         do {
             _ = try run.execute(script.commands)
         } catch {
@@ -62,6 +63,8 @@ struct Run {
     var mailboxExists: (String) -> Bool = { _ in true }
     /// Errors that did not stop the run (a `:regex` key invalid after expansion).
     var nonFatalErrors: [SieveRuntimeError] = []
+    /// What `environment` and `${env.NAME}` report (RFC 5183).
+    var environment = SieveEnvironment()
     /// Strings already extracted for `body`, by transform key, kept for the run.
     var bodyCache: [String: [String]] = [:]
     /// Asks the context for the current time (`currentdate`, the local zone of `date`).
@@ -109,6 +112,7 @@ struct Run {
                 case .text(let text): out += text
                 case .variable(let slot): out += variables[slot]
                 case .match(let n): if n < matchVariables.count { out += matchVariables[n] }
+                case .environment(let name): out += environment.variableValue(name)
                 }
             }
             return out

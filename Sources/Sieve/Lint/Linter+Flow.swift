@@ -165,6 +165,15 @@ struct CapabilityUsage {
             return tests.contains("date") || tests.contains("currentdate")
         case "index":
             return tags.contains("index")
+        case "environment":
+            return tests.contains("environment")
+        case "spamtest", "virustest":
+            return tests.contains(capability)
+        case "spamtestplus":
+            return tests.contains("spamtest")
+        case "imapflags":
+            return !commands.isDisjoint(with: ["setflag", "addflag", "removeflag", "mark", "unmark"]) || tests.contains("hasflag")
+                || tags.contains("flags")
         case _ where capability.hasPrefix("comparator-"):
             return comparators.contains(String(capability.dropFirst("comparator-".count)))
         default:

@@ -70,6 +70,7 @@ struct Linter {
 
     mutating func checkCommand(_ command: CommandNode, name: String, path: [Step]) {
         let arguments = LintArguments(command.arguments)
+        checkEnvironmentReferences(command.arguments)
         switch name {
         case "keep", "redirect", "vacation", "reject", "ereject":
             sites.append(Site(name: name, location: command.nameRange.start, path: path, mailbox: nil))
@@ -126,6 +127,7 @@ struct Linter {
             }
         }
         if name == "date" || name == "currentdate" { checkDate(arguments) }
+        checkExtensionTest(test, name: name, arguments: arguments)
         test.tests.forEach { check($0) }
     }
 

@@ -21,6 +21,10 @@
 ///   not suit the date-part (see `Linter.checkDate`).
 /// - a `:matches` key that looks like a regular expression (`".*@example.com"`);
 /// - a `:regex` key with an unescaped `.` between letters or digits (`"example.com"`).
+/// - `require "imapflags"` (a deprecated draft; move to imap4flags);
+/// - `environment` of an item that does not exist here, or that differs from a known one only
+///   in case (always false); `${env.remote-ip}` written with `-` (not a variable reference);
+/// - `spamtest`/`virustest` keys outside their range, and `:value` compared as text.
 public enum SieveLinter {
     /// The kinds of warning, for tests and for anyone who wants to filter them.
     public enum Check: String, Sendable, CaseIterable {
@@ -81,6 +85,27 @@ public enum SieveLinter {
         ///
         /// - SeeAlso: draft-ietf-sieve-regex §3
         case regexUnescapedDot = "regex-unescaped-dot"
+        /// `require "imapflags"`: the deprecated draft that imap4flags replaced.
+        ///
+        /// - SeeAlso: RFC 5232 §1
+        case deprecatedImapflags = "deprecated-imapflags"
+        /// `environment` of an item that does not exist (the test is always false).
+        ///
+        /// - SeeAlso: RFC 5183 §4, §5
+        case unknownEnvironmentItem = "unknown-environment-item"
+        /// `${env.NAME}` with a character variable names cannot hold (it stays literal text).
+        ///
+        /// - SeeAlso: RFC 5229 §3
+        case environmentVariableName = "environment-variable-name"
+        /// A `spamtest`/`virustest` key no score can equal (outside 0–10, 0–5, or 0–100 with
+        /// `:percent`).
+        ///
+        /// - SeeAlso: RFC 5235 §3.2, §3.3, §3.4
+        case scoreOutOfRange = "score-out-of-range"
+        /// `spamtest`/`virustest` `:value` without `:comparator "i;ascii-numeric"`.
+        ///
+        /// - SeeAlso: RFC 5235 §3, RFC 5231 §4.1
+        case scoreComparedAsText = "score-compared-as-text"
     }
 
     /// One lint finding.
@@ -124,6 +149,7 @@ public enum SieveLinter {
         linter.checkFlows()
         linter.checkRequires(script.commands)
         linter.checkIhave(script.commands)
+        linter.checkDeprecatedRequires(script.commands)
         return linter.warnings.sorted { $0.location < $1.location }
     }
 }

@@ -49,6 +49,7 @@ extension TraceEvent {
                 line += " \(c.matchType)"
                 if let comparator = c.comparator { line += " :comparator \(quoted(comparator))" }
                 line += " values " + list(c.values) + " keys " + list(c.keys)
+                if let note = c.note { line += " (\(note))" }
             }
             return line + " -> " + (test.matched ? "true" : "false")
         case .action(let action, let location):

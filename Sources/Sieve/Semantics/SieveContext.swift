@@ -38,12 +38,18 @@ public protocol SieveContext: Sendable {
     ///
     /// - SeeAlso: RFC 5260 §4.1 (local zone), §5 (currentdate)
     var currentDate: DateTime { get }
+    /// What the `environment` test and `${env.NAME}` report about where the script runs
+    /// (default: `SieveEnvironment()`, which knows only the fixed items).
+    ///
+    /// - SeeAlso: RFC 5183 §4
+    var environment: SieveEnvironment { get }
 }
 
 extension SieveContext {
     public func mailboxExists(_ name: String) -> Bool { true }
     public var htmlTextExtractor: (any HTMLTextExtractor)? { nil }
     public var currentDate: DateTime { DateTime.systemNow() }
+    public var environment: SieveEnvironment { SieveEnvironment() }
 }
 
 /// A ready-made context: a message and its envelope.
@@ -55,13 +61,16 @@ public struct SieveMessageContext: SieveContext {
     /// A fixed current time for `currentdate` (and the local zone of `date`); nil reads the
     /// system clock.
     public var fixedDate: DateTime?
+    /// What `environment` reports.
+    public var environment: SieveEnvironment
 
     public init(message: Message, envelope: SieveEnvelope, htmlTextExtractor: (any HTMLTextExtractor)? = nil,
-                fixedDate: DateTime? = nil) {
+                fixedDate: DateTime? = nil, environment: SieveEnvironment = SieveEnvironment()) {
         self.message = message
         self.envelope = envelope
         self.htmlTextExtractor = htmlTextExtractor
         self.fixedDate = fixedDate
+        self.environment = environment
     }
 
     public var currentDate: DateTime { fixedDate ?? DateTime.systemNow() }

@@ -17,17 +17,28 @@ public struct SieveOptions: Sendable, Hashable {
     public var enabledExtensions: Set<String>
     /// Script size, nesting depth and diagnostic limits, applied when compiling.
     public var parserLimits: ParserLimits
+    /// Where `spamtest` finds its score; nil: not configured (the test sees "0").
+    ///
+    /// - SeeAlso: RFC 5235 §3.2
+    public var spamtest: ScoreTestSettings?
+    /// Where `virustest` finds its score; nil: not configured (the test sees "0").
+    ///
+    /// - SeeAlso: RFC 5235 §3.3
+    public var virustest: ScoreTestSettings?
 
     public init(limits: SieveLimits = SieveLimits(),
                 subaddressSeparator: String = "+",
                 vacationPeriods: VacationPeriods = VacationPeriods(),
                 enabledExtensions: Set<String> = SieveOptions.supportedExtensions,
-                parserLimits: ParserLimits = ParserLimits()) {
+                parserLimits: ParserLimits = ParserLimits(),
+                spamtest: ScoreTestSettings? = nil, virustest: ScoreTestSettings? = nil) {
         self.limits = limits
         self.subaddressSeparator = subaddressSeparator
         self.vacationPeriods = vacationPeriods
         self.enabledExtensions = enabledExtensions
         self.parserLimits = parserLimits
+        self.spamtest = spamtest
+        self.virustest = virustest
     }
 
     /// Every capability string this implementation understands.
@@ -132,4 +143,18 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case index
     /// Pigeonhole's test-suite language; only `TestSuiteRunner` enables it.
     case testsuite = "vnd.dovecot.testsuite"
+    /// RFC 5183: the `environment` test.
+    case environment
+    /// Pigeonhole's extension of `environment`: the `env.` variable namespace and the
+    /// `vnd.dovecot.*` items. Implies `environment`.
+    case vndDovecotEnvironment = "vnd.dovecot.environment"
+    /// RFC 5235: the `spamtest` test.
+    case spamtest
+    /// RFC 5235: `spamtest :percent`. Implies `spamtest`.
+    case spamtestplus
+    /// RFC 5235: the `virustest` test.
+    case virustest
+    /// The deprecated imapflags draft (draft-melnikov-sieve-imapflags-03): the flag
+    /// commands without a variable argument, `mark`/`unmark`, mapped onto imap4flags.
+    case imapflags
 }

@@ -54,12 +54,16 @@ public struct TraceComparison: Sendable, Hashable {
     public var matchType: String
     /// The comparator name, nil where none applies (`size`, `exists`).
     public var comparator: String?
+    /// Where the values came from when that is not obvious (an `environment` item that does
+    /// not exist, how a spam score was worked out); nil otherwise.
+    public var note: String?
 
-    public init(values: [String], keys: [String], matchType: String, comparator: String?) {
+    public init(values: [String], keys: [String], matchType: String, comparator: String?, note: String? = nil) {
         self.values = values
         self.keys = keys
         self.matchType = matchType
         self.comparator = comparator
+        self.note = note
     }
 }
 

@@ -88,6 +88,7 @@ extension Run {
     private mutating func runTestBlock(name: String, body: [Command], at location: SourceLocation) throws(Failure) {
         guard let before = testSuite else { return }
         let saved = (message, envelope, options, result, variables, matchVariables, internalFlags, steps)
+        let savedEnvironment = environment
         testSuite?.currentTest = name
         testSuite?.failReason = nil
         testSuite?.output = []
@@ -107,6 +108,7 @@ extension Run {
         let record = TestBlockResult(name: name, location: location, failure: failure, output: testSuite?.output ?? [],
                                      duration: clock.now - start)
         (message, envelope, options, result, variables, matchVariables, internalFlags, steps) = saved
+        environment = savedEnvironment
         testSuite = before
         testSuite?.records.append(record)
     }
@@ -162,6 +164,10 @@ extension Run {
 
     private mutating func configure(_ key: String, value: String?, at location: SourceLocation) throws(Failure) {
         guard var state = testSuite else { return }
+        if configureExtension(key, value: value, state: &state) {
+            testSuite = state
+            return
+        }
         do {
             try TestSuiteConfig.apply(key, value: value, to: &options, store: &state.mailStore, defaults: state.baseOptions)
         } catch {
@@ -247,6 +253,7 @@ extension Run {
     func runUnderTest(_ script: CompiledScript, startingFrom start: ResultBuilder) -> Result<ScriptOutcome, Failure> {
         let scriptOptions = TestSuiteState.scriptOptions(options)
         var run = Run(script: script, message: message, envelope: envelope, options: scriptOptions, tracer: nil)
+        run.environment = environment
         var builder = ResultBuilder(limits: scriptOptions.limits)
         for action in start.actions {
             do { try builder.add(action) } catch { return .failure(Failure(message: error.message, location: script.startLocation)) }

@@ -11,6 +11,8 @@
 /// | `sieve_max_actions` | `SieveLimits.maxActions` |
 /// | `sieve_max_redirects` | `SieveLimits.maxRedirects` |
 /// | `lda_mailbox_autocreate` | the delivery's `createMissingFolders` (in-memory store) |
+/// | `sieve_spamtest_*`, `sieve_virustest_*` | `SieveOptions.spamtest` / `.virustest` (`ScoreTestSettings`) |
+/// | `sieve_environment/NAME` | `SieveEnvironment.configItems[NAME]` (`vnd.dovecot.config.NAME`) |
 ///
 /// Periods take a number of seconds or a number with a unit (`30s`, `5m`, `2h`, `1d`,
 /// `1w`, also spelled out: `2 days`). Settings apply at once; vacation periods are used

@@ -18,6 +18,9 @@ public struct TestSuiteRunner: Sendable {
     /// What `test_result_execute` sends for redirects and vacation replies. Default
     /// `BasicTestSuiteMailer`.
     public var mailer: any TestSuiteMailer
+    /// What `environment` reports to test files and the scripts they run. Default
+    /// `TestSuiteRunner.testEnvironment`.
+    public var environment: SieveEnvironment = TestSuiteRunner.testEnvironment
 
     public init(options: SieveOptions = SieveOptions(), mailer: any TestSuiteMailer = BasicTestSuiteMailer(),
                 readFile: @escaping @Sendable (String) throws -> [UInt8]) {
@@ -56,6 +59,7 @@ public struct TestSuiteRunner: Sendable {
 
         var run = Run(script: script, message: Run.defaultTestMessage, envelope: Run.defaultTestEnvelope,
                       options: testOptions, tracer: nil)
+        run.environment = environment
         run.testSuite = TestSuiteState(directory: Self.directory(of: file), readFile: readFile, baseOptions: testOptions,
                                        mailer: mailer)
         var fileErrors: [String] = []

@@ -36,6 +36,8 @@ struct TestSuiteState {
     var failReason: String?
     /// The name of the running test block, nil at top level.
     var currentTest: String?
+    /// The `sieve_spamtest_*` / `sieve_virustest_*` settings given so far, by full key.
+    var scoreTestSettings: [String: String] = [:]
 
     /// Decides and composes what executed redirects and vacation replies send.
     let mailer: any TestSuiteMailer

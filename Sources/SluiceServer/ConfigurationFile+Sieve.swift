@@ -1,0 +1,77 @@
+import Delivery
+import Sieve
+
+/// The `[spamtest]` and `[virustest]` tables: where the site's scanners leave their verdict.
+/// Keys are Pigeonhole's setting names without the `sieve_spamtest_` / `sieve_virustest_`
+/// prefix, so a Dovecot configuration carries over:
+///
+/// ```toml
+/// [spamtest]
+/// status_header = "X-Spam-Score"
+/// status_type = "score"          # or "strlen", "text"
+/// score_max_value = 10           # or score_max_header = "X-Spam-Threshold"
+///
+/// [virustest]
+/// status_header = "X-Virus-Status"
+/// status_type = "text"
+/// text_value = { 1 = "Clean", 5 = "Infected" }
+/// ```
+///
+/// - SeeAlso: RFC 5235 §3, `ScoreTestSettings`
+extension ConfigurationFile {
+    static func readScoreTest(_ table: inout TOMLReader, for test: ScoreTestSettings.Test) throws(ConfigurationError)
+        -> ScoreTestSettings?
+    {
+        var settings: [String: String] = [:]
+        for key in ["status_header", "status_type", "score_max_header"] {
+            if let text = try table.string(key) { settings[key] = text }
+        }
+        if let value = table.value("score_max_value") {
+            if let number = value.double {
+                settings["score_max_value"] = String(number)
+            } else if let number = value.int {
+                settings["score_max_value"] = String(number)
+            } else if let text = value.string {
+                settings["score_max_value"] = text
+            } else {
+                throw ConfigurationError("\(table.file): '\(test.rawValue).score_max_value' must be a number, found \(value.type)")
+            }
+        }
+        if var texts = try table.subtable("text_value") {
+            for key in texts.table.keys.sorted() {
+                guard let phrase = try texts.string(key) else { continue }
+                settings["text_value/" + key] = phrase
+            }
+            try texts.finish()
+        }
+        do {
+            return try ScoreTestSettings(settings: settings, for: test)
+        } catch {
+            throw ConfigurationError("\(table.file): [\(test.rawValue)]: \(error.message)"
+                                     + (settings["status_header"] == nil ? " (status_header is not set)" : ""))
+        }
+    }
+
+    /// Reads the tables that set Sieve's site policy beyond `[scripts]`.
+    static func readSieveTables(_ root: inout TOMLReader, into configuration: inout SluiceConfiguration) throws(ConfigurationError) {
+        if let domain = try root.string("domain") {
+            guard !domain.isEmpty, !domain.contains(where: { $0 == " " || $0 == "@" }) else {
+                throw ConfigurationError("\(root.file): 'domain' is \"\(domain)\", expected a DNS domain such as \"example.com\"")
+            }
+            configuration.delivery.domain = domain
+        }
+        for test in [ScoreTestSettings.Test.spam, .virus] {
+            guard var table = try root.subtable(test.rawValue) else { continue }
+            let settings = try readScoreTest(&table, for: test)
+            try table.finish()
+            guard let settings else {
+                throw ConfigurationError("\(table.file): [\(test.rawValue)] needs status_header, the field the scanner writes its verdict in")
+            }
+            if test == .spam {
+                configuration.delivery.scripts.sieveOptions.spamtest = settings
+            } else {
+                configuration.delivery.scripts.sieveOptions.virustest = settings
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import Sieve
+import SluiceServer
+
+/// `--config sluice.toml`: run with the site's Sieve settings (limits, vacation periods,
+/// `[spamtest]`, `[virustest]`, host name and domain) instead of the defaults.
+struct SiteConfigurationOption: ParsableArguments {
+    @Option(name: .customLong("config"), help: ArgumentHelp(
+        "Use the Sieve settings of this sluice.toml ([scripts] limits, [spamtest], [virustest], hostname, domain).",
+        valueName: "file"))
+    var path: String?
+
+    /// The Sieve options, host name and domain: the file's, or the defaults (and this
+    /// machine's host name).
+    func load() throws -> (options: SieveOptions, hostname: String?, domain: String?) {
+        guard let path else { return (SieveOptions(), nil, nil) }
+        do {
+            let configuration = try ConfigurationFile.load(path: path)
+            return (configuration.delivery.scripts.sieveOptions, configuration.delivery.hostname, configuration.delivery.domain)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+}
