@@ -1,6 +1,23 @@
 import MailCore
+import Synchronization
 import Testing
 @testable import Sieve
+
+/// A context that counts how often the run asks it for the time.
+private final class CountingClockContext: SieveContext {
+    let message: Message
+    let envelope = standardEnvelope
+    let asked = Mutex(0)
+
+    init(message: Message) {
+        self.message = message
+    }
+
+    var currentDate: DateTime {
+        asked.withLock { $0 += 1 }
+        return fixedNow ?? DateTime.systemNow()
+    }
+}
 
 /// A message with dated fields: `Date` in +0300, three `Received` fields (newest first).
 private let datedMessage = makeMessage([
@@ -114,6 +131,19 @@ struct RFC5260DateTests {
         // Without a fixed time the system clock answers, in a valid shape.
         #expect(try holdsDated(#"currentdate :matches "iso8601" "????-??-??T??:??:??*""#, now: nil))
         #expect(try holdsDated(#"currentdate :value "ge" "year" "2024""#, require: ["relational"], now: nil))
+    }
+
+    @Test("§5: the context is asked for the time once per run, and never by a script without date")
+    func clockAskedOnce() throws {
+        let dated = try #require(SieveCompiler.compile(
+            #"require "date"; if allof(currentdate "year" "2026", date "date" "year" "2009", currentdate "month" "12") { discard; }"#).script)
+        let context = CountingClockContext(message: datedMessage)
+        #expect(SieveInterpreter.run(dated, context: context).actions == [.discard])
+        #expect(context.asked.withLock { $0 } == 1)
+        let plain = try #require(SieveCompiler.compile(#"if header :contains "from" "boss" { discard; }"#).script)
+        let other = CountingClockContext(message: datedMessage)
+        #expect(SieveInterpreter.run(plain, context: other).actions == [.discard])
+        #expect(other.asked.withLock { $0 } == 0)
     }
 
     @Test("§5.1: currentdate with variables names a folder by month and year")

@@ -21,6 +21,10 @@ public struct CompiledScript: Sendable {
     /// `require` or `ihave`); a script that does not sees only the header section and
     /// the size, so a delivery agent need not load the rest of a long message for it.
     public let readsMessageBody: Bool
+    /// Whether the script has the `date` extension (`date` without `:zone` and
+    /// `currentdate` ask for the current time); a run of a script without it never
+    /// asks the context for the time.
+    let readsCurrentTime: Bool
 }
 
 /// A string argument: constant, or a template with variable references.

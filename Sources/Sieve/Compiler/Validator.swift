@@ -41,7 +41,8 @@ struct Validator {
         if hasErrors { return nil }
         return CompiledScript(file: file, requiredCapabilities: requiredNames, commands: body,
                               variableNames: slotNames, usesFlags: capabilities.contains(.imap4flags) || grantedByIhave.contains(.imap4flags),
-                              readsMessageBody: capabilities.contains(.body) || grantedByIhave.contains(.body))
+                              readsMessageBody: capabilities.contains(.body) || grantedByIhave.contains(.body),
+                              readsCurrentTime: capabilities.contains(.date) || grantedByIhave.contains(.date))
     }
 
     // MARK: require

@@ -22,7 +22,7 @@ public enum SieveInterpreter {
         var run = Run(script: script, message: context.message, envelope: context.envelope, options: options, tracer: tracer)
         run.htmlTextExtractor = context.htmlTextExtractor
         run.mailboxExists = { context.mailboxExists($0) }
-        run.clock = { context.currentDate }
+        if script.readsCurrentTime { run.clock = { context.currentDate } }
         run.environment = context.environment
         do {
             _ = try run.execute(script.commands)
