@@ -112,6 +112,9 @@ extension SieveCheck {
                 print("actions:")
                 print(result.textSummary)
                 for error in result.errors { printError(error.description) }
+                for warning in result.warnings {
+                    printError(Diagnostic(.warning, warning.message, at: warning.location, file: warning.file).description)
+                }
             }
             if !result.errors.isEmpty { throw ExitCode(2) }
         }

@@ -83,6 +83,20 @@ struct RegexTests {
         ("[a-c]+", "xABCx", true, ["ABC"]),
         ("[^a]", "A", true, nil),
         ("[[:lower:]]+", "ABc", true, ["ABc"]),
+        // GNU escapes, which glibc (and so Pigeonhole) accepts.
+        ("\\w+", "a_b1 c", false, ["a_b1"]),
+        ("\\W+", "ab, cd", false, [", "]),
+        ("\\s+\\S+", "ab  cd", false, ["  cd"]),
+        ("\\bcd\\b", "abcd cd", false, ["cd"]),
+        ("\\Bb\\B", "ab abc", false, ["b"]),
+        ("\\<c", "abc cd", false, ["c"]),
+        ("d\\>", "dd abd", false, ["d"]),
+        ("\\`a", "ba", false, nil),
+        ("a\\'", "ab a", false, ["a"]),
+        ("^\\s*<?([a-z0-9-]+)[.@]", "  <sluice-users.lists", false, ["  <sluice-users.", "sluice-users"]),
+        ("\\b", "", false, nil),
+        ("\\B", "", false, [""]),
+        ("x\\b", "x", false, ["x"]),
         ("stephan(\\+.*)?@friep", "Stephan+sieve@friep", true, ["Stephan+sieve@friep", "+sieve"]),
     ] as [(String, String, Bool, [String?]?)])
     func matchesLikeGlibc(_ pattern: String, _ value: String, _ caseInsensitive: Bool, _ expected: [String?]?) throws {
@@ -128,7 +142,8 @@ struct RegexTests {
         ("[[.ab.]]", "invalid collating element", 1),
         ("ab\\", "trailing backslash", 2),
         ("(a)\\1", "back-references such as '\\1' are not supported", 3),
-        ("\\d+", "'\\d' is not a POSIX extended regular expression escape", 0),
+        ("\\d+", "'\\d' is not a regular expression escape", 0),
+        ("\\b*", "'*' cannot repeat the anchor '\\b'", 2),
         ("a{1001}", "repetition count 1001 exceeds the limit of 1000", 2),
         ("(a{1000}){1000}", "more than 10000 instructions", 0),
     ])

@@ -33,6 +33,8 @@ struct RegexMachine {
     /// The capture slots of the thread being followed.
     private var scratch: [Int]
     private(set) var work = 0
+    /// The value being searched (set for the duration of `run`).
+    private var text = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
 
     init(pattern: RegexPattern, slotCount: Int) {
         self.program = pattern.program
@@ -46,6 +48,8 @@ struct RegexMachine {
     }
 
     mutating func run(_ text: UnsafeBufferPointer<UInt8>) -> (match: RegexMatch?, work: Int) {
+        self.text = text
+        defer { self.text = UnsafeBufferPointer(start: nil, count: 0) }
         var best: [Int]?
         var position = 0
         let end = text.count
@@ -133,9 +137,29 @@ struct RegexMachine {
                 if position == 0 { stack.append(top + 1) }
             case .endAnchor:
                 if position == end { stack.append(top + 1) }
+            case .assertion(let assertion):
+                if holds(assertion, at: position) { stack.append(top + 1) }
             case .character, .anyCharacter, .set, .match:
                 if intoNext { next.store(scratch, for: top) } else { current.store(scratch, for: top) }
             }
+        }
+    }
+
+    /// Whether a word assertion holds between the characters before and after `position`.
+    private func holds(_ assertion: RegexAssertion, at position: Int) -> Bool {
+        func isWord(_ c: UInt32) -> Bool { c == 0x5F || RegexCharacterClass.alnum.contains(c) }
+        var before = false
+        if position > 0 {
+            var start = position - 1
+            while start > 0 && text[start] & 0xC0 == 0x80 { start -= 1 }
+            before = isWord(Self.decode(text, at: start).0)
+        }
+        let after = position < text.count && isWord(Self.decode(text, at: position).0)
+        switch assertion {
+        case .wordBoundary: return before != after
+        case .notWordBoundary: return before == after
+        case .wordStart: return !before && after
+        case .wordEnd: return before && !after
         }
     }
 

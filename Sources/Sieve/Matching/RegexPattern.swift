@@ -96,7 +96,7 @@ public struct RegexPattern: Sendable {
         }
         switch node {
         case .empty: return 0
-        case .character, .anyCharacter, .set, .startAnchor, .endAnchor: return 1
+        case .character, .anyCharacter, .set, .startAnchor, .endAnchor, .assertion: return 1
         case .group(let inner, let index):
             return add(size(of: inner, captured: captured, limit: limit), index <= captured ? 2 : 0)
         case .concatenation(let parts):
@@ -126,6 +126,8 @@ enum RegexInstruction: Sendable, Equatable {
     case save(Int)
     case startAnchor
     case endAnchor
+    /// Continue only where the assertion holds.
+    case assertion(RegexAssertion)
     case match
 }
 
@@ -146,6 +148,7 @@ struct RegexEmitter {
         case .set(let index): emit(.set(index))
         case .startAnchor: emit(.startAnchor)
         case .endAnchor: emit(.endAnchor)
+        case .assertion(let assertion): emit(.assertion(assertion))
         case .group(let inner, let index):
             if index <= captured { emit(.save(2 * index)) }
             compile(inner)

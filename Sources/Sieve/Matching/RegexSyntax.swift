@@ -14,12 +14,27 @@ indirect enum RegexNode: Sendable, Equatable {
     case startAnchor
     /// `$`: the end of the value.
     case endAnchor
+    /// A GNU word assertion (`\b`, `\B`, `\<`, `\>`).
+    case assertion(RegexAssertion)
     /// A parenthesised group; `index` counts from 1 in order of the opening parentheses.
     case group(RegexNode, index: Int)
     case concatenation([RegexNode])
     case alternation([RegexNode])
     /// `*`, `+`, `?`, `{m}`, `{m,}`, `{m,n}`; `maximum` nil means unbounded.
     case repetition(RegexNode, minimum: Int, maximum: Int?)
+}
+
+/// A zero-width test on the characters around a position (GNU extensions glibc's
+/// `regcomp` accepts; a word character is a letter, a digit or `_`).
+enum RegexAssertion: Sendable, Equatable {
+    /// `\b`: a word character on one side only.
+    case wordBoundary
+    /// `\B`: word characters on both sides or on neither.
+    case notWordBoundary
+    /// `\<`: a word character after, none before.
+    case wordStart
+    /// `\>`: a word character before, none after.
+    case wordEnd
 }
 
 /// Why a pattern was refused: what is wrong and where (a 0-based character offset).
@@ -38,9 +53,12 @@ public struct RegexSyntaxError: Error, Sendable, Hashable, CustomStringConvertib
     public var description: String { "\(message) at character \(offset + 1)" }
 }
 
-/// Reads an ERE the way glibc's `regcomp(REG_EXTENDED)` accepts it, except that GNU
-/// backslash extensions (`\w`, `\b`, `\1`, ...) are refused, as draft-ietf-sieve-regex §3
-/// asks ("word boundaries and backreferences are not supported").
+/// Reads an ERE the way glibc's `regcomp(REG_EXTENDED)` accepts it, GNU escapes
+/// included (`\w \W \s \S`, `\b \B \< \>`, `` \` `` and `\'`; real scripts use them and
+/// Pigeonhole accepts them), except back-references (`\1`), which no linear-time engine
+/// can match, and other backslash-letter sequences, which glibc reads as the bare letter
+/// (`\d` is `d`): those are refused, as draft-ietf-sieve-regex §3 suggests for what it
+/// does not support.
 ///
 /// Grammar (see `Grammar/regex.ebnf`):
 /// `regex = branch *("|" branch)`, `branch = *piece`, `piece = atom *quantifier`.
@@ -103,10 +121,16 @@ struct RegexParser {
                                    at: start)
         }
         var atom = try parseAtom()
-        let isAnchor = atom == .startAnchor || atom == .endAnchor
+        let atomEnd = position
+        let isAnchor: Bool
+        switch atom {
+        case .startAnchor, .endAnchor, .assertion: isAnchor = true
+        default: isAnchor = false
+        }
         while let q = peek(), Self.isQuantifierStart(q) {
             if isAnchor {
-                throw RegexSyntaxError("'\(q)' cannot repeat the anchor '\(scalars[start])'", at: position)
+                let anchor = String(String.UnicodeScalarView(scalars[start..<atomEnd]))
+                throw RegexSyntaxError("'\(q)' cannot repeat the anchor '\(anchor)'", at: position)
             }
             let quantifierStart = position
             position += 1
@@ -192,16 +216,44 @@ struct RegexParser {
             guard let next = peek() else {
                 throw RegexSyntaxError("trailing backslash: '\\' must be followed by the character it escapes", at: start)
             }
+            if let escape = gnuEscape(next) {
+                position += 1
+                return escape
+            }
             if next.properties.isAlphabetic || (next.value >= 0x30 && next.value <= 0x39) {
                 let what = next.value >= 0x31 && next.value <= 0x39
                     ? "back-references such as '\\\(next)' are not supported (they cannot be matched in linear time)"
-                    : "'\\\(next)' is not a POSIX extended regular expression escape; a backslash may only quote a special character (use a bracket expression such as [[:digit:]] or [[:space:]] for classes)"
+                    : "'\\\(next)' is not a regular expression escape; a backslash may only quote a special character, or be one of \\w \\W \\s \\S \\b \\B \\< \\> (use a bracket expression such as [[:digit:]] for other classes)"
                 throw RegexSyntaxError(what, at: start)
             }
             position += 1
             return .character(folding.fold(next.value))
         default:
             return .character(folding.fold(c.value))
+        }
+    }
+
+    /// The node for a GNU escape (`\w`, `\s`, `\b`, ...) after a backslash, or nil.
+    private mutating func gnuEscape(_ c: Unicode.Scalar) -> RegexNode? {
+        switch c {
+        case "w", "W", "s", "S":
+            var set = RegexCharacterSet()
+            if c == "w" || c == "W" {
+                set.addClass(.alnum)
+                set.addRange(0x5F, 0x5F)
+            } else {
+                set.addClass(.space)
+            }
+            set.negated = c == "W" || c == "S"
+            sets.append(set)
+            return .set(sets.count - 1)
+        case "b": return .assertion(.wordBoundary)
+        case "B": return .assertion(.notWordBoundary)
+        case "<": return .assertion(.wordStart)
+        case ">": return .assertion(.wordEnd)
+        case "`": return .startAnchor
+        case "'": return .endAnchor
+        default: return nil
         }
     }
 
