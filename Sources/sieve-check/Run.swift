@@ -38,6 +38,12 @@ extension SieveCheck {
 
         @OptionGroup var site: SiteConfigurationOption
 
+        @Option(help: ArgumentHelp(
+            "Run as if it were this date and time, e.g. 2026-12-07T10:00:00+01:00 (RFC 3339).",
+            discussion: "Fixes what currentdate sees, and the offset becomes the local zone that date uses without :zone. Default: the system clock and zone.",
+            valueName: "date-time"))
+        var date: String?
+
         @Flag(help: "Print one JSON document: {\"actions\":[...],\"errors\":[...]}.")
         var json = false
 
@@ -49,6 +55,12 @@ extension SieveCheck {
             discussion: "The page shows the script with each test marked matched, not matched or not evaluated, the values it compared, the actions, the implicit keep, the envelope and the header fields.",
             valueName: "file"))
         var html: String?
+
+        func validate() throws {
+            if let date, DateTime(rfc3339: date) == nil {
+                throw ValidationError("--date \"\(date)\" is not a date-time; expected YYYY-MM-DDTHH:MM:SS followed by Z or +hh:mm/-hh:mm, e.g. 2026-12-07T10:00:00+01:00")
+            }
+        }
 
         func run() throws {
             let source = try readFile(script)
@@ -80,7 +92,7 @@ extension SieveCheck {
                 throw ValidationError(error.message)
             }
             let context = SieveMessageContext(message: parsed, envelope: envelope, htmlTextExtractor: LibXML2HTMLTextExtractor(),
-                                              environment: scriptEnvironment)
+                                              fixedDate: date.flatMap { DateTime(rfc3339: $0) }, environment: scriptEnvironment)
             let tracer = trace || html != nil ? SieveTraceRecorder() : nil
             let result = SieveInterpreter.run(program, context: context, options: options, tracer: tracer)
 

@@ -79,6 +79,30 @@ struct LintTests {
                  script: "require [\"ihave\", \"fileinto\"];\nif ihave [\"x-foo\", \"fileinto\"] {\n  fileinto \"A\";\n}\n",
                  at: "2:20", says: #"ihave "fileinto" is always true: the script already requires it"#,
                  nearMiss: "require \"ihave\";\nif ihave [\"x-foo\", \"fileinto\"] {\n  fileinto \"A\";\n}\nif not ihave \"vacation\" { keep; }\n"),
+        LintCase(check: .dateKeyFormat,
+                 script: "require [\"date\", \"relational\"];\nif currentdate :value \"ge\" \"hour\" \"9\" { keep; }\n",
+                 at: "2:35", says: #"key "9" is not in the format of date-part "hour" (2 digits "00" to "23"), so it compares as text"#,
+                 nearMiss: "require [\"date\", \"relational\", \"comparator-i;ascii-numeric\"];\nif currentdate :value \"ge\" \"hour\" \"09\" { keep; }\n"
+                     + "if currentdate :value \"ge\" :comparator \"i;ascii-numeric\" \"hour\" \"9\" { keep; }\n"
+                     + "if currentdate :value \"ge\" \"weekday\" \"5\" { keep; }\nif currentdate :matches \"date\" \"2024-*\" { keep; }\n"),
+        LintCase(check: .dateKeyFormat,
+                 script: "require \"date\";\nif date \"date\" \"date\" [\"2024-01-01\", \"2024/01/01\"] { keep; }\n",
+                 at: "2:38", says: #"key "2024/01/01" is not in the format of date-part "date" (yyyy-mm-dd, e.g. "2024-01-31"), so it never matches"#,
+                 nearMiss: "require [\"date\", \"relational\"];\nif date \"date\" \"iso8601\" \"2024-01-01T10:00:00Z\" { keep; }\n"
+                     + "if date :value \"lt\" \"date\" \"iso8601\" \"2024-01-01\" { keep; }\nif date \"date\" \"zone\" \"-0500\" { keep; }\n"),
+        LintCase(check: .dateComparator,
+                 script: "require [\"date\", \"relational\", \"comparator-i;ascii-numeric\"];\nif date :value \"lt\" :comparator \"i;ascii-numeric\" \"date\" \"date\" \"2024-01-01\" { keep; }\n",
+                 at: "2:21", says: #""i;ascii-numeric" compares only the leading digits, but date-part "date" is not one number"#,
+                 nearMiss: "require [\"date\", \"relational\", \"comparator-i;ascii-numeric\"];\nif date :value \"lt\" \"date\" \"date\" \"2024-01-01\" { keep; }\n"
+                     + "if date :value \"lt\" :comparator \"i;ascii-numeric\" \"date\" \"year\" \"2024\" { keep; }\n"),
+        LintCase(check: .dateComparator,
+                 script: "require [\"date\", \"relational\"];\nif currentdate :value \"gt\" \"julian\" \"60000\" { keep; }\n",
+                 at: "2:16", says: #":value on "julian" compares day numbers as text"#,
+                 nearMiss: "require [\"date\", \"relational\", \"comparator-i;ascii-numeric\"];\nif currentdate :value \"gt\" :comparator \"i;ascii-numeric\" \"julian\" \"60000\" { keep; }\n"),
+        LintCase(check: .unusedRequire,
+                 script: "require [\"date\", \"index\"];\nif date \"date\" \"year\" \"2024\" { keep; }\n",
+                 at: "1:18", says: #"capability "index" is required but never used"#,
+                 nearMiss: "require [\"date\", \"index\"];\nif header :index 1 \"received\" \"x\" { keep; }\nif currentdate \"year\" \"2024\" { keep; }\n"),
     ] + LintTests.extensionCases
 
     @Test("each lint fires where expected", arguments: cases)

@@ -97,6 +97,7 @@ struct MatchSpec: Sendable {
         case .matches: return ":matches"
         case .value(let op): return ":value \"\(op.rawValue)\""
         case .count(let op): return ":count \"\(op.rawValue)\""
+        case .regex: return ":regex"
         }
     }
 }
@@ -133,6 +134,12 @@ struct Test: Sendable {
         case spamtest(percent: Bool, match: MatchSpec)
         /// RFC 5235 `virustest`.
         case virustest(match: MatchSpec)
+        /// RFC 5260 `date` and `currentdate`.
+        case date(DateTest)
+        /// `header :index` (RFC 5260 §6); plain `header` stays `.header`.
+        case indexedHeader(names: StrList, index: FieldIndex, match: MatchSpec)
+        /// `address :index` (RFC 5260 §6); plain `address` stays `.address`.
+        case indexedAddress(part: AddressPart, headers: StrList, index: FieldIndex, match: MatchSpec)
     }
 }
 

@@ -46,6 +46,7 @@ struct TagSpec: Sendable {
         TagSpec("matches", group: "match type"),
         TagSpec("value", .string, capability: .relational, group: "match type"),
         TagSpec("count", .string, capability: .relational, group: "match type"),
+        TagSpec("regex", capability: .regex, group: "match type"),
     ]
     static let comparator: [TagSpec] = [TagSpec("comparator", .string, group: "comparator")]
     static let addressParts: [TagSpec] = [

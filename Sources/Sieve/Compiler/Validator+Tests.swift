@@ -51,17 +51,20 @@ extension Validator {
         case "header":
             guard noNested(node, name: name),
                   let read = readArguments(node.arguments, of: "test", named: name, at: location,
-                                           tags: TagSpec.matchTypes + TagSpec.comparator,
+                                           tags: TagSpec.matchTypes + TagSpec.comparator + TagSpec.index,
                                            positionals: [PositionalSpec(role: "header names", kind: .stringList),
                                                          PositionalSpec(role: "key list", kind: .stringList)]),
                   let match = matchSpec(read, keys: read.positionals[1])
             else { return nil }
             let names = compileStringList(read.positionals[0]).mappingConstants { $0.lowercased() }
+            let (indexOK, index) = fieldIndex(read)
+            guard indexOK else { return nil }
+            if let index { return Test(kind: .indexedHeader(names: names, index: index, match: match), name: name, location: location) }
             return Test(kind: .header(names: names, match: match), name: name, location: location)
         case "address":
             guard noNested(node, name: name),
                   let read = readArguments(node.arguments, of: "test", named: name, at: location,
-                                           tags: TagSpec.matchTypes + TagSpec.comparator + TagSpec.addressParts,
+                                           tags: TagSpec.matchTypes + TagSpec.comparator + TagSpec.addressParts + TagSpec.index,
                                            positionals: [PositionalSpec(role: "header list", kind: .stringList),
                                                          PositionalSpec(role: "key list", kind: .stringList)]),
                   let match = matchSpec(read, keys: read.positionals[1])
@@ -74,7 +77,12 @@ extension Validator {
                       + Self.addressHeaders.sorted().joined(separator: ", "), at: listLocation(read.positionals[0], index))
                 ok = false
             }
-            guard ok else { return nil }
+            let (indexOK, index) = fieldIndex(read)
+            guard ok, indexOK else { return nil }
+            if let index {
+                return Test(kind: .indexedAddress(part: addressPart(read), headers: headers, index: index, match: match),
+                            name: name, location: location)
+            }
             return Test(kind: .address(part: addressPart(read), headers: headers, match: match), name: name, location: location)
         case "envelope":
             guard noNested(node, name: name),
@@ -167,6 +175,9 @@ extension Validator {
         case "spamtest", "virustest":
             guard noNested(node, name: name) else { return nil }
             return compileScoreTest(node, name: name, location: location)
+        case "date", "currentdate":
+            guard noNested(node, name: name) else { return nil }
+            return compileDate(node, name: name, current: name == "currentdate", location: location)
         default:
             error("unknown test '\(node.name)'", at: location)
             return nil
@@ -200,6 +211,7 @@ extension Validator {
         var type = MatchType.is
         if read.has("contains") { type = .contains }
         if read.has("matches") { type = .matches }
+        if read.has("regex") { type = .regex }
         for tag in ["value", "count"] {
             guard let use = read.tags[tag], let parameter = use.parameter else { continue }
             let opName = constantString(parameter)
@@ -234,6 +246,37 @@ extension Validator {
                   at: read.tags["comparator"]?.range.start ?? keys.range.start)
             return nil
         }
+        if type == .regex {
+            guard comparator.regexCaseFolding != nil else {
+                error("comparator \"\(comparator.rawValue)\" cannot be used with :regex; :regex works with \"i;octet\" and \"i;ascii-casemap\"",
+                      at: read.tags["comparator"]?.range.start ?? keys.range.start)
+                return nil
+            }
+            guard checkRegexKeys(keys, comparator: comparator) else { return nil }
+        }
         return MatchSpec(type: type, comparator: comparator, keys: compileStringList(keys))
+    }
+
+    /// Compiles each constant `:regex` key now, reporting an invalid one at its place in
+    /// the script; keys with variable references are compiled when the test runs.
+    /// - SeeAlso: draft-ietf-sieve-regex §3 ("SHOULD reject ... as a syntax error")
+    private mutating func checkRegexKeys(_ keys: Argument, comparator: Comparator) -> Bool {
+        let literals: [StringLiteral]
+        switch keys {
+        case .string(let s): literals = [s]
+        case .stringList(let list, _): literals = list
+        default: return true
+        }
+        var ok = true
+        for literal in literals {
+            guard case .constant(let pattern) = compileString(literal), let folding = comparator.regexCaseFolding else { continue }
+            do {
+                _ = try RegexPattern(pattern, folding: folding)
+            } catch {
+                self.error("invalid :regex key \(RegexPattern.quotedForMessage(pattern)): \(error)", at: literal.range.start)
+                ok = false
+            }
+        }
+        return ok
     }
 }

@@ -21,6 +21,10 @@ extension Run {
         let (scan, scanOverflow) = kib.multipliedReportingOverflow(by: max(keys.count, 1))
         let (pairs, pairOverflow) = values.count.multipliedReportingOverflow(by: keys.count)
         try step(scanOverflow || pairOverflow ? Int.max / 2 : scan + pairs, at: location)
+        if case .regex = match.type {
+            try step(Matcher.regexWork(values: values, keys: prepared), at: location)
+            reportInvalidRegexKeys(prepared, at: location)
+        }
         let outcome = Matcher.match(values: values, keys: prepared)
         if tracer != nil {
             trace = TraceComparison(values: values.map { Self.traceExcerpt($0) }, keys: keys,

@@ -106,6 +106,13 @@ extension Run {
             matched = try evaluateScoreTest(.spam, percent: percent, match, at: test.location, trace: &comparison)
         case .virustest(let match):
             matched = try evaluateScoreTest(.virus, percent: false, match, at: test.location, trace: &comparison)
+        case .date(let date):
+            matched = try evaluateDate(date, at: test.location, trace: &comparison)
+        case .indexedHeader(let names, let index, let match):
+            matched = try evaluateIndexedHeader(names: names, index: index, match: match, at: test.location, trace: &comparison)
+        case .indexedAddress(let part, let headers, let index, let match):
+            matched = try evaluateIndexedAddress(part: part, headers: headers, index: index, match: match,
+                                                 at: test.location, trace: &comparison)
         }
         tracer?.record(.test(TestTrace(name: test.name, location: test.location, matched: matched, comparison: comparison)))
         return matched
@@ -118,18 +125,33 @@ extension Run {
         let keys = prepared.keys
         if case .count = match.type {
             try step(keys.count, at: location)
+        } else if case .regex = match.type {
+            try step(Matcher.regexWork(values: values, keys: prepared), at: location)
+            reportInvalidRegexKeys(prepared, at: location)
         } else {
             let (work, overflow) = values.count.multipliedReportingOverflow(by: keys.count)
             try step(overflow ? Int.max / 2 : work, at: location)
         }
         let outcome = Matcher.match(values: values, keys: prepared)
-        if outcome.matched, case .matches = match.type {
+        if outcome.matched, match.type == .matches || match.type == .regex {
             matchVariables = (outcome.captures ?? []).map { limited($0) }
         }
         if tracer != nil {
             trace = TraceComparison(values: values, keys: keys, matchType: match.typeDescription, comparator: match.comparator.rawValue)
         }
         return outcome.matched
+    }
+
+    /// Records a `:regex` key that held a variable and is not a valid expression after
+    /// expansion. Like Pigeonhole, this does not stop the run: the key never matches, the
+    /// other keys are still tried, and the error is reported with the result.
+    mutating func reportInvalidRegexKeys(_ prepared: PreparedKeys, at location: SourceLocation) {
+        for (key, error) in prepared.regexErrors {
+            let problem = SieveRuntimeError("invalid :regex key \(RegexPattern.quotedForMessage(key)) (after variable expansion): "
+                                            + "\(error); the key does not match", at: location, file: script.file)
+            nonFatalErrors.append(problem)
+            tracer?.record(.warning(problem))
+        }
     }
 
     /// Indices of the header fields called `name` (lowercased), from the index the

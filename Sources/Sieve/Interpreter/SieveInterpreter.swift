@@ -23,15 +23,16 @@ public enum SieveInterpreter {
         run.htmlTextExtractor = context.htmlTextExtractor
         run.mailboxExists = { context.mailboxExists($0) }
         run.environment = context.environment
+        run.clock = { context.currentDate }
         do {
             _ = try run.execute(script.commands)
         } catch {
             let runtimeError = SieveRuntimeError(error.message, at: error.location, file: script.file)
             tracer?.record(.error(runtimeError))
-            return SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError])
+            return SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError], warnings: run.nonFatalErrors)
         }
         let implicitFlags = script.usesFlags ? FlagList.flags(in: [run.internalFlags]) : []
-        return SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags))
+        return SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors)
     }
 }
 
@@ -62,8 +63,14 @@ struct Run {
     var mailboxExists: (String) -> Bool = { _ in true }
     /// What `environment` and `${env.NAME}` report (RFC 5183).
     var environment = SieveEnvironment()
+    /// Errors that did not stop the run (a `:regex` key invalid after expansion).
+    var nonFatalErrors: [SieveRuntimeError] = []
     /// Strings already extracted for `body`, by transform key, kept for the run.
     var bodyCache: [String: [String]] = [:]
+    /// Asks the context for the current time (`currentdate`, the local zone of `date`).
+    var clock: () -> DateTime = DateTime.systemNow
+    /// The current time once asked: one instant for the whole run (RFC 5260 §5).
+    var fixedNow: DateTime?
 
     struct Failure: Error {
         var message: String

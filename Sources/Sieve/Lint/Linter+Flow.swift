@@ -168,6 +168,10 @@ struct CapabilityUsage {
         case "imapflags":
             return !commands.isDisjoint(with: ["setflag", "addflag", "removeflag", "mark", "unmark"]) || tests.contains("hasflag")
                 || tags.contains("flags")
+        case "date":
+            return tests.contains("date") || tests.contains("currentdate")
+        case "index":
+            return tags.contains("index")
         case _ where capability.hasPrefix("comparator-"):
             return comparators.contains(String(capability.dropFirst("comparator-".count)))
         default:

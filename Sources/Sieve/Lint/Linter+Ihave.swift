@@ -87,6 +87,7 @@ extension Linter {
             case "flags": capability = "imap4flags"
             case "value", "count": capability = "relational"
             case "user", "detail": capability = "subaddress"
+            case "index", "last": capability = "index"
             case "seconds" where owner == "vacation": capability = "vacation-seconds"
             case "comparator":
                 if case .string(let literal)? = tag.parameter {

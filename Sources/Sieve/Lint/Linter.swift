@@ -126,6 +126,7 @@ struct Linter {
             }
         }
         checkExtensionTest(test, name: name, arguments: arguments)
+        if name == "date" || name == "currentdate" { checkDate(arguments) }
         test.tests.forEach { check($0) }
     }
 

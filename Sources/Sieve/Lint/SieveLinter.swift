@@ -21,6 +21,8 @@
 /// - `environment` of an item that does not exist here, or that differs from a known one only
 ///   in case (always false); `${env.remote-ip}` written with `-` (not a variable reference);
 /// - `spamtest`/`virustest` keys outside their range, and `:value` compared as text.
+/// - a `date`/`currentdate` key not in its date-part's format, or a comparator that does
+///   not suit the date-part (see `Linter.checkDate`).
 public enum SieveLinter {
     /// The kinds of warning, for tests and for anyone who wants to filter them.
     public enum Check: String, Sendable, CaseIterable {
@@ -84,6 +86,15 @@ public enum SieveLinter {
         ///
         /// - SeeAlso: RFC 5235 §3, RFC 5231 §4.1
         case scoreComparedAsText = "score-compared-as-text"
+        /// A `date`/`currentdate` key in another format than its date-part's (`"9"` for "hour").
+        ///
+        /// - SeeAlso: RFC 5260 §4.2
+        case dateKeyFormat = "date-key-format"
+        /// `i;ascii-numeric` on a date-part that is not one number, or `:value` on "julian"
+        /// without it.
+        ///
+        /// - SeeAlso: RFC 5260 §4.3
+        case dateComparator = "date-comparator"
     }
 
     /// One lint finding.

@@ -9,16 +9,22 @@ public enum MatchType: Sendable, Hashable {
     case value(RelationalOperator)
     /// Relational comparison of the number of values against each key: `count OP key`.
     case count(RelationalOperator)
+    /// Each key is a POSIX extended regular expression that must match somewhere in the value.
+    ///
+    /// - SeeAlso: draft-ietf-sieve-regex §3
+    case regex
 }
 
 /// The outcome of a match: whether it succeeded and, for `:matches`, the match variables.
 public struct MatchOutcome: Sendable, Hashable {
     /// Whether any value matched any key.
     public var matched: Bool
-    /// For a successful `:matches` only: `${0}` (the whole matched value) followed by the
-    /// text each wildcard matched, in pattern order. Nil otherwise.
+    /// For a successful `:matches`: `${0}` (the whole matched value) followed by the
+    /// text each wildcard matched, in pattern order. For a successful `:regex`: `${0}`
+    /// the text the expression matched, then each group's text (empty for a group that
+    /// took no part). Nil otherwise.
     ///
-    /// - SeeAlso: RFC 5229 §3.2 (only `:matches` sets match variables)
+    /// - SeeAlso: RFC 5229 §3.2 (only `:matches` sets match variables), draft-ietf-sieve-regex
     public var captures: [String]?
 
     public init(matched: Bool, captures: [String]? = nil) {
@@ -70,6 +76,8 @@ public enum Matcher {
                 if let captures { return MatchOutcome(matched: true, captures: captures) }
             }
             return MatchOutcome(matched: false)
+        case .regex:
+            return matchRegex(values: values, keys: prepared)
         case .is, .contains, .value:
             let type = prepared.type
             for value in values {
@@ -80,7 +88,7 @@ public enum Matcher {
                             case .is: return comparator.isEqual(text, key)
                             case .contains: return comparator.contains(text, key)
                             case .value(let op): return op.holds(comparator.order(text, key))
-                            case .matches, .count: return false  // handled above
+                            case .matches, .count, .regex: return false  // handled above
                             }
                         }
                     }
@@ -132,11 +140,37 @@ final class PreparedKeys: Sendable {
     let keyBytes: [[UInt8]]
     /// For `:matches`, each key parsed as a pattern, in key order; empty otherwise.
     let patterns: [GlobPattern]
+    /// For `:regex`, each key compiled, in key order (nil for a key that is not a valid
+    /// expression: it never matches, and `regexErrors` says why); empty otherwise.
+    let regexes: [RegexPattern?]
+    /// For `:regex`, the keys that failed to compile and why, in key order.
+    let regexErrors: [(key: String, error: RegexSyntaxError)]
 
     init(_ keys: [String], type: MatchType, comparator: Comparator) {
+        if case .regex = type {
+            self.type = type
+            self.comparator = comparator
+            self.keys = keys
+            self.keyBytes = []
+            self.patterns = []
+            var errors: [(key: String, error: RegexSyntaxError)] = []
+            self.regexes = keys.map { key -> RegexPattern? in
+                guard let folding = comparator.regexCaseFolding else { return nil }
+                do throws(RegexSyntaxError) {
+                    return try RegexPattern(key, folding: folding)
+                } catch {
+                    errors.append((key, error))
+                    return nil
+                }
+            }
+            self.regexErrors = errors
+            return
+        }
         self.type = type
         self.comparator = comparator
         self.keys = keys
+        self.regexes = []
+        self.regexErrors = []
         if case .matches = type {
             self.keyBytes = []
             self.patterns = keys.map(GlobPattern.init)

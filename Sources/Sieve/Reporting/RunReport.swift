@@ -61,6 +61,8 @@ extension TraceEvent {
             return "\(location.line):   script stopped"
         case .error(let error):
             return "\(error.location.line): error: \(error.message)"
+        case .warning(let warning):
+            return "\(warning.location.line):   warning: \(warning.message)"
         }
     }
 }

@@ -38,12 +38,18 @@ public protocol SieveContext: Sendable {
     ///
     /// - SeeAlso: RFC 5183 §4
     var environment: SieveEnvironment { get }
+    /// The current date and time, in the zone that counts as local for the script (default:
+    /// the system clock, in the machine's local zone). Asked at most once per run.
+    ///
+    /// - SeeAlso: RFC 5260 §4.1 (local zone), §5 (currentdate)
+    var currentDate: DateTime { get }
 }
 
 extension SieveContext {
     public func mailboxExists(_ name: String) -> Bool { true }
     public var htmlTextExtractor: (any HTMLTextExtractor)? { nil }
     public var environment: SieveEnvironment { SieveEnvironment() }
+    public var currentDate: DateTime { DateTime.systemNow() }
 }
 
 /// A ready-made context: a message and its envelope.
@@ -52,14 +58,20 @@ public struct SieveMessageContext: SieveContext {
     public var envelope: SieveEnvelope
     /// Converts `text/html` parts for `body :text`; nil uses `TagStrippingHTMLTextExtractor`.
     public var htmlTextExtractor: (any HTMLTextExtractor)?
+    /// A fixed current time for `currentdate` (and the local zone of `date`); nil reads the
+    /// system clock.
+    public var fixedDate: DateTime?
     /// What `environment` reports.
     public var environment: SieveEnvironment
 
     public init(message: Message, envelope: SieveEnvelope, htmlTextExtractor: (any HTMLTextExtractor)? = nil,
-                environment: SieveEnvironment = SieveEnvironment()) {
+                fixedDate: DateTime? = nil, environment: SieveEnvironment = SieveEnvironment()) {
         self.message = message
         self.envelope = envelope
         self.htmlTextExtractor = htmlTextExtractor
+        self.fixedDate = fixedDate
         self.environment = environment
     }
+
+    public var currentDate: DateTime { fixedDate ?? DateTime.systemNow() }
 }

@@ -133,6 +133,12 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case comparatorASCIINumeric = "comparator-i;ascii-numeric"
     /// RFC 5463: the `ihave` test and the `error` command.
     case ihave
+    /// draft-ietf-sieve-regex: the `:regex` match type and `set :quoteregex`.
+    case regex
+    /// RFC 5260: the `date` and `currentdate` tests.
+    case date
+    /// RFC 5260 §6: `:index` and `:last` on `header`, `address` and `date`.
+    case index
     /// Pigeonhole's test-suite language; only `TestSuiteRunner` enables it.
     case testsuite = "vnd.dovecot.testsuite"
     /// RFC 5183: the `environment` test.

@@ -8,10 +8,14 @@ public struct SieveResult: Sendable, Hashable {
     public var actions: [SieveAction]
     /// Runtime errors (at most one: a run stops at its first error).
     public var errors: [SieveRuntimeError]
+    /// Errors that did not stop the run, worth an operator's attention (a `:regex` key
+    /// that is not a valid expression once its variables are expanded: it never matches).
+    public var warnings: [SieveRuntimeError]
 
-    public init(actions: [SieveAction], errors: [SieveRuntimeError] = []) {
+    public init(actions: [SieveAction], errors: [SieveRuntimeError] = [], warnings: [SieveRuntimeError] = []) {
         self.actions = actions
         self.errors = errors
+        self.warnings = warnings
     }
 
     /// Whether the run ended without an error.

@@ -21,6 +21,9 @@ public enum TraceEvent: Sendable, Hashable {
     case stop(location: SourceLocation)
     /// The run failed.
     case error(SieveRuntimeError)
+    /// Something went wrong that did not stop the run (a `:regex` key invalid after
+    /// variable expansion).
+    case warning(SieveRuntimeError)
 }
 
 /// A finished test: what it looked at and whether it held.

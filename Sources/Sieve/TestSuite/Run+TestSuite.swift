@@ -227,7 +227,7 @@ extension Run {
         case .success(let outcome):
             result = outcome.result
             testSuite?.implicitKeepFlags = outcome.implicitKeepFlags
-            testSuite?.errors = []
+            testSuite?.errors = outcome.errors
             return true
         case .failure(let error):
             testSuite?.errors = [error.message]
@@ -238,6 +238,8 @@ extension Run {
     struct ScriptOutcome {
         var result: ResultBuilder
         var implicitKeepFlags: [String]
+        /// Errors that did not stop the run (Pigeonhole's test_error sees them too).
+        var errors: [String] = []
     }
 
     /// Runs a script under test with the current message, envelope and options, its
@@ -257,7 +259,7 @@ extension Run {
             return .failure(error)
         }
         let flags = script.usesFlags ? FlagList.flags(in: [run.internalFlags]) : []
-        return .success(ScriptOutcome(result: run.result, implicitKeepFlags: flags))
+        return .success(ScriptOutcome(result: run.result, implicitKeepFlags: flags, errors: run.nonFatalErrors.map(\.message)))
     }
 }
 

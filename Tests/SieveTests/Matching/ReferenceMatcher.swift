@@ -20,6 +20,8 @@ enum ReferenceMatcher {
                 }
             }
             return MatchOutcome(matched: false)
+        case .regex:
+            preconditionFailure("the reference covers :is, :contains, :matches, :value and :count; RegexTests covers :regex")
         case .is, .contains, .value:
             for value in values {
                 for key in keys {
@@ -28,7 +30,7 @@ enum ReferenceMatcher {
                     case .is: hit = isEqual(value, key, comparator)
                     case .contains: hit = contains(value, key, comparator)
                     case .value(let op): hit = op.holds(order(value, key, comparator))
-                    case .matches, .count: hit = false
+                    case .matches, .count, .regex: hit = false
                     }
                     if hit { return MatchOutcome(matched: true) }
                 }
