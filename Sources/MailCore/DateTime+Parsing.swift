@@ -3,15 +3,17 @@ extension DateTime {
     /// names an impossible date.
     ///
     /// Accepted, beyond the strict grammar (RFC 5322 §4.3, §4.5 obsolete syntax):
-    /// - the day name is optional, and so is the comma after it; a day name that is not one
-    ///   of Mon...Sun makes the whole value invalid;
+    /// - the day name is optional (with its comma, which stays required); a day name that is
+    ///   not one of Mon...Sun (three letters, as RFC 5322 and Dovecot have it) makes the
+    ///   whole value invalid;
     /// - white space, line folds and comments `( ... )` (nested, with `\` quoting) anywhere
     ///   between the tokens, including around the colons of the time;
-    /// - month and day names in any case, abbreviated (`Jul`) or in full (`July`);
+    /// - month and day names in any case; months abbreviated (`Jul`) or in full (`July`);
     /// - one- or two-digit day and hour; seconds optional;
     /// - two-digit years: 00–49 are 2000–2049, 50–99 are 1950–1999; three-digit years
     ///   add 1900 (RFC 5322 §4.3);
-    /// - the zone as `+hhmm`/`-hhmm`, or the obsolete names `UT`, `GMT`, `Z` (+0000),
+    /// - the zone as `+hhmm`/`-hhmm` (minutes 60–99 carry into the hours, as Dovecot reads
+    ///   them: `+0360` is `+0400`), or the obsolete names `UT`, `GMT`, `Z` (+0000),
     ///   `EST`/`EDT` (-0500/-0400), `CST`/`CDT`, `MST`/`MDT`, `PST`/`PDT`; military
     ///   single letters and other alphabetic zones count as `-0000` (offset 0), as RFC 5322
     ///   §4.3 says; a missing zone is taken as `-0000` too;
@@ -23,9 +25,9 @@ extension DateTime {
         var token = scanner.next()
         // [ day-of-week "," ]
         if case .word(let name) = token {
-            guard Self.dayNames.contains(where: { Self.names(name, $0) }) else { return nil }
+            guard name.count == 3, Self.dayNames.contains(where: { Self.names(name, $0) }) else { return nil }
+            guard scanner.next() == .symbol(UInt8(ascii: ",")) else { return nil }
             token = scanner.next()
-            if token == .symbol(UInt8(ascii: ",")) { token = scanner.next() }
         }
         // day month year
         guard case .number(let day, let dayDigits) = token, dayDigits <= 2,
@@ -50,7 +52,7 @@ extension DateTime {
         var offset = 0
         switch token {
         case .symbol(let sign) where sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"):
-            guard case .number(let hhmm, 4) = scanner.next(), hhmm % 100 < 60 else { return nil }
+            guard case .number(let hhmm, 4) = scanner.next() else { return nil }
             offset = (hhmm / 100 * 60 + hhmm % 100) * (sign == UInt8(ascii: "-") ? -1 : 1)
         case .word(let name):
             offset = Self.obsoleteZones[String(decoding: name, as: UTF8.self).lowercased()] ?? 0
@@ -59,6 +61,9 @@ extension DateTime {
         default:
             return nil
         }
+        // What follows the zone is ignored, but a comment must still be closed.
+        while scanner.next() != nil {}
+        guard !scanner.unclosedComment else { return nil }
         self.init(year: year, month: monthIndex + 1, day: day, hour: hour, minute: minute, second: second,
                   zoneOffset: offset)
     }
@@ -135,6 +140,8 @@ private struct DateTokenScanner {
 
     let bytes: [UInt8]
     var index = 0
+    /// Set when a comment runs to the end of the text without its `)`: not a date-time.
+    private(set) var unclosedComment = false
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -166,9 +173,11 @@ private struct DateTokenScanner {
         return .symbol(first)
     }
 
-    /// Skips FWS and comments (RFC 5322 §3.2.2 CFWS); an unclosed comment runs to the end.
+    /// Skips FWS and comments (RFC 5322 §3.2.2 CFWS); an unclosed comment runs to the end
+    /// and sets `unclosedComment`.
     private mutating func skipWhitespaceAndComments() {
         var depth = 0
+        defer { if depth > 0 { unclosedComment = true } }
         while index < bytes.count {
             let byte = bytes[index]
             if depth > 0 {

@@ -13,9 +13,10 @@ struct DateTimeTests {
     @Test("parses real-world and obsolete forms (RFC 5322 §3.3, §4.3)", arguments: [
         ("Mon, 20 Jul 2009 21:44:43 +0300", [2009, 7, 20, 21, 44, 43, 180]),
         ("20 Jul 2009 21:44:43 +0300", [2009, 7, 20, 21, 44, 43, 180]),           // no day name
-        ("Mon 20 Jul 2009 21:44:43 +0300", [2009, 7, 20, 21, 44, 43, 180]),       // no comma
+        ("Mon, 20 Jul 2009 21:44:43 +0360", [2009, 7, 20, 21, 44, 43, 240]),      // minutes carry (as Dovecot)
+        ("Mon,20 Jul 2009 21:44:43 +0300", [2009, 7, 20, 21, 44, 43, 180]),
         ("mon, 20 JUL 2009 21:44:43 -0130", [2009, 7, 20, 21, 44, 43, -90]),      // any case
-        ("Monday, 20 July 2009 21:44 +0000", [2009, 7, 20, 21, 44, 0, 0]),         // full names, no seconds
+        ("Mon, 20 July 2009 21:44 +0000", [2009, 7, 20, 21, 44, 0, 0]),            // full month name, no seconds
         ("Thu, 1 Jan 1970 00:00:00 GMT", [1970, 1, 1, 0, 0, 0, 0]),
         ("Thu, 01 Jan 70 00:00:00 UT", [1970, 1, 1, 0, 0, 0, 0]),                  // 2-digit year ≥ 50
         ("Sat, 1 Jan 00 00:00:00 EST", [2000, 1, 1, 0, 0, 0, -300]),               // 2-digit year < 50
@@ -32,7 +33,7 @@ struct DateTimeTests {
         ("1 Feb 2001 12:00 -0000", [2001, 2, 1, 12, 0, 0, 0]),
         ("1 Feb 2001 12:00", [2001, 2, 1, 12, 0, 0, 0]),                           // no zone at all
         ("Tue, 2 Feb 2010 09:05:07 +0100 (CET)", [2010, 2, 2, 9, 5, 7, 60]),       // trailing comment
-        ("(sent) Tue, (x) 2 Feb\r\n 2010 09 : 05 : 07 +0100", [2010, 2, 2, 9, 5, 7, 60]),  // CFWS everywhere
+        ("(sent) Tue (x) , 2 Feb\r\n 2010 09 : 05 : 07 +0100", [2010, 2, 2, 9, 5, 7, 60]),  // CFWS everywhere
         ("Tue,\r\n\t2 (nested (comment) \\) here) Feb 2010 9:05:07 +0100", [2010, 2, 2, 9, 5, 7, 60]),
         ("Tue, 2 Feb 2010 09:05:07 +0100 CET", [2010, 2, 2, 9, 5, 7, 60]),         // zone name after the offset
         ("Wed, 31 Dec 2008 23:59:60 +0000", [2008, 12, 31, 23, 59, 60, 0]),        // leap second
@@ -55,7 +56,9 @@ struct DateTimeTests {
         "Mon, 20 Jul 2009 24:00:00 +0300",
         "Mon, 20 Jul 2009 21:60:00 +0300",
         "Mon, 20 Jul 2009 21:44:61 +0300",
-        "Mon, 20 Jul 2009 21:44:43 +0360",         // zone minutes
+        "Mon 20 Jul 2009 21:44:43 +0300",          // day name without its comma
+        "Monday, 20 Jul 2009 21:44:43 +0300",      // day names have three letters
+        "Mon, 20 Jul 2009 21:44:43 +0300 (open",   // unclosed comment
         "Mon, 20 Jul 2009 21:44:43 +030",          // zone of 3 digits
         "Mon, 20 Jul 9 21:44:43 +0300",            // 1-digit year
         "Mon, 20 Jul 2009 21:4:43 +0300",          // 1-digit minute

@@ -103,6 +103,18 @@ struct LintTests {
                  script: "require [\"date\", \"index\"];\nif date \"date\" \"year\" \"2024\" { keep; }\n",
                  at: "1:18", says: #"capability "index" is required but never used"#,
                  nearMiss: "require [\"date\", \"index\"];\nif header :index 1 \"received\" \"x\" { keep; }\nif currentdate \"year\" \"2024\" { keep; }\n"),
+        LintCase(check: .matchesKeyLooksLikeRegex,
+                 script: "if header :matches \"from\" [\"*@a.example\", \".*@example.com\"] { keep; }\n",
+                 at: "1:43", says: #":matches key ".*@example.com" looks like a regular expression (it has a leading ".*")"#,
+                 nearMiss: "if header :matches \"from\" [\"*@example.com\", \"a.b?\", \"*<*.*>*\"] { keep; }\n"),
+        LintCase(check: .matchesKeyLooksLikeRegex,
+                 script: "if header :matches \"subject\" \"^Re: *\" { keep; }\n",
+                 at: "1:30", says: "(it has a leading \"^\")",
+                 nearMiss: "if header :matches \"subject\" \"Cost: $5 *\" { keep; }\n"),
+        LintCase(check: .regexUnescapedDot,
+                 script: "require \"regex\";\nif header :regex \"from\" [\"a.*b\", \"@example.com$\"] { keep; }\n",
+                 at: "2:34", says: #"the '.' in "example.com" matches any character"#,
+                 nearMiss: "require \"regex\";\nif header :regex \"from\" [\"a.*b\", \"@example\\\\.com$\", \"x[.]com\", \"[a.b]\"] { keep; }\n"),
     ] + LintTests.extensionCases
 
     @Test("each lint fires where expected", arguments: cases)

@@ -107,7 +107,7 @@ extension Validator {
     /// `set [MODIFIER...] <name: string> <value: string>`
     /// - SeeAlso: RFC 5229 §4
     private mutating func compileSet(_ node: CommandNode, location: SourceLocation) -> Command.Kind? {
-        let modifierTags = VariableModifier.allCases.map { TagSpec($0.rawValue) }
+        let modifierTags = VariableModifier.allCases.map { TagSpec($0.rawValue, capability: $0.capability) }
         guard let read = readArguments(node.arguments, of: "command", named: "set", at: location, tags: modifierTags,
                                        positionals: [PositionalSpec(role: "variable name", kind: .string),
                                                      PositionalSpec(role: "value", kind: .string)]),

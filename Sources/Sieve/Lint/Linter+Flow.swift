@@ -155,6 +155,8 @@ struct CapabilityUsage {
             return tags.contains("user") || tags.contains("detail")
         case "relational":
             return tags.contains("value") || tags.contains("count")
+        case "regex":
+            return tags.contains("regex") || tags.contains("quoteregex")
         case "encoded-character":
             return usesEncodedCharacter
         case "ihave":

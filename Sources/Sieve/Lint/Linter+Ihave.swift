@@ -86,6 +86,7 @@ extension Linter {
             case "copy": capability = "copy"
             case "flags": capability = "imap4flags"
             case "value", "count": capability = "relational"
+            case "regex", "quoteregex": capability = "regex"
             case "user", "detail": capability = "subaddress"
             case "index", "last": capability = "index"
             case "seconds" where owner == "vacation": capability = "vacation-seconds"

@@ -105,6 +105,7 @@ struct Linter {
                      at: key.range.start)
             }
         }
+        checkRegexKeys(arguments)
         if let countTag = arguments.tagRange("count") {
             var comparator: String?
             if case .string(let literal)? = arguments.parameter(of: "comparator") { comparator = literal.value.lowercased() }

@@ -23,6 +23,8 @@
 /// - `spamtest`/`virustest` keys outside their range, and `:value` compared as text.
 /// - a `date`/`currentdate` key not in its date-part's format, or a comparator that does
 ///   not suit the date-part (see `Linter.checkDate`).
+/// - a `:matches` key that looks like a regular expression (`".*@example.com"`);
+/// - a `:regex` key with an unescaped `.` between letters or digits (`"example.com"`).
 public enum SieveLinter {
     /// The kinds of warning, for tests and for anyone who wants to filter them.
     public enum Check: String, Sendable, CaseIterable {
@@ -95,6 +97,15 @@ public enum SieveLinter {
         ///
         /// - SeeAlso: RFC 5260 §4.3
         case dateComparator = "date-comparator"
+        /// A `:matches` key written like a regular expression (`.*`, a leading `^`, ...).
+        ///
+        /// - SeeAlso: RFC 5228 §2.7.1
+        case matchesKeyLooksLikeRegex = "matches-key-looks-like-regex"
+        /// A `:regex` key with an unescaped `.` between letters (`example.com`): it
+        /// matches any character there.
+        ///
+        /// - SeeAlso: draft-ietf-sieve-regex §3
+        case regexUnescapedDot = "regex-unescaped-dot"
     }
 
     /// One lint finding.

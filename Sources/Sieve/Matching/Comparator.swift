@@ -11,10 +11,10 @@ public enum Ordering: Sendable, Hashable {
 /// canonical-equivalence `==`: `"é"` precomposed and `"e\u{301}"` are different strings
 /// to `i;octet`, as RFC 4790 requires.
 ///
-/// `i;unicode-casemap` (RFC 5051) is not offered: it needs Unicode normalisation (NFKD),
-/// which the standard library does not expose.
+/// `i;unicode-casemap` (RFC 5051) compares the strings' `UnicodeCasemap` mappings; `Matcher`
+/// maps each value once per match and the keys once when they are prepared.
 ///
-/// - SeeAlso: RFC 5228 §2.7.3, RFC 4790 §9.1–§9.3
+/// - SeeAlso: RFC 5228 §2.7.3, RFC 4790 §9.1–§9.3, RFC 5051
 public enum Comparator: String, Sendable, CaseIterable {
     /// Octet-by-octet comparison of the UTF-8 encoding.
     case octet = "i;octet"
@@ -23,6 +23,11 @@ public enum Comparator: String, Sendable, CaseIterable {
     /// Compares the numbers the strings start with; a string without a leading digit is
     /// positive infinity.
     case asciiNumeric = "i;ascii-numeric"
+    /// Like `i;octet` after mapping both strings with `UnicodeCasemap` (titlecase, then
+    /// NFKD): case-insensitive for every script, and blind to compatibility variants.
+    ///
+    /// - SeeAlso: RFC 5051
+    case unicodeCasemap = "i;unicode-casemap"
 
     /// Looks a comparator up by its IANA name, ignoring ASCII case (`"I;OCTET"` works).
     public init?(name: String) {
@@ -78,6 +83,7 @@ public enum Comparator: String, Sendable, CaseIterable {
         case .octet: return Self.equalBytes(a, b, OctetFold.self)
         case .asciiCasemap: return Self.equalBytes(a, b, ASCIIUppercaseFold.self)
         case .asciiNumeric: return Self.orderNumeric(a, b) == .equal
+        case .unicodeCasemap: return Self.casemapped(a, b) { Self.equalBytes($0, $1, OctetFold.self) }
         }
     }
 
@@ -87,6 +93,7 @@ public enum Comparator: String, Sendable, CaseIterable {
         case .octet: return Self.containsBytes(haystack, needle, OctetFold.self)
         case .asciiCasemap: return Self.containsBytes(haystack, needle, ASCIIUppercaseFold.self)
         case .asciiNumeric: return false
+        case .unicodeCasemap: return Self.casemapped(haystack, needle) { Self.containsBytes($0, $1, OctetFold.self) }
         }
     }
 
@@ -96,7 +103,16 @@ public enum Comparator: String, Sendable, CaseIterable {
         case .octet: return Self.orderBytes(a, b, OctetFold.self)
         case .asciiCasemap: return Self.orderBytes(a, b, ASCIIUppercaseFold.self)
         case .asciiNumeric: return Self.orderNumeric(a, b)
+        case .unicodeCasemap: return Self.casemapped(a, b) { Self.orderBytes($0, $1, OctetFold.self) }
         }
+    }
+
+    /// Runs `body` on the `UnicodeCasemap` mappings of two UTF-8 strings.
+    static func casemapped<R>(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>,
+                              _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let x = UnicodeCasemap.fold(String(decoding: a, as: UTF8.self))
+        let y = UnicodeCasemap.fold(String(decoding: b, as: UTF8.self))
+        return UTF8Bytes.with(x) { x in UTF8Bytes.with(y) { y in body(x, y) } }
     }
 
     // MARK: - Internals

@@ -57,6 +57,7 @@ public enum Matcher {
     /// `:matches` succeeds and builds its match variables.
     static func match(values: [String], keys prepared: PreparedKeys) -> MatchOutcome {
         let comparator = prepared.comparator
+        if comparator == .unicodeCasemap, let outcome = matchCasemapped(values: values, keys: prepared) { return outcome }
         switch prepared.type {
         case .count(let op):
             let count = String(values.count)
@@ -122,6 +123,7 @@ public enum Matcher {
     /// - SeeAlso: RFC 5228 §2.7.1, RFC 5229 §3.2
     public static func glob(_ value: String, pattern: String, comparator: Comparator) -> [String]? {
         guard comparator.supportsSubstringMatch else { return nil }
+        if comparator == .unicodeCasemap { return CasemapGlob(pattern).captures(in: CasemapText(value), whole: value) }
         let glob = GlobPattern(pattern)
         return UTF8Bytes.with(value) { glob.captures(in: $0, whole: value, comparator: comparator) }
     }
@@ -145,6 +147,9 @@ final class PreparedKeys: Sendable {
     let regexes: [RegexPattern?]
     /// For `:regex`, the keys that failed to compile and why, in key order.
     let regexErrors: [(key: String, error: RegexSyntaxError)]
+    /// For `:matches` under `i;unicode-casemap`, each key parsed with its literals mapped;
+    /// empty otherwise.
+    let casemapPatterns: [CasemapGlob]
 
     init(_ keys: [String], type: MatchType, comparator: Comparator) {
         if case .regex = type {
@@ -164,6 +169,7 @@ final class PreparedKeys: Sendable {
                 }
             }
             self.regexErrors = errors
+            self.casemapPatterns = []
             return
         }
         self.type = type
@@ -171,6 +177,19 @@ final class PreparedKeys: Sendable {
         self.keys = keys
         self.regexes = []
         self.regexErrors = []
+        if comparator == .unicodeCasemap {
+            // Keys are mapped once here; `Matcher` maps each value.
+            if case .matches = type {
+                self.keyBytes = []
+                self.casemapPatterns = keys.map(CasemapGlob.init)
+            } else {
+                self.keyBytes = keys.map { Array(UnicodeCasemap.fold($0).utf8) }
+                self.casemapPatterns = []
+            }
+            self.patterns = []
+            return
+        }
+        self.casemapPatterns = []
         if case .matches = type {
             self.keyBytes = []
             self.patterns = keys.map(GlobPattern.init)

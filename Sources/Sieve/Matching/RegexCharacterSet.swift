@@ -11,6 +11,10 @@ public enum RegexCaseFolding: Sendable, Hashable {
     case none
     /// `i;ascii-casemap`: `a`–`z` compare equal to `A`–`Z`; other characters as they are.
     case ascii
+    /// `i;unicode-casemap`: characters compare by their simple titlecase mapping
+    /// (`é` equals `É`, `ǆ` equals `ǅ`). The NFKD step of RFC 5051 is left out here: it can
+    /// turn one character into several, and a regular expression counts characters.
+    case unicode
 
     /// The folded form of one scalar value.
     @inline(__always)
@@ -18,6 +22,10 @@ public enum RegexCaseFolding: Sendable, Hashable {
         switch self {
         case .none: return scalar
         case .ascii: return scalar &- 0x61 < 26 ? scalar &- 0x20 : scalar
+        case .unicode:
+            if scalar < 0x80 { return scalar &- 0x61 < 26 ? scalar &- 0x20 : scalar }
+            guard let unicodeScalar = Unicode.Scalar(scalar) else { return scalar }
+            return UnicodeCasemap.titlecase(unicodeScalar).value
         }
     }
 }
@@ -31,6 +39,7 @@ extension Comparator {
         switch self {
         case .octet: return RegexCaseFolding.none
         case .asciiCasemap: return .ascii
+        case .unicodeCasemap: return .unicode
         case .asciiNumeric: return nil
         }
     }

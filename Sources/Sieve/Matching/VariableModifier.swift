@@ -3,25 +3,40 @@
 /// - SeeAlso: RFC 5229 §4.1
 public enum VariableModifier: String, Sendable, CaseIterable {
     case lower, upper, lowerfirst, upperfirst, quotewildcard, length
+    /// draft-ietf-sieve-regex: quotes every character that is special in a regular
+    /// expression, so the value matches itself literally under `:regex`.
+    case quoteregex
 
     /// The modifier's precedence; higher applies first, and two modifiers of the same
     /// precedence may not be combined (a validation error).
     ///
-    /// - SeeAlso: RFC 5229 §4.1 (40 lower/upper, 30 lowerfirst/upperfirst, 20 quotewildcard, 10 length)
+    /// - SeeAlso: RFC 5229 §4.1 (40 lower/upper, 30 lowerfirst/upperfirst, 20 quotewildcard, 10 length);
+    ///   draft-ietf-sieve-regex (`:quoteregex` 20, like `:quotewildcard`)
     public var precedence: Int {
         switch self {
         case .lower, .upper: return 40
         case .lowerfirst, .upperfirst: return 30
-        case .quotewildcard: return 20
+        case .quotewildcard, .quoteregex: return 20
         case .length: return 10
         }
     }
+
+    /// The capability a script must require to use the modifier besides "variables".
+    public var capability: SieveCapability? {
+        self == .quoteregex ? .regex : nil
+    }
+
+    /// The characters `:quoteregex` puts a backslash before: those with a meaning in a
+    /// POSIX extended regular expression.
+    static let regexSpecials: Set<Unicode.Scalar> = ["\\", ".", "[", "]", "(", ")", "*", "+", "?", "{", "}", "|", "^", "$"]
 
     /// Applies this one modifier to `s`.
     ///
     /// Case changes use Unicode case mapping (`"é"` ↔ `"É"`); `lowerfirst`/`upperfirst`
     /// change only the first character. `quotewildcard` puts a backslash before every `*`,
     /// `?` and `\`. `length` gives the number of Unicode scalars, in decimal.
+    /// `quoteregex` puts a backslash before every character special in an ERE
+    /// (`\ . [ ] ( ) * + ? { } | ^ $`).
     public func apply(_ s: String) -> String {
         switch self {
         case .lower: return s.lowercased()
@@ -41,6 +56,14 @@ public enum VariableModifier: String, Sendable, CaseIterable {
             }
             return out
         case .length: return String(s.unicodeScalars.count)
+        case .quoteregex:
+            var out = ""
+            out.reserveCapacity(s.utf8.count)
+            for scalar in s.unicodeScalars {
+                if Self.regexSpecials.contains(scalar) { out.unicodeScalars.append("\\") }
+                out.unicodeScalars.append(scalar)
+            }
+            return out
         }
     }
 

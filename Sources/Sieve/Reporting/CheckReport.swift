@@ -17,11 +17,14 @@ public struct CheckReport: Sendable, Encodable {
         public var severity: String
     }
 
-    /// The report of a script that ran (possibly with runtime errors).
+    /// The report of a script that ran (possibly with runtime errors); errors that did
+    /// not stop the run follow with severity "warning".
     public init(result: SieveResult, trace: [String]? = nil) {
         actions = result.actions
         errors = result.errors.map {
             ErrorEntry(line: $0.location.line, column: $0.location.column, message: $0.message, severity: "error")
+        } + result.warnings.map {
+            ErrorEntry(line: $0.location.line, column: $0.location.column, message: $0.message, severity: "warning")
         }
         self.trace = trace
     }

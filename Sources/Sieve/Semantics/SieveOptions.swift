@@ -131,6 +131,8 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case comparatorOctet = "comparator-i;octet"
     case comparatorASCIICasemap = "comparator-i;ascii-casemap"
     case comparatorASCIINumeric = "comparator-i;ascii-numeric"
+    /// RFC 5051: the `i;unicode-casemap` comparator.
+    case comparatorUnicodeCasemap = "comparator-i;unicode-casemap"
     /// RFC 5463: the `ihave` test and the `error` command.
     case ihave
     /// draft-ietf-sieve-regex: the `:regex` match type and `set :quoteregex`.

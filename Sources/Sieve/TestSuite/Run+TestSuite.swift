@@ -213,6 +213,12 @@ extension Run {
         }
         let compiled = SieveCompiler.compile(source, file: path, options: TestSuiteState.scriptOptions(options))
         state.errors = compiled.diagnostics.filter { $0.severity == .error }.map(\.message)
+        if compiled.script == nil {
+            // Pigeonhole ends a failed compile with one more error naming the stage that
+            // failed, and its test files count it (test_error :count).
+            let parseFailed = SieveParser.parse(source, file: path, limits: options.parserLimits).hasErrors
+            state.errors.append(parseFailed ? "parse failed" : "validation failed")
+        }
         state.compiled = compiled.script
         return compiled.script != nil
     }

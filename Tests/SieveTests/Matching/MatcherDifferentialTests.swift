@@ -60,7 +60,7 @@ struct MatcherDifferentialTests {
         }
     }
 
-    @Test(arguments: [Comparator.octet, .asciiCasemap])
+    @Test(arguments: [Comparator.octet, .asciiCasemap, .unicodeCasemap])
     func globCapturesAgreeWithReference(comparator: Comparator) {
         var rng = Generator(state: 0x61_0B + UInt64(comparator.rawValue.utf8.count))
         for _ in 0..<6000 {

@@ -42,7 +42,75 @@ enum ReferenceMatcher {
     // MARK: comparator
 
     static func mapped(_ s: String, _ comparator: Comparator) -> [UInt8] {
-        comparator == .asciiCasemap ? s.utf8.map(upper) : Array(s.utf8)
+        if comparator == .unicodeCasemap { return Array(ReferenceCasemap.map(s).utf8) }
+        return comparator == .asciiCasemap ? s.utf8.map(upper) : Array(s.utf8)
+    }
+
+    /// `:matches` under i;unicode-casemap by exhaustive search: each wildcard takes whole
+    /// characters of the value, literals compare mapped scalars, and of all ways to match
+    /// the first found trying each wildcard shortest-first, left to right, wins.
+    static func casemapGlob(_ value: String, pattern: String) -> [String]? {
+        var tokens: [Token] = []
+        var iterator = pattern.unicodeScalars.makeIterator()
+        while let s = iterator.next() {
+            switch s {
+            case "*": tokens.append(.many)
+            case "?": tokens.append(.one)
+            default:
+                let literal = s == "\\" ? (iterator.next() ?? "\\") : s
+                tokens += ReferenceCasemap.map(String(literal)).unicodeScalars.map { .literal($0) }
+            }
+        }
+        let characters = Array(value.unicodeScalars)
+        // The mapped stream, and for each of its positions the character it starts (or nil inside one).
+        var stream: [Unicode.Scalar] = []
+        var startOf: [Int?] = []
+        for (index, scalar) in characters.enumerated() {
+            let mapped = Array(ReferenceCasemap.map(String(scalar)).unicodeScalars)
+            for (k, m) in mapped.enumerated() {
+                stream.append(m)
+                startOf.append(k == 0 ? index : nil)
+            }
+        }
+        startOf.append(characters.count)
+        func character(at position: Int) -> Int? { startOf[position] }
+        func next(after position: Int) -> Int {
+            var p = position + 1
+            while p < stream.count && startOf[p] == nil { p += 1 }
+            return p
+        }
+        var captures: [(Int, Int)] = []
+        func search(_ p: Int, _ t: Int) -> Bool {
+            if p == tokens.count { return t == stream.count }
+            switch tokens[p] {
+            case .literal(let c):
+                return t < stream.count && stream[t] == c && search(p + 1, t + 1)
+            case .one:
+                guard t < stream.count, character(at: t) != nil else { return false }
+                let end = next(after: t)
+                captures.append((t, end))
+                if search(p + 1, end) { return true }
+                captures.removeLast()
+                return false
+            case .many:
+                guard character(at: t) != nil else { return false }
+                var end = t
+                while true {
+                    captures.append((t, end))
+                    if search(p + 1, end) { return true }
+                    captures.removeLast()
+                    if end >= stream.count { return false }
+                    end = next(after: end)
+                }
+            }
+        }
+        guard search(0, 0) else { return nil }
+        func text(_ range: (Int, Int)) -> String {
+            var s = String.UnicodeScalarView()
+            s.append(contentsOf: characters[character(at: range.0)!..<character(at: range.1)!])
+            return String(s)
+        }
+        return [value] + captures.map(text)
     }
 
     static func upper(_ byte: UInt8) -> UInt8 {
@@ -99,6 +167,7 @@ enum ReferenceMatcher {
     /// Leftmost-shortest match over Unicode scalars with a single backtracking point.
     static func glob(_ value: String, pattern: String, comparator: Comparator) -> [String]? {
         guard comparator.supportsSubstringMatch else { return nil }
+        if comparator == .unicodeCasemap { return casemapGlob(value, pattern: pattern) }
         var tokens: [Token] = []
         var iterator = pattern.unicodeScalars.makeIterator()
         while let s = iterator.next() {

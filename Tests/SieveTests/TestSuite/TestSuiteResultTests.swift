@@ -85,16 +85,21 @@ struct TestSuiteScriptTests {
             test "good" { if not test_script_compile "ok.sieve" { test_fail "ok.sieve should compile"; } }
             test "bad" {
               if test_script_compile "bad.sieve" { test_fail "bad.sieve should not compile"; }
-              if not test_error :count "eq" :comparator "i;ascii-numeric" "2" { test_fail "two errors expected"; }
+              if not test_error :count "eq" :comparator "i;ascii-numeric" "3" { test_fail "three errors expected"; }
               if not test_error :index 1 :contains "unknown command 'frob'" { test_fail "first error"; }
               if not test_error :index 2 :matches "*requires the \\"fileinto\\" extension*" { test_fail "second error"; }
+              if not test_error :index 3 :is "validation failed" { test_fail "the stage that failed comes last"; }
             }
             test "missing" {
               if test_script_compile "none.sieve" { test_fail "a missing file compiled"; }
               if not test_error :is "cannot read suite/none.sieve: no such file" { test_fail "read error"; }
             }
-            """, files: ["ok.sieve": "keep;", "bad.sieve": "frob;\nfileinto \"x\";"])
-        #expect(lines == ["PASS good", "PASS bad", "PASS missing"])
+            test "unparsable" {
+              if test_script_compile "broken.sieve" { test_fail "broken.sieve compiled"; }
+              if not test_error :index 2 :is "parse failed" { test_fail "parse failed expected after the syntax error"; }
+            }
+            """, files: ["ok.sieve": "keep;", "bad.sieve": "frob;\nfileinto \"x\";", "broken.sieve": "keep"])
+        #expect(lines == ["PASS good", "PASS bad", "PASS missing", "PASS unparsable"])
     }
 
     @Test("test_script_run runs against the current message and envelope; results accumulate")
