@@ -160,12 +160,13 @@ struct CasemapGlob: Sendable {
 extension Matcher {
     /// `:is`, `:contains`, `:value` and `:matches` under `i;unicode-casemap`, against keys
     /// already mapped (`PreparedKeys`): each value is mapped once, then compared octet by
-    /// octet. Nil for `:count`, which compares a number and takes the general path.
+    /// octet. Nil for `:count`, which compares a number, and `:regex`, which folds each
+    /// character in its own engine: both take the general path.
     ///
     /// - SeeAlso: RFC 5051 §3, RFC 5228 §2.7.1
     static func matchCasemapped(values: [String], keys prepared: PreparedKeys) -> MatchOutcome? {
         switch prepared.type {
-        case .count:
+        case .count, .regex:
             return nil
         case .matches:
             for value in values {
@@ -185,7 +186,7 @@ extension Matcher {
                             case .is: return Comparator.equalBytes(text, key, OctetFold.self)
                             case .contains: return Comparator.containsBytes(text, key, OctetFold.self)
                             case .value(let op): return op.holds(Comparator.orderBytes(text, key, OctetFold.self))
-                            case .matches, .count: return false  // handled above
+                            case .matches, .count, .regex: return false  // handled above
                             }
                         }
                     }
