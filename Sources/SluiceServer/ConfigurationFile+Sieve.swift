@@ -7,7 +7,7 @@ import Sieve
 ///
 /// ```toml
 /// [spamtest]
-/// status_header = "X-Spam-Score"
+/// status_header = "X-Spam-Score"  # or "X-Spam-Status: score=([0-9.]+)"
 /// status_type = "score"          # or "strlen", "text"
 /// score_max_value = 10           # or score_max_header = "X-Spam-Threshold"
 ///

@@ -13,9 +13,9 @@ import MailCore
 /// - `text`: one of a few phrases (`textValues`, by the value each stands for: 0...10 for
 ///   spam, 0...5 for viruses), such as a virus scanner's `Clean` / `Infected`.
 ///
-/// Not supported yet: Pigeonhole's `"HEADER: REGEX"` form, which picks the number out of a
-/// longer field with a regular expression (`X-Spam-Status: Yes, score=7.3 required=5.0`);
-/// it needs the regex engine. Such a setting is refused with a message that says so.
+/// A header setting may also be `"HEADER: REGEX"`: a POSIX extended regular expression
+/// (case-insensitive) that picks the value out of a longer field, its first group being the
+/// value (`X-Spam-Status: score=(-?[0-9.]+)` on `X-Spam-Status: Yes, score=7.3 required=5.0`).
 ///
 /// - SeeAlso: RFC 5235 §3
 public struct ScoreTestSettings: Sendable, Hashable {
@@ -42,20 +42,51 @@ public struct ScoreTestSettings: Sendable, Hashable {
 
     /// The field holding the verdict ("X-Spam-Score").
     public var statusHeader: String
+    /// The expression whose first group is the verdict within the field; nil: the whole value.
+    public var statusPattern: HeaderPattern?
     public var statusType: StatusType
     /// The field holding the maximum score (`score` and `strlen` only); nil: `maxValue`.
     public var maxHeader: String?
+    /// The expression whose first group is the maximum within `maxHeader`'s field.
+    public var maxPattern: HeaderPattern?
     /// The fixed maximum score (`score` and `strlen` only) when `maxHeader` is nil.
     public var maxValue: Double?
     /// Phrase by the value it stands for (`text` only).
     public var textValues: [Int: String]
 
-    /// Settings as given; `validated(for:)` checks them.
-    public init(statusHeader: String, statusType: StatusType = .score, maxHeader: String? = nil, maxValue: Double? = nil,
+    /// A regular expression of a header setting, compared by its text.
+    public struct HeaderPattern: Sendable, Hashable {
+        /// The expression as configured.
+        public let source: String
+        let regex: RegexPattern
+
+        /// Compiles `source` as a case-insensitive POSIX extended regular expression.
+        public init(_ source: String) throws(RegexSyntaxError) {
+            self.source = source
+            self.regex = try RegexPattern(source, folding: .ascii)
+        }
+
+        public static func == (a: HeaderPattern, b: HeaderPattern) -> Bool { a.source == b.source }
+        public func hash(into hasher: inout Hasher) { hasher.combine(source) }
+
+        /// The text of the first group of the first match in `value`; nil when the
+        /// expression does not match or has no group.
+        func firstGroup(in value: String) -> String? {
+            guard let match = regex.firstMatch(in: value), match.ranges.count > 1 else { return nil }
+            guard let range = match.ranges[1] else { return "" }
+            return String(decoding: Array(value.utf8)[range], as: UTF8.self)
+        }
+    }
+
+    /// Settings as given; `init(settings:for:)` checks Pigeonhole-style text.
+    public init(statusHeader: String, statusPattern: HeaderPattern? = nil, statusType: StatusType = .score,
+                maxHeader: String? = nil, maxPattern: HeaderPattern? = nil, maxValue: Double? = nil,
                 textValues: [Int: String] = [:]) {
         self.statusHeader = statusHeader
+        self.statusPattern = statusPattern
         self.statusType = statusType
         self.maxHeader = maxHeader
+        self.maxPattern = maxPattern
         self.maxValue = maxValue
         self.textValues = textValues
     }
@@ -77,7 +108,7 @@ public struct ScoreTestSettings: Sendable, Hashable {
             return trimmed.isEmpty ? nil : trimmed
         }
         guard let status = value("status_header") else { return nil }
-        let header = try Self.headerName(status, setting: prefix + "status_header")
+        let (header, pattern) = try Self.headerSpec(status, setting: prefix + "status_header")
         var type = StatusType.score
         if let written = value("status_type") {
             guard let parsed = StatusType(rawValue: written.lowercased()) else {
@@ -98,7 +129,7 @@ public struct ScoreTestSettings: Sendable, Hashable {
             }
             texts[index] = phrase
         }
-        var settingsValue = ScoreTestSettings(statusHeader: header, statusType: type, textValues: texts)
+        var settingsValue = ScoreTestSettings(statusHeader: header, statusPattern: pattern, statusType: type, textValues: texts)
         if type != .text {
             let maxHeader = value("score_max_header")
             let maxValue = value("score_max_value")
@@ -109,7 +140,7 @@ public struct ScoreTestSettings: Sendable, Hashable {
                 throw Problem(message: "\(prefix)status_type \(type.rawValue) needs a maximum: set \(prefix)score_max_value "
                               + "(a number) or \(prefix)score_max_header (the field that holds it)")
             case (.some(let name), nil):
-                settingsValue.maxHeader = try Self.headerName(name, setting: prefix + "score_max_header")
+                (settingsValue.maxHeader, settingsValue.maxPattern) = try Self.headerSpec(name, setting: prefix + "score_max_header")
             case (nil, .some(let text)):
                 guard let number = Self.decimal(text) else {
                     throw Problem(message: "\(prefix)score_max_value is \(quoted(text)), expected a decimal number such as \"10\" or \"15.0\"")
@@ -123,16 +154,29 @@ public struct ScoreTestSettings: Sendable, Hashable {
         self = settingsValue
     }
 
-    /// The field name of a `HEADER` setting; refuses the `HEADER: REGEX` form.
-    static func headerName(_ text: String, setting: String) throws(Problem) -> String {
+    /// The field name and expression of a `HEADER` or `HEADER: REGEX` setting.
+    static func headerSpec(_ text: String, setting: String) throws(Problem) -> (String, HeaderPattern?) {
         let name = text.prefix { $0 != ":" && $0 != " " && $0 != "\t" }
-        let rest = text.dropFirst(name.count).trimmingCharacters()
+        let rest = Substring(text.dropFirst(name.count).trimmingCharacters())
         guard !name.isEmpty else { throw Problem(message: "\(setting) is \(quoted(text)), expected a header field name") }
-        guard rest.isEmpty else {
-            throw Problem(message: "\(setting) is \(quoted(text)): the \"HEADER: REGEX\" form is not supported yet (it needs a "
-                          + "regular expression engine); give the field name alone, holding just the number")
+        if rest.isEmpty { return (String(name), nil) }
+        guard rest.first == ":" else {
+            throw Problem(message: "\(setting) is \(quoted(text)): expected ':' and a regular expression after the field name, "
+                          + "found \(quoted(String(rest.prefix(1))))")
         }
-        return String(name)
+        let source = rest.dropFirst().trimmingCharacters()
+        guard !source.isEmpty else {
+            throw Problem(message: "\(setting) is \(quoted(text)): the regular expression after ':' is empty")
+        }
+        do throws(RegexSyntaxError) {
+            let pattern = try HeaderPattern(source)
+            guard pattern.regex.groupCount >= 1 else {
+                throw RegexSyntaxError("it has no group; put the value in parentheses, as in score=([0-9.]+)", at: 0)
+            }
+            return (String(name), pattern)
+        } catch {
+            throw Problem(message: "\(setting): cannot use the regular expression \(quoted(source)): \(error.message)")
+        }
     }
 
     /// A decimal number as scanners write it: optional sign, digits, optional `.` or `,` and
@@ -167,8 +211,11 @@ public struct ScoreTestSettings: Sendable, Hashable {
             maximum = Double(test.textMaximum)
         case .score, .strlen:
             if let maxHeader {
-                guard let text = message.fieldValues(lowercasedName: maxHeader.lowercased()).first else {
+                guard let field = message.fieldValues(lowercasedName: maxHeader.lowercased()).first else {
                     return .failure(Unscored("header \(maxHeader) (the maximum) is missing"))
+                }
+                guard let text = maxPattern.map({ $0.firstGroup(in: field) }) ?? field else {
+                    return .failure(Unscored("header \(maxHeader) is \(quoted(field)), which the expression \(quoted(maxPattern?.source ?? "")) does not match"))
                 }
                 guard let number = Self.decimal(text) else {
                     return .failure(Unscored("header \(maxHeader) is \(quoted(text)), not a number"))
@@ -179,8 +226,11 @@ public struct ScoreTestSettings: Sendable, Hashable {
             }
             guard maximum != 0 else { return .failure(Unscored("the maximum score is 0")) }
         }
-        guard let raw = message.fieldValues(lowercasedName: statusHeader.lowercased()).first else {
+        guard let field = message.fieldValues(lowercasedName: statusHeader.lowercased()).first else {
             return .failure(Unscored("header \(statusHeader) is missing"))
+        }
+        guard let raw = statusPattern.map({ $0.firstGroup(in: field) }) ?? field else {
+            return .failure(Unscored("header \(statusHeader) is \(quoted(field)), which the expression \(quoted(statusPattern?.source ?? "")) does not match"))
         }
         let text = raw.trimmingCharacters()
         let status: Double
