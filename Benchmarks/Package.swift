@@ -2,6 +2,7 @@
 // Benchmarks live in their own package so that the main package's build and CI never
 // compile them. Run from the repository root:
 //   swift run -c release --package-path Benchmarks sieve-bench
+//   swift run -c release --package-path Benchmarks regex-bench
 //   Benchmarks/run-sluice.sh, Benchmarks/run-dovecot.sh, Benchmarks/compare-lmtp.sh
 import PackageDescription
 
@@ -18,6 +19,11 @@ let package = Package(
                 .product(name: "Sieve", package: "Sluice"),
                 .product(name: "MailCore", package: "Sluice"),
             ]
+        ),
+        // The :regex engine's time per input size (linear growth).
+        .executableTarget(
+            name: "regex-bench",
+            dependencies: [.product(name: "Sieve", package: "Sluice")]
         ),
         // The LMTP load generator depends on nothing of Sluice's: it judges the server's
         // replies with its own client code.

@@ -12,12 +12,16 @@ extension RegexPattern {
     /// of thread visits, at most (instructions + 1) × (characters + 1).
     func run(_ text: UnsafeBufferPointer<UInt8>, captures: Bool) -> (match: RegexMatch?, work: Int) {
         var machine = RegexMachine(pattern: self, slotCount: captures ? 2 * (capturedGroupCount + 1) : 2)
+        defer { machine.deallocate() }
         return machine.run(text)
     }
 }
 
 /// The state of one Pike VM run: two thread lists (this character's and the next's),
 /// each a sparse set of instruction indices with a row of capture slots per thread.
+///
+/// Its buffers are allocated once per run and freed by `deallocate()` (plain pointers: the
+/// inner loop then pays no copy-on-write checks); a machine never leaves `RegexPattern.run`.
 struct RegexMachine {
     private let program: [RegexInstruction]
     private let sets: [RegexCharacterSet]
@@ -28,10 +32,12 @@ struct RegexMachine {
     private var current: ThreadList
     private var next: ThreadList
     /// Depth-first work list for following splits and jumps: instruction indices, or
-    /// (as `-1 - slot`, with the saved value after it) a capture slot to restore.
-    private var stack: [Int] = []
+    /// (as `-1 - slot`, with the saved value after it) a capture slot to restore. Each
+    /// instruction followed pushes at most three entries, so 3 × instructions + 4 suffice.
+    private let stack: UnsafeMutableBufferPointer<Int>
+    private var stackCount = 0
     /// The capture slots of the thread being followed.
-    private var scratch: [Int]
+    private let scratch: UnsafeMutableBufferPointer<Int>
     private(set) var work = 0
     /// The value being searched (set for the duration of `run`).
     private var text = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
@@ -44,19 +50,32 @@ struct RegexMachine {
         self.slotCount = slotCount
         self.current = ThreadList(size: pattern.program.count, slotCount: slotCount)
         self.next = ThreadList(size: pattern.program.count, slotCount: slotCount)
-        self.scratch = Array(repeating: -1, count: slotCount)
+        self.scratch = .allocate(capacity: slotCount)
+        self.scratch.initialize(repeating: -1)
+        self.stack = .allocate(capacity: 3 * pattern.program.count + 4)
+        self.stack.initialize(repeating: 0)
+    }
+
+    /// Frees the buffers; the machine is not used afterwards.
+    func deallocate() {
+        stack.deallocate()
+        scratch.deallocate()
+        current.deallocate()
+        next.deallocate()
     }
 
     mutating func run(_ text: UnsafeBufferPointer<UInt8>) -> (match: RegexMatch?, work: Int) {
         self.text = text
         defer { self.text = UnsafeBufferPointer(start: nil, count: 0) }
-        var best: [Int]?
+        // The best match so far: its start (-1: none yet) and its capture slots.
+        var bestStart = -1
+        var best: [Int] = []
         var position = 0
         let end = text.count
         while true {
             // Start a new thread here while nothing has matched yet (lowest priority:
             // threads that started further left come first).
-            if best == nil && (!anchoredAtStart || position == 0) {
+            if bestStart < 0 && (!anchoredAtStart || position == 0) {
                 for i in 0..<slotCount { scratch[i] = -1 }
                 follow(0, at: position, end: end, intoNext: false)
             }
@@ -69,15 +88,15 @@ struct RegexMachine {
                 let pc = current.dense[t]
                 let row = t * slotCount
                 // Threads that started right of the best match can no longer win.
-                if let best, current.slots[row] > best[0] { continue }
+                let start = current.slots[row]
+                if bestStart >= 0 && start > bestStart { continue }
                 let advances: Bool
                 switch program[pc] {
                 case .match:
-                    if best == nil || current.slots[row] < best![0]
-                        || (current.slots[row] == best![0] && position > best![1]) {
-                        var found = Array(current.slots[row..<(row + slotCount)])
-                        found[1] = position
-                        best = found
+                    if bestStart < 0 || start < bestStart || (start == bestStart && position > best[1]) {
+                        best = Array(current.slots[row..<(row + slotCount)])
+                        best[1] = position
+                        bestStart = start
                     }
                     continue
                 case .character(let c): advances = position < end && c == folded
@@ -95,7 +114,7 @@ struct RegexMachine {
             if position >= end { break }
             position = after
         }
-        guard let best else { return (nil, work) }
+        guard bestStart >= 0 else { return (nil, work) }
         var ranges: [Range<Int>?] = []
         ranges.reserveCapacity(slotCount / 2)
         for g in 0..<(slotCount / 2) {
@@ -110,39 +129,47 @@ struct RegexMachine {
     /// threads waiting on a character (or at `match`) in priority order. An instruction
     /// already in the list is not added again: the thread there has priority.
     private mutating func follow(_ pc: Int, at position: Int, end: Int, intoNext: Bool) {
-        stack.append(pc)
-        while let top = stack.popLast() {
+        push(pc)
+        while stackCount > 0 {
+            stackCount -= 1
+            let top = stack[stackCount]
             if top < 0 {
-                let value = stack.removeLast()
-                scratch[-1 - top] = value
+                stackCount -= 1
+                scratch[-1 - top] = stack[stackCount]
                 continue
             }
             guard intoNext ? next.insert(top) : current.insert(top) else { continue }
             work += 1
             switch program[top] {
             case .jump(let target):
-                stack.append(target)
+                push(target)
             case .split(let first, let second):
-                stack.append(second)
-                stack.append(first)
+                push(second)
+                push(first)
             case .save(let slot):
                 if slot < slotCount {
                     // Restore the slot once everything reached from here has been followed.
-                    stack.append(scratch[slot])
-                    stack.append(-1 - slot)
+                    push(scratch[slot])
+                    push(-1 - slot)
                     scratch[slot] = position
                 }
-                stack.append(top + 1)
+                push(top + 1)
             case .startAnchor:
-                if position == 0 { stack.append(top + 1) }
+                if position == 0 { push(top + 1) }
             case .endAnchor:
-                if position == end { stack.append(top + 1) }
+                if position == end { push(top + 1) }
             case .assertion(let assertion):
-                if holds(assertion, at: position) { stack.append(top + 1) }
+                if holds(assertion, at: position) { push(top + 1) }
             case .character, .anyCharacter, .set, .match:
                 if intoNext { next.store(scratch, for: top) } else { current.store(scratch, for: top) }
             }
         }
+    }
+
+    @inline(__always)
+    private mutating func push(_ entry: Int) {
+        stack[stackCount] = entry
+        stackCount += 1
     }
 
     /// Whether a word assertion holds between the characters before and after `position`.
@@ -182,19 +209,28 @@ struct RegexMachine {
 /// A sparse set of instruction indices in insertion order, with capture slots per entry.
 struct ThreadList {
     /// Instruction indices in the order they were added.
-    private(set) var dense: [Int]
+    let dense: UnsafeMutableBufferPointer<Int>
     /// For each instruction, its position in `dense` (valid only if it points back).
-    private var sparse: [Int]
+    private let sparse: UnsafeMutableBufferPointer<Int>
     /// Capture slots: row `i` (of `slotCount`) belongs to `dense[i]`.
-    private(set) var slots: [Int]
+    let slots: UnsafeMutableBufferPointer<Int>
     private(set) var count = 0
     private let slotCount: Int
 
     init(size: Int, slotCount: Int) {
-        self.dense = Array(repeating: 0, count: size)
-        self.sparse = Array(repeating: 0, count: size)
-        self.slots = Array(repeating: -1, count: size * slotCount)
+        self.dense = .allocate(capacity: max(size, 1))
+        self.dense.initialize(repeating: 0)
+        self.sparse = .allocate(capacity: max(size, 1))
+        self.sparse.initialize(repeating: 0)
+        self.slots = .allocate(capacity: max(size * slotCount, 1))
+        self.slots.initialize(repeating: -1)
         self.slotCount = slotCount
+    }
+
+    func deallocate() {
+        dense.deallocate()
+        sparse.deallocate()
+        slots.deallocate()
     }
 
     /// Adds `pc`; false when it is already in the list.
@@ -210,7 +246,7 @@ struct ThreadList {
 
     /// Stores the capture slots of `pc`, which was just inserted.
     @inline(__always)
-    mutating func store(_ captures: [Int], for pc: Int) {
+    func store(_ captures: UnsafeMutableBufferPointer<Int>, for pc: Int) {
         let row = sparse[pc] * slotCount
         for i in 0..<slotCount { slots[row + i] = captures[i] }
     }
