@@ -45,6 +45,18 @@ extension Run {
         case .mailboxCreate(let name):
             let folder = expand(name)
             testSuite?.mailStore.create(folder)
+        case .binarySave(let name):
+            guard let script = testSuite?.compiled else {
+                try fail("test_binary_save: no compiled script to save (test_script_compile failed or was not called)", at: location)
+            }
+            let key = expand(name)
+            testSuite?.savedBinaries[key] = script
+        case .binaryLoad(let name):
+            let key = expand(name)
+            guard let script = testSuite?.savedBinaries[key] else {
+                try fail("test_binary_load: no binary saved as \(quoted(key)) in this test file", at: location)
+            }
+            testSuite?.compiled = script
         }
         return .proceed
     }
@@ -107,7 +119,10 @@ extension Run {
         let record = TestBlockResult(name: name, location: location, failure: failure, output: testSuite?.output ?? [],
                                      duration: clock.now - start)
         (message, envelope, options, result, variables, matchVariables, internalFlags, steps) = saved
+        // Saved binaries belong to the test file, not the block (they stand for files on disk).
+        let binaries = testSuite?.savedBinaries ?? before.savedBinaries
         testSuite = before
+        testSuite?.savedBinaries = binaries
         testSuite?.records.append(record)
     }
 
@@ -206,7 +221,10 @@ extension Run {
             return false
         }
         let compiled = SieveCompiler.compile(source, file: path, options: TestSuiteState.scriptOptions(options))
-        state.errors = compiled.diagnostics.filter { $0.severity == .error }.map(\.message)
+        let errors = compiled.diagnostics.filter { $0.severity == .error }.map(\.message)
+        // Like Pigeonhole's, the list ends with a line saying the compile failed, so suites
+        // that count errors with test_error :count count the same.
+        state.errors = errors.isEmpty ? [] : errors + ["\(path) does not compile: \(errors.count) error\(errors.count == 1 ? "" : "s")"]
         state.compiled = compiled.script
         return compiled.script != nil
     }

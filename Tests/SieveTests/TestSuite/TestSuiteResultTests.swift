@@ -85,9 +85,10 @@ struct TestSuiteScriptTests {
             test "good" { if not test_script_compile "ok.sieve" { test_fail "ok.sieve should compile"; } }
             test "bad" {
               if test_script_compile "bad.sieve" { test_fail "bad.sieve should not compile"; }
-              if not test_error :count "eq" :comparator "i;ascii-numeric" "2" { test_fail "two errors expected"; }
+              if not test_error :count "eq" :comparator "i;ascii-numeric" "3" { test_fail "two errors and the summary expected"; }
               if not test_error :index 1 :contains "unknown command 'frob'" { test_fail "first error"; }
               if not test_error :index 2 :matches "*requires the \\"fileinto\\" extension*" { test_fail "second error"; }
+              if not test_error :index 3 :is "bad.sieve does not compile: 2 errors" { test_fail "summary"; }
             }
             test "missing" {
               if test_script_compile "none.sieve" { test_fail "a missing file compiled"; }
