@@ -79,6 +79,11 @@ struct LintTests {
                  script: "require [\"ihave\", \"fileinto\"];\nif ihave [\"x-foo\", \"fileinto\"] {\n  fileinto \"A\";\n}\n",
                  at: "2:20", says: #"ihave "fileinto" is always true: the script already requires it"#,
                  nearMiss: "require \"ihave\";\nif ihave [\"x-foo\", \"fileinto\"] {\n  fileinto \"A\";\n}\nif not ihave \"vacation\" { keep; }\n"),
+        LintCase(check: .uncheckedNeverRun,
+                 script: "keep;\nif false {\n  frobnicate \"x\";\n}\n",
+                 at: "2:1", says: "this block never runs, so it is not checked (its test is always false); once "
+                     + "enabled it fails to compile: 3:3: unknown command 'frobnicate'",
+                 nearMiss: "require \"fileinto\";\nif false {\n  fileinto \"Old\";\n} elsif true {\n  keep;\n}\n"),
     ]
 
     @Test("each lint fires where expected", arguments: cases)

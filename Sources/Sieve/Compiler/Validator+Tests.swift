@@ -20,7 +20,17 @@ extension Validator {
             error("'\(name)' is a command, not a test", at: location)
             return nil
         } else {
-            error("unknown test '\(node.name)'", at: location)
+            reportUnknown("test", node.name, at: location)
+            return nil
+        }
+        if !["not", "allof", "anyof"].contains(name), !node.tests.isEmpty || node.hasTestList {
+            // The arguments first (a tag missing its colon, `address matches ...`, turns into
+            // a nested test and leaves the arguments short), then the nested test.
+            var bare = node
+            bare.tests = []
+            bare.hasTestList = false
+            _ = compileTest(bare)
+            error("test '\(name)' does not take nested tests", at: node.nameRange.end)
             return nil
         }
 
@@ -44,9 +54,7 @@ extension Validator {
                 error("'\(name)' takes a test list in parentheses: \(name)(test, test, ...)", at: node.nameRange.end)
                 return nil
             }
-            let inner = node.tests.map { compileTest($0) }
-            let tests = inner.compactMap { $0 }
-            guard tests.count == inner.count else { return nil }
+            guard let tests = compileMembers(of: node, name: name) else { return nil }
             return Test(kind: name == "allof" ? .allof(tests) : .anyof(tests), name: name, location: location)
         case "header":
             guard noNested(node, name: name),
@@ -87,8 +95,9 @@ extension Validator {
             let parts = compileStringList(read.positionals[0]).mappingConstants { $0.lowercased() }
             var ok = true
             for (index, item) in parts.items.enumerated() {
-                guard case .constant(let part) = item, part != "from", part != "to" else { continue }
-                error("unknown envelope part \"\(part)\"; expected \"from\" or \"to\"", at: listLocation(read.positionals[0], index))
+                guard case .constant(let part) = item, part != "from", part != "to", part != "auth" else { continue }
+                error("unknown envelope part \"\(part)\"; expected \"from\" or \"to\" (or \"auth\", the authenticated sender)",
+                      at: listLocation(read.positionals[0], index))
                 ok = false
             }
             guard ok else { return nil }
@@ -157,7 +166,7 @@ extension Validator {
             guard noNested(node, name: name) else { return nil }
             return compileIhave(node, location: location)
         default:
-            error("unknown test '\(node.name)'", at: location)
+            reportUnknown("test", node.name, at: location)
             return nil
         }
     }

@@ -16,7 +16,9 @@
 /// - `:count` without `:comparator "i;ascii-numeric"` (counts then compare as text);
 /// - inside an `ihave` branch, a command, test or tag of a capability that neither its `ihave`
 ///   tests nor `require` name (the branch compiles here only because it is skipped);
-/// - `ihave` of a capability the script also requires (always true).
+/// - `ihave` of a capability the script also requires (always true);
+/// - a block or test that never runs, so is not checked (`if false { ... }`, see
+///   `UncheckedCode`), and would not compile if it ran.
 public enum SieveLinter {
     /// The kinds of warning, for tests and for anyone who wants to filter them.
     public enum Check: String, Sendable, CaseIterable {
@@ -59,6 +61,12 @@ public enum SieveLinter {
         ///
         /// - SeeAlso: RFC 5463 §4, RFC 5228 §3.2
         case ihaveOfRequired = "ihave-of-required"
+        /// A block or test that never runs, which the compiler therefore does not check
+        /// (`if false { ... }`, the branches after an `if true`, `anyof(true, ...)`), and which
+        /// has errors: enabling it breaks the script.
+        ///
+        /// - SeeAlso: RFC 5228 §3.1, §5.1, §5.10
+        case uncheckedNeverRun = "unchecked-never-run"
     }
 
     /// One lint finding.
@@ -98,6 +106,16 @@ public enum SieveLinter {
     /// Lints a parsed script that compiles (on one that does not, the findings are meaningless).
     public static func warnings(in script: ScriptNode, options: SieveOptions = SieveOptions()) -> [Warning] {
         var linter = Linter(options: options)
+        let unchecked = SieveCompiler.validate(script, options: options).uncheckedCode
+        linter.skipped = Set(unchecked.filter(\.isBlock).map(\.location.offset))
+        for code in unchecked {
+            guard let first = code.problems.first else { continue }
+            let what = code.isBlock ? "this block never runs" : "this test is never evaluated"
+            let more = code.problems.count > 1 ? " (and \(code.problems.count - 1) more)" : ""
+            linter.warn(.uncheckedNeverRun,
+                        "\(what), so it is not checked (\(code.reason)); once enabled it fails to compile: "
+                            + "\(first.location.line):\(first.location.column): \(first.message)\(more)", at: code.location)
+        }
         linter.walk(script.commands, path: [])
         linter.checkFlows()
         linter.checkRequires(script.commands)
