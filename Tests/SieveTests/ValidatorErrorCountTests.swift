@@ -9,7 +9,10 @@ struct ValidatorErrorCountTests {
     /// A script and its errors as `line:column` plus a piece of the message, in order.
     static let cases: [(String, String, [String])] = [
         ("test with arguments and a nested test", "if address matches \"from\" \"*x*\" { stop; }",
-         ["1:4 expects 2 positional arguments", "1:11 test 'address' does not take nested tests"]),
+         ["1:4 expects 2 positional arguments",
+          "1:11 test 'address' does not take nested tests; is the ':' missing before 'matches' at 1:12?"]),
+        ("a real nested test gets no colon hint", "if header \"a\" \"b\" true { stop; }",
+         ["1:10 test 'header' does not take nested tests"]),
         ("command with a wrong argument and a test: no block error",
          "stop \"x\" true { }", ["1:6 takes no positional arguments", "1:1 command 'stop' does not take a test"]),
         ("command with right arguments and a block", "stop { }", ["1:1 command 'stop' does not take a block"]),

@@ -9,6 +9,12 @@ extension Validator {
         "approved", "x-envelope-to", "x-envelope-from",
     ]
 
+    /// Tag names that, written without their colon, read as a nested test.
+    static let tagLikeNames: Set<String> = [
+        "is", "contains", "matches", "value", "count", "comparator", "all", "localpart", "domain", "user", "detail",
+        "over", "under",
+    ]
+
     /// Compiles one test, reporting what is wrong with it; nil on error.
     mutating func compileTest(_ node: TestNode) -> Test? {
         let name = node.name.lowercased()
@@ -30,7 +36,11 @@ extension Validator {
             bare.tests = []
             bare.hasTestList = false
             _ = compileTest(bare)
-            error("test '\(name)' does not take nested tests", at: node.nameRange.end)
+            var message = "test '\(name)' does not take nested tests"
+            if !node.hasTestList, let nested = node.tests.first, Self.tagLikeNames.contains(nested.name.lowercased()) {
+                message += "; is the ':' missing before '\(nested.name)' at \(Parser.position(nested.nameRange.start))?"
+            }
+            error(message, at: node.nameRange.end)
             return nil
         }
 
