@@ -40,6 +40,8 @@ struct Lexer: Sendable {
     /// Set when a string or comment ran to the end of the script: the parser then does not
     /// also complain about every block left open at the end.
     var hitUnterminated = false
+    /// Longest identifier or tag name accepted (`ParserLimits.maxIdentifierLength`).
+    var maxIdentifierLength = 32
 
     init(bytes: [UInt8], diagnostics: DiagnosticCollector) {
         self.bytes = bytes
@@ -164,11 +166,12 @@ struct Lexer: Sendable {
     }
 
     /// Consumes one character of string or comment text, checking the rules all such text
-    /// obeys: no NUL, no CR without LF, valid UTF-8. A line end (CRLF or bare LF) is
+    /// obeys: no NUL, no CR without LF. Kept text (strings) must also be valid UTF-8;
+    /// ignored text (comments) may hold any other octet. A line end (CRLF or bare LF) is
     /// appended to `out` as CRLF. Must not be called at end of input.
     ///
-    /// - SeeAlso: RFC 5228 §8.1 (`octet-not-crlf` excludes NUL, lone CR and lone LF),
-    ///   §2.4.2.4 (scripts are UTF-8).
+    /// - SeeAlso: RFC 5228 §8.1 (`octet-not-crlf` excludes NUL, lone CR and lone LF;
+    ///   comments are octets), §2.7.2 (scripts, and so their strings, are UTF-8).
     mutating func consumeText(into out: inout [UInt8], keep: Bool) {
         guard let byte = peek() else { return }
         switch byte {
@@ -191,7 +194,11 @@ struct Lexer: Sendable {
             advance()
         default:
             let length = utf8SequenceLength(at: index)
-            if length == 0 {
+            if length == 0 && !keep {
+                // Comment text may hold any octet (RFC 5228 §8.1: octet-not-crlf, not-star):
+                // scripts saved in Latin-1 or KOI8-R have such comments.
+                advance()
+            } else if length == 0 {
                 error("invalid UTF-8 byte 0x\(String(byte, radix: 16, uppercase: true))", at: location)
                 advance()
             } else {
@@ -235,6 +242,11 @@ struct Lexer: Sendable {
         if peek() == UInt8(ascii: ":") && name.lowercased() == "text" {
             return lexMultilineString(start: startLocation)
         }
+        if name.count > maxIdentifierLength {
+            error("identifier '\(name.prefix(maxIdentifierLength))...' is longer than \(maxIdentifierLength) characters; "
+                  + "no command or test has such a name", at: startLocation)
+            return .invalid
+        }
         return .identifier(name)
     }
 
@@ -248,18 +260,27 @@ struct Lexer: Sendable {
         }
         let nameStart = index
         while let byte = peek(), Lexer.isIdentifierPart(byte) { advance() }
-        return .tag(String(decoding: bytes[nameStart..<index], as: UTF8.self))
+        let name = String(decoding: bytes[nameStart..<index], as: UTF8.self)
+        if name.count > maxIdentifierLength {
+            error("tag ':\(name.prefix(maxIdentifierLength))...' is longer than \(maxIdentifierLength) characters; "
+                  + "no tag has such a name", at: start)
+            return .invalid
+        }
+        return .tag(name)
     }
 
     // number = 1*DIGIT [ QUANTIFIER ] ; QUANTIFIER = "K" / "M" / "G" (any case)
+    /// Numbers up to 2^64 - 1 are accepted (RFC 5228 §2.4.1 asks for at least 2^31 - 1;
+    /// Pigeonhole takes unsigned 64-bit numbers); values past `Int.max` are kept as
+    /// `Int.max`, which no size or count reaches.
     mutating func lexNumber() -> Token.Kind {
         let start = location
         let textStart = index
-        var value = 0
+        var value: UInt64 = 0
         var overflow = false
         while let byte = peek(), byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
             let (times10, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times10.addingReportingOverflow(Int(byte - UInt8(ascii: "0")))
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
             overflow = overflow || o1 || o2
             value = sum
             advance()
@@ -288,11 +309,12 @@ struct Lexer: Sendable {
             return .invalid
         }
         if overflow {
+            // Reported, but kept as a number so the parse goes on as if it were one.
             let text = String(decoding: bytes[textStart..<index], as: UTF8.self)
-            error("number \(text) is too large (the largest is \(Int.max))", at: start)
-            return .invalid
+            error("number \(text) is too large (the largest is \(UInt64.max))", at: start)
+            return .number(Int.max)
         }
-        return .number(value)
+        return .number(value > UInt64(Int.max) ? Int.max : Int(value))
     }
 
     mutating func lexUnexpectedCharacter() -> Token.Kind {
@@ -311,11 +333,25 @@ struct Lexer: Sendable {
                 advance(length)
             }
         } else {
-            error("unexpected character \(describeNextCharacter())", at: start)
-            advance()
+            // A run of such characters ("$$$") is one error.
+            var end = index + 1
+            while end < bytes.count, Lexer.isUnexpected(bytes[end]) { end += 1 }
+            if end - index > 1 {
+                error("unexpected characters '\(String(decoding: bytes[index..<end], as: UTF8.self))'", at: start)
+            } else {
+                error("unexpected character \(describeNextCharacter())", at: start)
+            }
+            advance(end - index)
         }
         return .invalid
     }
+
+    /// Whether an ASCII byte starts no token, white space or comment.
+    static func isUnexpected(_ byte: UInt8) -> Bool {
+        guard byte > 0x20, byte < 0x7F, !isIdentifierStart(byte), !(byte >= 0x30 && byte <= 0x39) else { return false }
+        return !"{}()[],;\":#/".utf8.contains(byte)
+    }
+
 
     /// `U+0041`-style name of a scalar value.
     static func scalarName(_ value: UInt32) -> String {

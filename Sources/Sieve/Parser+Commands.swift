@@ -78,7 +78,19 @@ extension Parser {
         -> (arguments: [Argument], tests: [TestNode], hasTestList: Bool)
     {
         var arguments: [Argument] = []
+        var reportedCount = false
         loop: while true {
+            if arguments.count == limits.maxArguments && !reportedCount {
+                switch current.kind {
+                case .string, .number, .tag, .leftBracket:
+                    // Reported once; the rest of the arguments is read and dropped.
+                    lexer.error("more than \(limits.maxArguments) arguments; no command or test takes that many",
+                                at: current.range.start)
+                    reportedCount = true
+                default:
+                    break
+                }
+            }
             switch current.kind {
             case .string(let literal):
                 arguments.append(.string(literal))
@@ -94,6 +106,7 @@ extension Parser {
             default:
                 break loop
             }
+            if reportedCount { arguments.removeLast() }
         }
         switch current.kind {
         case .identifier:

@@ -15,14 +15,23 @@ public struct ParserLimits: Sendable, Hashable {
     /// Most diagnostics reported by one parse. Default 50. When reached, the last one says
     /// that parsing stopped, and the rest of the script is not examined.
     public var maxDiagnostics: Int
+    /// Most arguments (strings, string lists, numbers, tags) one command or test takes.
+    /// Default 32, as in Pigeonhole: no command takes half as many.
+    public var maxArguments: Int
+    /// Longest identifier or tag name, in characters. Default 32, as in Pigeonhole: no
+    /// command, test or tag name comes near it.
+    public var maxIdentifierLength: Int
 
     /// Limits with the documented defaults, any of which can be overridden.
     public init(maxScriptSize: Int = 1 << 20, maxNestingDepth: Int = 32,
-                maxStringListLength: Int = 4096, maxDiagnostics: Int = 50) {
+                maxStringListLength: Int = 4096, maxDiagnostics: Int = 50,
+                maxArguments: Int = 32, maxIdentifierLength: Int = 32) {
         self.maxScriptSize = maxScriptSize
         self.maxNestingDepth = maxNestingDepth
         self.maxStringListLength = maxStringListLength
         self.maxDiagnostics = maxDiagnostics
+        self.maxArguments = maxArguments
+        self.maxIdentifierLength = maxIdentifierLength
     }
 }
 
@@ -66,7 +75,9 @@ public enum SieveParser {
                             at: SourceLocation(line: 1, column: 1, offset: 0))
             return ParseResult(script: ScriptNode(commands: []), diagnostics: collector.diagnostics)
         }
-        var parser = Parser(lexer: Lexer(bytes: source, diagnostics: collector), limits: limits)
+        var lexer = Lexer(bytes: source, diagnostics: collector)
+        lexer.maxIdentifierLength = limits.maxIdentifierLength
+        var parser = Parser(lexer: lexer, limits: limits)
         let script = parser.parseScript()
         return ParseResult(script: script, diagnostics: parser.lexer.diagnostics.diagnostics)
     }

@@ -204,13 +204,13 @@ struct RunExplanationHostileTests {
     }
 
     @Test func invalidUTF8InScriptAndHeader() throws {
-        // The script does not compile (scripts must be UTF-8); the page still shows it.
-        let script: [UInt8] = Array("# bad \u{22}".utf8) + [0xFF, 0xFE] + Array("</script>\nkeep;\n".utf8)
+        // The script does not compile (strings must be UTF-8); the page still shows it.
+        let script: [UInt8] = Array("x \u{22}bad ".utf8) + [0xFF, 0xFE] + Array("</script>\u{22};\nkeep;\n".utf8)
         let message: [UInt8] = Array("Subject: caf".utf8) + [0xE9, 0xFF] + Array("</script>\r\n\r\nx\r\n".utf8)
         let (input, root) = try explain(bytes: script, message: message)
         #expect(input.lineMarks.isEmpty)
         #expect(root.descendants(named: "script").isEmpty)
-        #expect(cell(rows(root)[0], "code")?.textContent == "# bad \"\u{FFFD}\u{FFFD}</script>")
+        #expect(cell(rows(root)[0], "code")?.textContent == "x \"bad \u{FFFD}\u{FFFD}</script>\";")
         let subject = root.descendants(withClass: "headers").first?.descendants(named: "td").first?.textContent
         #expect(subject == "caf\u{E9}\u{FF}</script>")
         let errors = root.descendants(withClass: "errors").first?.descendants(named: "li").map(\.textContent) ?? []

@@ -30,7 +30,7 @@ struct SieveCheckTestCommandTests {
         }
 
         test "uses a command Sluice lacks" {
-        \ttest_binary_load "x";
+        \ttest_mailbox_delete "x";
         }
         """
 
@@ -48,7 +48,7 @@ struct SieveCheckTestCommandTests {
         #expect(lines == [
             "PASS invoices are filed",
             "FAIL wrong expectation: \(path):19: subject mentions an invoice",
-            "FAIL uses a command Sluice lacks: \(path):23: does not compile: testsuite command 'test_binary_load' is not supported by Sluice (column 2)",
+            "FAIL uses a command Sluice lacks: \(path):23: does not compile: testsuite command 'test_mailbox_delete' is not supported by Sluice (column 2)",
             "1 passed, 2 failed",
         ])
     }
@@ -106,7 +106,7 @@ struct SieveCheckTestCommandTests {
         #expect(failure.attribute(forName: "message")?.stringValue == "subject mentions an invoice")
         #expect(failure.stringValue == "\(first):19: subject mentions an invoice")
         let error = try #require(cases[2].elements(forName: "error").first)
-        #expect(error.attribute(forName: "message")?.stringValue?.contains("test_binary_load") == true)
+        #expect(error.attribute(forName: "message")?.stringValue?.contains("test_mailbox_delete") == true)
 
         let tricky = try #require(suites[1].elements(forName: "testcase").first)
         #expect(tricky.attribute(forName: "name")?.stringValue == "a <tricky> & \"quoted\" name")

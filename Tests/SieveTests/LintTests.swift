@@ -115,6 +115,11 @@ struct LintTests {
                  script: "require \"regex\";\nif header :regex \"from\" [\"a.*b\", \"@example.com$\"] { keep; }\n",
                  at: "2:34", says: #"the '.' in "example.com" matches any character"#,
                  nearMiss: "require \"regex\";\nif header :regex \"from\" [\"a.*b\", \"@example\\\\.com$\", \"x[.]com\", \"[a.b]\"] { keep; }\n"),
+        LintCase(check: .uncheckedNeverRun,
+                 script: "keep;\nif false {\n  frobnicate \"x\";\n}\n",
+                 at: "2:1", says: "this block never runs, so it is not checked (its test is always false); once "
+                     + "enabled it fails to compile: 3:3: unknown command 'frobnicate'",
+                 nearMiss: "require \"fileinto\";\nif false {\n  fileinto \"Old\";\n} elsif true {\n  keep;\n}\n"),
     ] + LintTests.extensionCases
 
     @Test("each lint fires where expected", arguments: cases)

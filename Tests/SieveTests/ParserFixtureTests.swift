@@ -78,10 +78,11 @@ struct NumberFixtures {
         .init("G is 2^30", "x 1G 2g;", "x 1073741824 2147483648;"),
         .init("largest plain number", "x 9223372036854775807;", "x 9223372036854775807;"),
         .init("largest G number", "x 8589934591G;", "x 9223372035781033984;"),
-        .init("plain overflow", "x 9223372036854775808;",
-              errors: .init(1, 3, "number 9223372036854775808 is too large")),
+        .init("past Int.max counts as Int.max", "x 9223372036854775808 8589934592G;", "x 9223372036854775807 9223372036854775807;"),
+        .init("plain overflow", "x 18446744073709551616;",
+              errors: .init(1, 3, "number 18446744073709551616 is too large")),
         .init("quantifier overflow", "x 99999999999G;", errors: .init(1, 3, "number 99999999999G is too large")),
-        .init("just past the G bound", "x 8589934592G;", errors: .init(1, 3, "number 8589934592G is too large")),
+        .init("just past the G bound", "x 17179869184G;", errors: .init(1, 3, "number 17179869184G is too large")),
         .init("unit typo", "if size :over 10MB { discard; }", errors: .init(1, 15, "invalid number '10MB'")),
     ]
 

@@ -64,8 +64,8 @@ struct ParserByteTests {
     static let cases: [Case] = [
         .init(name: "lone continuation byte in string", bytes: Array("x \"a".utf8) + [0x80] + Array("\";".utf8),
               line: 1, column: 5, fragment: "invalid UTF-8 byte 0x80"),
-        .init(name: "overlong encoding in comment", bytes: Array("# ".utf8) + [0xC0, 0xAF] + Array("\nkeep;".utf8),
-              line: 1, column: 3, fragment: "invalid UTF-8 byte 0xC0"),
+        .init(name: "overlong encoding in string", bytes: Array("x \"".utf8) + [0xC0, 0xAF] + Array("\";".utf8),
+              line: 1, column: 4, fragment: "invalid UTF-8 byte 0xC0"),
         .init(name: "surrogate in multi-line string", bytes: Array("x text:\n".utf8) + [0xED, 0xA0, 0x80] + Array("\n.\n;".utf8),
               line: 2, column: 1, fragment: "invalid UTF-8 byte 0xED"),
         .init(name: "truncated sequence at end", bytes: Array("x \"".utf8) + [0xE2, 0x82],

@@ -125,7 +125,7 @@ struct SieveLimitTests {
         var options = SieveOptions()
         options.limits.maxVariables = 2
         let found = diagnostics("require \"variables\"; set \"a\" \"1\"; set \"b\" \"2\"; set \"A\" \"3\"; set \"c\" \"4\";", options: options)
-        #expect(found == ["test.sieve:1:65: error: too many variables: the limit is 2 per script"])
+        #expect(found == ["test.sieve:1:65: error: too many variables: 'c' is one more than the limit of 2 per script"])
     }
 
     @Test func variableSizeLimitTruncatesAtCharacterBoundary() throws {

@@ -79,11 +79,13 @@ struct RFC5228EnvelopeTests {
         #expect(try holds(test, require: ["envelope"]) == expected)
     }
 
-    @Test func nullSenderIsEmptyForAllAndMatchesNoPart() throws {
+    /// RFC 5228 §5.4: the null reverse-path is "" whatever the address part.
+    @Test func nullSenderIsEmptyForEveryAddressPart() throws {
         let envelope = SieveEnvelope(from: "", to: "u@example.com")
         #expect(try holds("envelope :all :is \"from\" \"\"", require: ["envelope"], envelope: envelope))
-        #expect(try !holds("envelope :localpart :is \"from\" \"\"", require: ["envelope"], envelope: envelope))
-        #expect(try !holds("envelope :domain :matches \"from\" \"*\"", require: ["envelope"], envelope: envelope))
+        #expect(try holds("envelope :localpart :is \"from\" \"\"", require: ["envelope"], envelope: envelope))
+        #expect(try holds("envelope :domain :matches \"from\" \"*\"", require: ["envelope"], envelope: envelope))
+        #expect(try !holds("envelope :domain :matches \"from\" \"?*\"", require: ["envelope"], envelope: envelope))
         let bracketed = SieveEnvelope(from: "<>", to: "u@example.com")
         #expect(try holds("envelope :is \"from\" \"\"", require: ["envelope"], envelope: bracketed))
     }

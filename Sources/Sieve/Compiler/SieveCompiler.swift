@@ -14,8 +14,9 @@ public enum SieveCompiler {
         if parsed.hasErrors {
             return CompileResult(script: nil, diagnostics: parsed.diagnostics)
         }
-        let result = validate(parsed.script, file: file, options: options)
-        return CompileResult(script: result.script, diagnostics: parsed.diagnostics + result.diagnostics)
+        var result = validate(parsed.script, file: file, options: options)
+        result.diagnostics = parsed.diagnostics + result.diagnostics
+        return result
     }
 
     /// Compiles a script given as a string.
@@ -27,7 +28,9 @@ public enum SieveCompiler {
     public static func validate(_ script: ScriptNode, file: String? = nil, options: SieveOptions = SieveOptions()) -> CompileResult {
         var validator = Validator(options: options, file: file)
         let compiled = validator.compile(script)
-        return CompileResult(script: compiled, diagnostics: validator.diagnostics)
+        var result = CompileResult(script: compiled, diagnostics: validator.diagnostics)
+        result.uncheckedCode = validator.uncheckedCode
+        return result
     }
 }
 
@@ -37,6 +40,8 @@ public struct CompileResult: Sendable {
     public var script: CompiledScript?
     /// Errors (and warnings) in script order, each `file:line:column: error: message`.
     public var diagnostics: [Diagnostic]
+    /// Blocks and tests that never run and so were not checked (`if false { ... }`).
+    public var uncheckedCode: [UncheckedCode] = []
 
     public init(script: CompiledScript?, diagnostics: [Diagnostic]) {
         self.script = script

@@ -9,10 +9,12 @@ extension Validator {
             error("'\(name)' is a test, not a command; use it in an if: if \(name) ... { ... }", at: location)
             return nil
         } else {
-            error("unknown command '\(node.name)'", at: location)
+            reportUnknown("command", node.name, at: location)
             return nil
         }
-        checkSimple(node, name: name)
+        if node.block != nil || !node.tests.isEmpty || node.hasTestList {
+            return compileWithSpuriousParts(node, name: name)
+        }
         func make(_ kind: Command.Kind) -> Command { Command(kind: kind, name: name, location: location) }
         let flagsTag = TagSpec("flags", .stringList, capability: .imap4flags)
 
@@ -99,9 +101,37 @@ extension Validator {
             let operation: Command.FlagOperation = name == "setflag" ? .set : name == "addflag" ? .add : .remove
             return make(.flags(operation, slot: slot, flags: compileStringList(read.positionals[read.positionals.count - 1])))
         default:
-            error("unknown command '\(node.name)'", at: location)
+            reportUnknown("command", node.name, at: location)
             return nil
         }
+    }
+
+    /// A command written with a test or a block it does not take: its arguments are checked
+    /// first (as if they were all), then the test is reported, or else the block (when the
+    /// arguments are right: one error per mistake, as Pigeonhole counts them).
+    private mutating func compileWithSpuriousParts(_ node: CommandNode, name: String) -> Command? {
+        var bare = node
+        bare.block = nil
+        bare.tests = []
+        bare.hasTestList = false
+        let errorsBefore = diagnostics.count
+        _ = compileCommand(bare, name: name)
+        if let test = node.tests.first, !node.tests.isEmpty || node.hasTestList {
+            var message = "command '\(name)' does not take a test"
+            let testName = test.name.lowercased()
+            let isTest = Self.coreTests.contains(testName) || Self.extensionOfTest[testName] != nil
+                || TestSuiteNames.tests.contains(testName)
+            if !node.hasTestList, !isTest {
+                // `fileinto "x"` then `keep;` on the next line reads as fileinto with a test 'keep'.
+                message += "; is a ';' missing before '\(test.name)' at \(Parser.position(test.nameRange.start))?"
+            }
+            error(message, at: node.nameRange.start)
+        } else if node.hasTestList {
+            error("command '\(name)' does not take a test", at: node.nameRange.start)
+        } else if diagnostics.count == errorsBefore {
+            error("command '\(name)' does not take a block", at: node.nameRange.start)
+        }
+        return nil
     }
 
     /// `set [MODIFIER...] <name: string> <value: string>`

@@ -107,9 +107,23 @@ extension Validator {
                     return ":\(spec.name) (with require \"\(needed.rawValue)\")"
                 }
                 let list = accepted.isEmpty ? "it takes no tagged arguments" : "it accepts " + accepted.joined(separator: ", ")
-                error("unknown tag ':\(written)' for \(what) '\(name)'; \(list)", at: range.start)
+                // Once per script for each tag and command or test, like unknown names.
+                if reportedUnknown.insert("\(name.lowercased()) :\(tag)").inserted {
+                    error("unknown tag ':\(written)' for \(what) '\(name)'; \(list)", at: range.start)
+                }
                 ok = false
                 skipPositionalCheck = true
+                continue
+            }
+            if let first = positional.first {
+                // Every command's and test's syntax (RFC 5228 §4, §5 and the extensions) puts
+                // the tags before the positional arguments, and Pigeonhole rejects a tag after
+                // them. After such a tag the count of positionals means nothing.
+                error("tag ':\(written)' comes after the positional arguments of \(what) '\(name)' (which start at "
+                      + "\(Parser.position(first.range.start))); tagged arguments go before them", at: range.start)
+                ok = false
+                skipPositionalCheck = true
+                if spec.parameter != nil, index < arguments.count, !isTag(arguments[index]) { index += 1 }
                 continue
             }
             if let capability = spec.capability, !capabilities.contains(capability) {
@@ -127,6 +141,13 @@ extension Validator {
             var parameter: Argument?
             if let kind = spec.parameter {
                 guard index < arguments.count, !isTag(arguments[index]) else {
+                    // An unknown tag in the parameter's place gets its own error; one is enough.
+                    if index < arguments.count, case .tag(let next, _) = arguments[index],
+                       !specs.contains(where: { $0.name == next.lowercased() }) {
+                        ok = false
+                        skipPositionalCheck = true
+                        continue
+                    }
                     error("tag ':\(tag)' must be followed by \(kind.phrase)", at: range.end)
                     ok = false
                     skipPositionalCheck = true

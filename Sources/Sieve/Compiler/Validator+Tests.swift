@@ -9,6 +9,12 @@ extension Validator {
         "approved", "x-envelope-to", "x-envelope-from",
     ]
 
+    /// Tag names that, written without their colon, read as a nested test.
+    static let tagLikeNames: Set<String> = [
+        "is", "contains", "matches", "value", "count", "comparator", "all", "localpart", "domain", "user", "detail",
+        "over", "under",
+    ]
+
     /// Compiles one test, reporting what is wrong with it; nil on error.
     mutating func compileTest(_ node: TestNode) -> Test? {
         let name = node.name.lowercased()
@@ -20,7 +26,21 @@ extension Validator {
             error("'\(name)' is a command, not a test", at: location)
             return nil
         } else {
-            error("unknown test '\(node.name)'", at: location)
+            reportUnknown("test", node.name, at: location)
+            return nil
+        }
+        if !["not", "allof", "anyof"].contains(name), !node.tests.isEmpty || node.hasTestList {
+            // The arguments first (a tag missing its colon, `address matches ...`, turns into
+            // a nested test and leaves the arguments short), then the nested test.
+            var bare = node
+            bare.tests = []
+            bare.hasTestList = false
+            _ = compileTest(bare)
+            var message = "test '\(name)' does not take nested tests"
+            if !node.hasTestList, let nested = node.tests.first, Self.tagLikeNames.contains(nested.name.lowercased()) {
+                message += "; is the ':' missing before '\(nested.name)' at \(Parser.position(nested.nameRange.start))?"
+            }
+            error(message, at: node.nameRange.end)
             return nil
         }
 
@@ -44,9 +64,7 @@ extension Validator {
                 error("'\(name)' takes a test list in parentheses: \(name)(test, test, ...)", at: node.nameRange.end)
                 return nil
             }
-            let inner = node.tests.map { compileTest($0) }
-            let tests = inner.compactMap { $0 }
-            guard tests.count == inner.count else { return nil }
+            guard let tests = compileMembers(of: node, name: name) else { return nil }
             return Test(kind: name == "allof" ? .allof(tests) : .anyof(tests), name: name, location: location)
         case "header":
             guard noNested(node, name: name),
@@ -95,8 +113,9 @@ extension Validator {
             let parts = compileStringList(read.positionals[0]).mappingConstants { $0.lowercased() }
             var ok = true
             for (index, item) in parts.items.enumerated() {
-                guard case .constant(let part) = item, part != "from", part != "to" else { continue }
-                error("unknown envelope part \"\(part)\"; expected \"from\" or \"to\"", at: listLocation(read.positionals[0], index))
+                guard case .constant(let part) = item, part != "from", part != "to", part != "auth" else { continue }
+                error("unknown envelope part \"\(part)\"; expected \"from\" or \"to\" (or \"auth\", the authenticated sender)",
+                      at: listLocation(read.positionals[0], index))
                 ok = false
             }
             guard ok else { return nil }
@@ -179,7 +198,7 @@ extension Validator {
             guard noNested(node, name: name) else { return nil }
             return compileScoreTest(node, name: name, location: location)
         default:
-            error("unknown test '\(node.name)'", at: location)
+            reportUnknown("test", node.name, at: location)
             return nil
         }
     }

@@ -17,6 +17,11 @@ struct Validator {
     var assignedVariables: Set<String> = []
     /// Every capability an available `ihave` made usable somewhere in the script.
     var grantedByIhave: Set<SieveCapability> = []
+    /// Blocks and tests that never run and were not checked (`if false { ... }`).
+    var uncheckedCode: [UncheckedCode] = []
+    /// Unknown command and test names (lowercased) and unknown tags ("owner :tag") already
+    /// reported: each is reported at its first use only.
+    var reportedUnknown: Set<String> = []
 
     init(options: SieveOptions, file: String?) {
         self.options = options
@@ -28,6 +33,13 @@ struct Validator {
     }
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    /// Reports an unknown command or test name, once per script (later uses are errors too,
+    /// but repeating the message would only bury the others).
+    mutating func reportUnknown(_ kind: String, _ name: String, at location: SourceLocation) {
+        guard reportedUnknown.insert(name.lowercased()).inserted else { return }
+        error("unknown \(kind) '\(name)'", at: location)
+    }
 
     /// Validates and compiles a whole script.
     mutating func compile(_ script: ScriptNode) -> CompiledScript? {
@@ -48,8 +60,15 @@ struct Validator {
     // MARK: require
 
     private mutating func handleRequire(_ node: CommandNode) {
-        if node.block != nil { error("'require' does not take a block", at: node.nameRange.start) }
-        if !node.tests.isEmpty { error("'require' does not take a test", at: node.nameRange.start) }
+        // A require with a test or a block is broken as a whole: its names are not examined.
+        if !node.tests.isEmpty || node.hasTestList {
+            error("'require' does not take a test", at: node.nameRange.start)
+            return
+        }
+        if node.block != nil {
+            error("'require' does not take a block", at: node.nameRange.start)
+            return
+        }
         guard node.arguments.count == 1 else {
             error("'require' expects one argument, a string or string list of capability names, found \(node.arguments.count)",
                   at: node.nameRange.start)
@@ -106,6 +125,8 @@ struct Validator {
         var out: [Command] = []
         // The open if-chain: its branches, and the command that started it.
         var chain: (branches: [Command.Branch], name: String, location: SourceLocation)?
+        // The branch of the open chain whose test is always true: the rest of the chain never runs.
+        var decidedBy: (name: String, location: SourceLocation)?
 
         func close(into out: inout [Command], _ chain: inout (branches: [Command.Branch], name: String, location: SourceLocation)?,
                    otherwise: [Command]? = nil) {
@@ -120,16 +141,35 @@ struct Validator {
             switch name {
             case "if":
                 close(into: &out, &chain)
+                let errorsBefore = diagnostics.count
                 let branch = compileBranch(node, name: name)
                 chain = ([branch], name, node.nameRange.start)
+                let alwaysTrue = diagnostics.count == errorsBefore && branch.test.fixedValue == true
+                decidedBy = alwaysTrue ? (name, node.nameRange.start) : nil
             case "elsif":
                 guard chain != nil else {
+                    // Reported once: the elsif/else after it belong to it, not to a missing if.
                     error("'elsif' must follow 'if' or 'elsif'", at: node.nameRange.start)
-                    _ = compileBranch(node, name: name)
+                    chain = ([compileBranch(node, name: name)], name, node.nameRange.start)
+                    decidedBy = nil
                     continue
                 }
-                chain?.branches.append(compileBranch(node, name: name))
+                if let decided = decidedBy {
+                    checkBranchShape(node, name: name)
+                    skipBlock(of: node, because: Self.decidedReason(decided), includingTest: true)
+                    continue
+                }
+                let errorsBefore = diagnostics.count
+                let branch = compileBranch(node, name: name)
+                chain?.branches.append(branch)
+                if diagnostics.count == errorsBefore, branch.test.fixedValue == true { decidedBy = (name, node.nameRange.start) }
             case "else":
+                if chain != nil, let decided = decidedBy {
+                    checkBranchShape(node, name: name)
+                    skipBlock(of: node, because: Self.decidedReason(decided))
+                    close(into: &out, &chain)
+                    continue
+                }
                 let block = compileElse(node)
                 guard chain != nil else {
                     error("'else' must follow 'if' or 'elsif'", at: node.nameRange.start)
@@ -151,6 +191,7 @@ struct Validator {
     }
 
     private mutating func compileBranch(_ node: CommandNode, name: String) -> Command.Branch {
+        let errorsBefore = diagnostics.count
         if !node.arguments.isEmpty {
             error("'\(name)' takes no arguments besides its test, found \(node.arguments[0].phrase)", at: node.arguments[0].range.start)
         }
@@ -171,6 +212,10 @@ struct Validator {
             error("'\(name)' needs a test", at: node.nameRange.end)
         } else if let compiled = compileTest(node.tests[0]) {
             test = compiled
+            if compiled.fixedValue == false, node.block != nil, diagnostics.count == errorsBefore {
+                skipBlock(of: node, because: "its test is always false")
+                return Command.Branch(test: test, block: [])
+            }
         }
         guard let block = node.block else {
             error("'\(name)' needs a block { ... }", at: node.range.end)
@@ -188,6 +233,32 @@ struct Validator {
             return []
         }
         return compileBlock(block[...], topLevel: false)
+    }
+
+    /// Checks the form of an `elsif`/`else` that never runs (arguments, how many tests, the
+    /// block's presence) without looking into its test or block.
+    private mutating func checkBranchShape(_ node: CommandNode, name: String) {
+        if name == "else" {
+            if !node.arguments.isEmpty || !node.tests.isEmpty {
+                error("'else' takes no arguments or tests", at: node.nameRange.end)
+            }
+        } else {
+            if !node.arguments.isEmpty {
+                error("'\(name)' takes no arguments besides its test, found \(node.arguments[0].phrase)",
+                      at: node.arguments[0].range.start)
+            }
+            if node.hasTestList {
+                error("'\(name)' takes one test, found a test list; use allof(...) or anyof(...)", at: node.nameRange.end)
+            } else if node.tests.count != 1 {
+                error("'\(name)' needs a test", at: node.nameRange.end)
+            }
+        }
+        if node.block == nil { error("'\(name)' needs a block { ... }", at: node.range.end) }
+    }
+
+    /// Why the rest of an if-chain never runs.
+    static func decidedReason(_ decided: (name: String, location: SourceLocation)) -> String {
+        "the test of the '\(decided.name)' at \(Parser.position(decided.location)) is always true, so no later branch runs"
     }
 
     /// Reports a block or test attached to a command that takes neither.
@@ -239,8 +310,10 @@ struct Validator {
     /// variable limit.
     mutating func assignedSlot(for name: String, at location: SourceLocation) -> Int {
         let key = name.lowercased()
-        if assignedVariables.insert(key).inserted, assignedVariables.count > options.limits.maxVariables {
-            error("too many variables: the limit is \(options.limits.maxVariables) per script", at: location)
+        if assignedVariables.insert(key).inserted, assignedVariables.count == options.limits.maxVariables + 1 {
+            // Reported at the first variable past the limit only.
+            error("too many variables: '\(key)' is one more than the limit of \(options.limits.maxVariables) per script",
+                  at: location)
         }
         return slot(for: key)
     }

@@ -9,17 +9,70 @@
 ///
 /// Non-ASCII characters are allowed in atoms and labels (RFC 6531, SMTPUTF8).
 ///
-/// - SeeAlso: RFC 5321 §4.1.2, RFC 5228 §4.2
+/// A script's address is an RFC 5322 `addr-spec` (or `name-addr`), so it may carry comments
+/// and white space around its local part and domain (`CFWS`): `me+x(work)@example.com`,
+/// ` me @ example.com `. Those are dropped; what is checked and sent is the bare mailbox.
+///
+/// - SeeAlso: RFC 5321 §4.1.2, RFC 5228 §2.4.2.3, §4.2, RFC 5322 §3.2.2 (CFWS), §3.4.1
 enum MailboxSyntax {
     /// The bare mailbox in `text`: `addr`, `<addr>` or `Display Name <addr>` (the
-    /// display name is stripped). Nil when the address is not a valid mailbox.
+    /// display name and any comments are stripped). Nil when the address is not a valid
+    /// mailbox.
     static func mailbox(in text: String) -> String? {
-        var candidate = Substring(text).trimmingWhitespace()
+        guard let uncommented = withoutComments(text) else { return nil }
+        var candidate = Substring(uncommented).trimmingWhitespace()
         if candidate.hasSuffix(">"), let open = candidate.lastIndex(of: "<") {
             candidate = candidate[candidate.index(after: open)..<candidate.index(before: candidate.endIndex)]
                 .trimmingWhitespace()
         }
+        // CFWS may stand before and after the local part and the domain (RFC 5322 §3.4.1).
+        if let at = candidate.lastIndex(of: "@") {
+            let local = candidate[..<at].trimmingWhitespace()
+            let domain = candidate[candidate.index(after: at)...].trimmingWhitespace()
+            candidate = Substring(local + "@" + domain)
+        }
         return isValid(candidate) ? String(candidate) : nil
+    }
+
+    /// `text` with its RFC 5322 comments (`(...)`, nested, with `\` quoting) each replaced by
+    /// a space; quoted strings and domain literals are left as they are. Nil when a comment
+    /// is not closed, or a `)` closes none.
+    ///
+    /// - SeeAlso: RFC 5322 §3.2.2
+    static func withoutComments(_ text: String) -> String? {
+        let bytes = Array(text.utf8)
+        guard bytes.contains(UInt8(ascii: "(")) || bytes.contains(UInt8(ascii: ")")) else { return text }
+        var out: [UInt8] = []
+        var depth = 0
+        var quote: UInt8?  // the closing byte of the quoted string or literal we are in
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\\"), depth > 0 || quote != nil {
+                // quoted-pair: the next byte is taken literally (dropped inside a comment).
+                if depth == 0 { out.append(contentsOf: bytes[i..<min(i + 2, bytes.count)]) }
+                i += 2
+                continue
+            }
+            if depth > 0 {
+                if b == UInt8(ascii: "(") { depth += 1 }
+                if b == UInt8(ascii: ")") { depth -= 1 }
+                if depth == 0 { out.append(UInt8(ascii: " ")) }
+            } else if let close = quote {
+                out.append(b)
+                if b == close { quote = nil }
+            } else {
+                switch b {
+                case UInt8(ascii: "("): depth = 1
+                case UInt8(ascii: ")"): return nil
+                case UInt8(ascii: "\""): quote = b; out.append(b)
+                case UInt8(ascii: "["): quote = UInt8(ascii: "]"); out.append(b)
+                default: out.append(b)
+                }
+            }
+            i += 1
+        }
+        return depth == 0 ? String(decoding: out, as: UTF8.self) : nil
     }
 
     static func isValid(_ s: Substring) -> Bool {

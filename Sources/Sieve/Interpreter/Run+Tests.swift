@@ -58,13 +58,21 @@ extension Run {
                 switch name {
                 case "from": path = envelope.from
                 case "to": path = envelope.to
+                case "auth":
+                    // Not in RFC 5228: the authenticated submitter, as Pigeonhole offers it.
+                    guard let auth = envelope.auth, !auth.isEmpty else { continue }
+                    if part == .all, case .invalid = EnvelopePath(auth) { values.append(auth); continue }
+                    path = auth
                 default: continue
                 }
-                if let address = AddressParser.parseEnvelopePath(path) {
+                switch EnvelopePath(path) {
+                case .address(let address):
                     if let value = part.extract(from: address, separator: options.subaddressSeparator) { values.append(value) }
-                } else if part == .all {
-                    // The null reverse-path `<>`: "" for :all, no local part or domain.
+                case .null:
+                    // RFC 5228 §5.4: the null reverse-path is "", whatever the address part.
                     values.append("")
+                case .invalid:
+                    break  // not a path: nothing to compare
                 }
             }
             matched = try compare(values, match, at: test.location, trace: &comparison)

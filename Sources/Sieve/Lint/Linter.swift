@@ -7,6 +7,8 @@ struct Linter {
     /// Actions that matter to the flow checks, in script order.
     var sites: [Site] = []
     private var nextChain = 0
+    /// Offsets of the `if`/`elsif`/`else` commands whose blocks never run (not linted).
+    var skipped: Set<Int> = []
 
     init(options: SieveOptions) {
         self.options = options
@@ -61,6 +63,7 @@ struct Linter {
                 let stops = block.contains { $0.name.lowercased() == "stop" }
                 inner.append(Step(chain: chain.id, branch: chain.branch, stops: stops))
             }
+            if skipped.contains(command.nameRange.start.offset) { continue }
             command.tests.forEach { check($0) }
             checkCommand(command, name: name, path: path)
             if let block = command.block { walk(block, path: inner) }

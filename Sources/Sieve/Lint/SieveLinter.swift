@@ -25,6 +25,8 @@
 /// - `environment` of an item that does not exist here, or that differs from a known one only
 ///   in case (always false); `${env.remote-ip}` written with `-` (not a variable reference);
 /// - `spamtest`/`virustest` keys outside their range, and `:value` compared as text.
+/// - a block or test that never runs, so is not checked (`if false { ... }`, see
+///   `UncheckedCode`), and would not compile if it ran.
 public enum SieveLinter {
     /// The kinds of warning, for tests and for anyone who wants to filter them.
     public enum Check: String, Sendable, CaseIterable {
@@ -106,6 +108,12 @@ public enum SieveLinter {
         ///
         /// - SeeAlso: RFC 5235 §3, RFC 5231 §4.1
         case scoreComparedAsText = "score-compared-as-text"
+        /// A block or test that never runs, which the compiler therefore does not check
+        /// (`if false { ... }`, the branches after an `if true`, `anyof(true, ...)`), and which
+        /// has errors: enabling it breaks the script.
+        ///
+        /// - SeeAlso: RFC 5228 §3.1, §5.1, §5.10
+        case uncheckedNeverRun = "unchecked-never-run"
     }
 
     /// One lint finding.
@@ -145,6 +153,16 @@ public enum SieveLinter {
     /// Lints a parsed script that compiles (on one that does not, the findings are meaningless).
     public static func warnings(in script: ScriptNode, options: SieveOptions = SieveOptions()) -> [Warning] {
         var linter = Linter(options: options)
+        let unchecked = SieveCompiler.validate(script, options: options).uncheckedCode
+        linter.skipped = Set(unchecked.filter(\.isBlock).map(\.location.offset))
+        for code in unchecked {
+            guard let first = code.problems.first else { continue }
+            let what = code.isBlock ? "this block never runs" : "this test is never evaluated"
+            let more = code.problems.count > 1 ? " (and \(code.problems.count - 1) more)" : ""
+            linter.warn(.uncheckedNeverRun,
+                        "\(what), so it is not checked (\(code.reason)); once enabled it fails to compile: "
+                            + "\(first.location.line):\(first.location.column): \(first.message)\(more)", at: code.location)
+        }
         linter.walk(script.commands, path: [])
         linter.checkFlows()
         linter.checkRequires(script.commands)

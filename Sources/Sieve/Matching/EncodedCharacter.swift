@@ -87,12 +87,16 @@ public enum EncodedCharacter {
 
         var bytes: [UInt8] = []
         var values = 0
+        // An invalid code point is an error only in a sequence that is closed: until the
+        // "}" it may still turn out to be plain text.
+        var invalid: String?
         while true {
             let blankStart = i
             while i < input.count, isBlank(input[i]) { i += 1 }
             guard i < input.count else { return nil }
             if input[i] == UInt8(ascii: "}") {
                 guard values > 0 else { return nil }
+                if let invalid { throw .invalidUnicodeScalar(invalid) }
                 return Decoded(bytes: bytes, end: i + 1, isHex: isHex)
             }
             // A value must follow the prefix directly or after at least one blank.
@@ -104,22 +108,24 @@ public enum EncodedCharacter {
             if isHex {
                 guard digits.count <= 2 else { return nil }
                 bytes.append(digits.reduce(0) { $0 << 4 | (hexValue($1) ?? 0) })
-            } else {
-                try bytes.append(contentsOf: utf8(ofCodePoint: digits))
+            } else if let encoded = utf8(ofCodePoint: digits) {
+                bytes.append(contentsOf: encoded)
+            } else if invalid == nil {
+                invalid = String(decoding: digits, as: UTF8.self)
             }
             values += 1
         }
     }
 
-    private static func utf8(ofCodePoint digits: ArraySlice<UInt8>) throws(EncodedCharacterError) -> [UInt8] {
+    /// The UTF-8 of a code point given in hex digits; nil for a surrogate or a value
+    /// above 10FFFF.
+    private static func utf8(ofCodePoint digits: ArraySlice<UInt8>) -> [UInt8]? {
         let significant = digits.drop { $0 == UInt8(ascii: "0") }
         var value: UInt32 = 0
         if significant.count <= 6 {
             for d in significant { value = value << 4 | UInt32(hexValue(d) ?? 0) }
         }
-        guard significant.count <= 6, let scalar = Unicode.Scalar(value) else {
-            throw .invalidUnicodeScalar(String(decoding: digits, as: UTF8.self))
-        }
+        guard significant.count <= 6, let scalar = Unicode.Scalar(value) else { return nil }
         return Array(String(scalar).utf8)
     }
 

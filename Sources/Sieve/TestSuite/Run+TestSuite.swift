@@ -45,6 +45,18 @@ extension Run {
         case .mailboxCreate(let name):
             let folder = expand(name)
             testSuite?.mailStore.create(folder)
+        case .binarySave(let name):
+            guard let script = testSuite?.compiled else {
+                try fail("test_binary_save: no compiled script to save (test_script_compile failed or was not called)", at: location)
+            }
+            let key = expand(name)
+            testSuite?.savedBinaries[key] = script
+        case .binaryLoad(let name):
+            let key = expand(name)
+            guard let script = testSuite?.savedBinaries[key] else {
+                try fail("test_binary_load: no binary saved as \(quoted(key)) in this test file", at: location)
+            }
+            testSuite?.compiled = script
         }
         return .proceed
     }
@@ -109,7 +121,10 @@ extension Run {
                                      duration: clock.now - start)
         (message, envelope, options, result, variables, matchVariables, internalFlags, steps) = saved
         environment = savedEnvironment
+        // Saved binaries belong to the test file, not the block (they stand for files on disk).
+        let binaries = testSuite?.savedBinaries ?? before.savedBinaries
         testSuite = before
+        testSuite?.savedBinaries = binaries
         testSuite?.records.append(record)
     }
 

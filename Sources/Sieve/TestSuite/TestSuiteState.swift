@@ -17,6 +17,9 @@ struct TestSuiteState {
 
     /// The script `test_script_compile` compiled last, nil if none or it failed.
     var compiled: CompiledScript?
+    /// Scripts kept by `test_binary_save`, by name. Sluice has no on-disk compiled form:
+    /// "saving" keeps the compiled script in memory for the rest of the test file.
+    var savedBinaries: [String: CompiledScript] = [:]
     /// The errors of the last `test_script_compile`, `test_script_run`,
     /// `test_multiscript` or `test_result_execute`, for `test_error`.
     var errors: [String] = []

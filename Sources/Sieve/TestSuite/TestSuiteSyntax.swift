@@ -28,6 +28,10 @@ enum TestSuiteCommand: Sendable {
     case message(TestSuiteMessageSelector)
     /// `test_mailbox_create "name"`.
     case mailboxCreate(Str)
+    /// `test_binary_save "name"`: keeps the compiled script under test under a name.
+    case binarySave(name: Str)
+    /// `test_binary_load "name"`: makes a kept script the script under test again.
+    case binaryLoad(name: Str)
 }
 
 /// A testsuite test.
@@ -70,6 +74,7 @@ enum TestSuiteNames {
     static let commands: Set<String> = [
         "test", "test_fail", "test_set", "test_config_set", "test_config_unset", "test_config_reload",
         "test_result_reset", "test_result_print", "test_message", "test_mailbox_create",
+        "test_binary_save", "test_binary_load",
     ]
     static let tests: Set<String> = [
         "test_result_action", "test_result_execute", "test_message", "test_script_compile", "test_script_run",
@@ -80,7 +85,7 @@ enum TestSuiteNames {
     /// Pigeonhole testsuite commands and tests Sluice does not implement; named so the
     /// error says so instead of "unknown command".
     static let unsupported: Set<String> = [
-        "test_binary_load", "test_binary_save", "test_imap_metadata_set", "test_mailbox_delete",
+        "test_imap_metadata_set", "test_mailbox_delete",
         "test_message_flush", "test_message_print",
     ]
 

@@ -73,6 +73,10 @@ extension Validator {
         case "test_mailbox_create":
             guard let read = plain([string("mailbox")]), let literal = stringArgument(read.positionals[0]) else { return nil }
             return make(.mailboxCreate(compileString(literal)))
+        case "test_binary_save", "test_binary_load":
+            guard let read = plain([string("binary name")]), let literal = stringArgument(read.positionals[0]) else { return nil }
+            let binaryName = compileString(literal)
+            return make(name == "test_binary_save" ? .binarySave(name: binaryName) : .binaryLoad(name: binaryName))
         default:
             error("unknown command '\(node.name)'", at: location)
             return nil

@@ -1,0 +1,3 @@
+if header :contains "subject" "forward" {
+    redirect "Me at work (office) <me+work(desk)@example.com>";
+}
