@@ -11,6 +11,8 @@
 /// | `sieve_max_actions` | `SieveLimits.maxActions` |
 /// | `sieve_max_redirects` | `SieveLimits.maxRedirects` |
 /// | `lda_mailbox_autocreate` | the delivery's `createMissingFolders` (in-memory store) |
+/// | `sieve_variables_max_variable_size` | `SieveLimits.maxVariableSize` |
+/// | `sieve_variables_max_scope_size` | `SieveLimits.maxVariables` |
 /// | `sieve_vacation_default_subject` | `[vacation] default_subject` |
 /// | `sieve_vacation_default_subject_template` | `[vacation] subject_template` |
 /// | `sieve_vacation_check_recipient` (`sieve_vacation_dont_check_recipient` inverted) | `[vacation] require_user_addressed` |
@@ -31,6 +33,7 @@ enum TestSuiteConfig {
     static let keys = [
         "recipient_delimiter", "sieve_vacation_min_period", "sieve_vacation_default_period", "sieve_vacation_max_period",
         "sieve_max_actions", "sieve_max_redirects", "lda_mailbox_autocreate",
+        "sieve_variables_max_variable_size", "sieve_variables_max_scope_size",
         "sieve_vacation_default_subject", "sieve_vacation_default_subject_template", "sieve_vacation_check_recipient",
         "sieve_vacation_dont_check_recipient", "sieve_vacation_send_from_recipient",
         "sieve_vacation_to_header_ignore_envelope", "sieve_vacation_use_original_recipient", "sieve_user_email",
@@ -67,6 +70,10 @@ enum TestSuiteConfig {
             options.vacationPeriods.maximum = try value.map { v throws(Problem) in try period(v, key) } ?? defaults.vacationPeriods.maximum
         case "sieve_max_actions":
             options.limits.maxActions = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxActions
+        case "sieve_variables_max_variable_size":
+            options.limits.maxVariableSize = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxVariableSize
+        case "sieve_variables_max_scope_size":
+            options.limits.maxVariables = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxVariables
         case "sieve_max_redirects":
             options.limits.maxRedirects = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxRedirects
         case "lda_mailbox_autocreate":

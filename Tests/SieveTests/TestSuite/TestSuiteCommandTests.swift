@@ -99,6 +99,8 @@ struct TestSuiteSetupTests {
         ("sieve_vacation_max_period", "1w", nil),
         ("sieve_max_actions", "5", nil),
         ("lda_mailbox_autocreate", "no", nil),
+        ("sieve_variables_max_variable_size", "4000", nil),
+        ("sieve_variables_max_scope_size", "x", "sieve_variables_max_scope_size expects a whole number, found \"x\""),
         ("sieve_vacation_min_period", "soon", "sieve_vacation_min_period expects a period such as \"30s\", \"2h\" or \"1d\", found \"soon\""),
         ("sieve_max_actions", "-1", "sieve_max_actions expects a whole number, found \"-1\""),
         ("sieve_vacation_send_from_recipient", "yes", nil),
