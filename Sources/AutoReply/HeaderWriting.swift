@@ -39,8 +39,16 @@ enum HeaderWriting {
     /// The body is sanitised first; it is written as it is when it is printable ASCII
     /// with no `=?` (which a reader could take for an encoded word), else as encoded
     /// words.
-    static func unstructuredField(_ name: String, _ body: String) -> String {
-        let clean = sanitized(body)
+    ///
+    /// With `limit`, a body longer than `limit` Unicode scalars is cut to `limit - 1`
+    /// and ends with `…`.
+    static func unstructuredField(_ name: String, _ body: String, limit: Int? = nil) -> String {
+        var clean = sanitized(body, limit: limit.map { _ in Int.max } ?? 500)
+        if let limit, clean.unicodeScalars.count > limit {
+            var cut = String.UnicodeScalarView(clean.unicodeScalars.prefix(max(0, limit - 1)))
+            while cut.last == " " { cut.removeLast() }
+            clean = String(cut) + "…"
+        }
         let isPlain = clean.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F } && !clean.contains("=?")
         if isPlain, let folded = foldedWords(prefix: name + ": ", words: clean.split(separator: " ").map(String.init)) {
             return folded
@@ -105,7 +113,9 @@ enum HeaderWriting {
         let clean = sanitized(name, limit: 200)
         if clean.isEmpty { return nil }
         if clean.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) && !clean.contains("=?") {
-            if clean.utf8.allSatisfy({ $0 == UInt8(ascii: " ") || isAtext($0) }) { return clean }
+            // Atoms alone go as they are; names of several words are quoted, as
+            // Pigeonhole writes them ("Stephan Bosch" <s@example.org>).
+            if clean.utf8.allSatisfy(isAtext) { return clean }
             var quoted = "\""
             for character in clean {
                 if character == "\"" || character == "\\" { quoted.append("\\") }
@@ -136,9 +146,11 @@ enum HeaderWriting {
     }
 
     /// `Phrase <addr-spec>` or a bare addr-spec when there is no display name.
-    static func mailbox(_ address: MailAddress) -> String {
+    /// `name <local@domain>`, or the bare addr-spec (in angle brackets with
+    /// `angleBrackets`) when there is no display name.
+    static func mailbox(_ address: MailAddress, angleBrackets: Bool = false) -> String {
         let spec = addrSpec(address)
-        guard let name = address.displayName.flatMap(phrase) else { return spec }
+        guard let name = address.displayName.flatMap(phrase) else { return angleBrackets ? "<" + spec + ">" : spec }
         return name + " <" + spec + ">"
     }
 

@@ -15,27 +15,49 @@ public struct VacationRequest: Sendable {
     public var aliases: [String]
     /// The user's identity in the tracking store; the normalised recipient when nil.
     public var user: String?
+    /// The recipient as the sender's MTA first gave it (RFC 3461 ORCPT), counted as one of
+    /// the user's addresses; nil when unknown or when the site does not use it.
+    public var originalRecipient: String?
 
     /// Makes a request.
-    public init(action: VacationAction, message: Message, recipient: String, aliases: [String] = [], user: String? = nil) {
+    public init(action: VacationAction, message: Message, recipient: String, aliases: [String] = [], user: String? = nil,
+                originalRecipient: String? = nil) {
         self.action = action
         self.message = message
         self.recipient = recipient
         self.aliases = aliases
         self.user = user
+        self.originalRecipient = originalRecipient
     }
 
-    /// The user's addresses in comparison form: the recipient, then `:addresses`, then
-    /// the configured aliases, without duplicates.
+    /// The user's addresses in comparison form: the recipient, the original recipient,
+    /// then `:addresses`, then the configured aliases, without duplicates.
     public var userAddresses: [String] {
         var seen = Set<String>()
         var result: [String] = []
-        for text in [recipient] + action.addresses + aliases {
+        let originals = originalRecipient.map { [$0] } ?? []
+        for text in [recipient] + originals + action.addresses + aliases {
             if let address = AddressMatching.normalized(text), seen.insert(address).inserted {
                 result.append(address)
             }
         }
         return result
+    }
+
+    /// The first of `userAddresses` (in that order) that appears in one of the header
+    /// `fields` of the message, as written there (display name dropped); nil when the
+    /// user is not addressed.
+    ///
+    /// - SeeAlso: RFC 5230 §4.5
+    public func addressedAs(in fields: [String] = VacationPolicy.recipientHeaderFields) -> MailAddress? {
+        var found: [String: MailAddress] = [:]
+        for name in fields {
+            for mailbox in message.addresses(named: name).mailboxes where mailbox.domain != nil {
+                let key = mailbox.addrSpec.lowercased()
+                if found[key] == nil { found[key] = MailAddress(localPart: mailbox.localPart, domain: mailbox.domain) }
+            }
+        }
+        return userAddresses.lazy.compactMap { found[$0] }.first
     }
 }
 
@@ -77,7 +99,7 @@ public struct VacationPolicy: Sendable {
         public init(
             systemSenderPatterns: [String] = VacationPolicy.defaultSystemSenderPatterns,
             requireUserAddressed: Bool = true,
-            recipientHeaderFields: [String] = ["To", "Cc", "Bcc", "Resent-To", "Resent-Cc", "Resent-Bcc"]
+            recipientHeaderFields: [String] = VacationPolicy.recipientHeaderFields
         ) {
             self.systemSenderPatterns = systemSenderPatterns
             self.requireUserAddressed = requireUserAddressed
@@ -95,6 +117,9 @@ public struct VacationPolicy: Sendable {
         "mailer-daemon", "listserv", "majordomo", "*-request", "owner-*", "postmaster",
         "noreply*", "no-reply*", "no_reply*", "donotreply*", "do-not-reply*", "bounce*",
     ]
+
+    /// The header fields searched for the user's addresses by default.
+    public static let recipientHeaderFields = ["To", "Cc", "Bcc", "Resent-To", "Resent-Cc", "Resent-Bcc"]
 
     /// The header fields of mailing-list messages (RFC 2369 §3, RFC 2919 §3).
     public static let mailingListHeaderFields = [
@@ -152,10 +177,7 @@ public struct VacationPolicy: Sendable {
         }
         // 9. The user must be addressed explicitly.
         if configuration.requireUserAddressed {
-            let addressed = configuration.recipientHeaderFields.contains { name in
-                message.addresses(named: name).mailboxes.contains { userAddresses.contains($0.addrSpec.lowercased()) }
-            }
-            if !addressed { return .suppress(.userNotAddressed) }
+            if request.addressedAs(in: configuration.recipientHeaderFields) == nil { return .suppress(.userNotAddressed) }
         }
         return .respond
     }

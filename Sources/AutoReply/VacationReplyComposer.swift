@@ -38,12 +38,48 @@ public struct VacationReplyComposer: Sendable {
     public var htmlRenderer: HTMLRenderer?
     /// The time zone of the `Date` field, in seconds east of UTC. Default 0 (`+0000`).
     public var utcOffsetSeconds: Int
+    /// The site's choices about the reply's fields and sender.
+    public var settings: Settings
+
+    /// How a site shapes vacation replies (sluice.toml `[vacation]`).
+    public struct Settings: Sendable, Hashable {
+        /// The subject when the script gives none and the original has none. Default
+        /// `Automated reply`.
+        public var defaultSubject: String
+        /// The subject when the script gives none and the original has one: `%{subject}`
+        /// stands for the original subject. Default `Auto: %{subject}`.
+        public var subjectTemplate: String
+        /// Send the reply from the user's address (the one the original was addressed
+        /// to) instead of the null sender `<>`. Default false (RFC 5230 §5.1: `<>`
+        /// SHOULD be used).
+        public var sendFromRecipient: Bool
+        /// Take the reply's `To` from the original's `Sender`, `Resent-From` or `From`
+        /// even when that address is not the envelope sender (for forwarders that
+        /// rewrite the envelope, such as SRS). The reply still goes to the envelope
+        /// sender. Default false: `To` shows the envelope sender, with the display name
+        /// of a header field that carries the same address.
+        public var toHeaderIgnoresEnvelope: Bool
+
+        /// The defaults documented on each field.
+        public init(defaultSubject: String = "Automated reply", subjectTemplate: String = "Auto: %{subject}",
+                    sendFromRecipient: Bool = false, toHeaderIgnoresEnvelope: Bool = false) {
+            self.defaultSubject = defaultSubject
+            self.subjectTemplate = subjectTemplate
+            self.sendFromRecipient = sendFromRecipient
+            self.toHeaderIgnoresEnvelope = toHeaderIgnoresEnvelope
+        }
+    }
+
+    /// The longest subject written, in Unicode scalars; a longer one is cut and ends with
+    /// `…` (Pigeonhole's limit).
+    public static let maximumSubjectLength = 256
 
     /// Makes a composer.
-    public init(hostname: String, htmlRenderer: HTMLRenderer? = nil, utcOffsetSeconds: Int = 0) {
+    public init(hostname: String, htmlRenderer: HTMLRenderer? = nil, utcOffsetSeconds: Int = 0, settings: Settings = Settings()) {
         self.hostname = hostname
         self.htmlRenderer = htmlRenderer
         self.utcOffsetSeconds = utcOffsetSeconds
+        self.settings = settings
     }
 
     /// Composes the reply to `request` at time `now`, with system randomness.
@@ -68,15 +104,17 @@ public struct VacationReplyComposer: Sendable {
             throw AutoReplyError(
                 "cannot compose a vacation reply to \"\(action.to.sanitizedForLog)\": expected a mailbox local@domain")
         }
-        let from = try fromAddress(request)
+        let addressedAs = request.addressedAs()
+        let from = try fromAddress(request, addressedAs: addressedAs)
         let original = request.message
 
         var header: [String] = []
         header.append("Date: " + RFC5322Date.format(now, utcOffsetSeconds: utcOffsetSeconds))
         header.append(HeaderWriting.foldedWords(prefix: "From: ", words: HeaderWriting.mailbox(from).split(separator: " ").map(String.init))
             ?? "From: " + HeaderWriting.addrSpec(from))
-        header.append("To: " + HeaderWriting.addrSpec(MailAddress(localPart: sender.localPart, domain: sender.domain)))
-        header.append(HeaderWriting.unstructuredField("Subject", subject(action: action, original: original)))
+        header.append(HeaderWriting.foldedWords(prefix: "To: ", words: toAddress(sender, original: original)) ?? "To: <" + HeaderWriting.addrSpec(sender) + ">")
+        header.append(HeaderWriting.unstructuredField("Subject", subject(action: action, original: original),
+                                                      limit: Self.maximumSubjectLength))
         header.append("Message-ID: " + messageID(now: now, using: &generator))
         header += HeaderWriting.replyThreading(to: original).fields
         header.append("Auto-Submitted: auto-replied (vacation)")
@@ -89,17 +127,40 @@ public struct VacationReplyComposer: Sendable {
         } else {
             bytes += textBody(action.reason, using: &generator)
         }
-        return OutboundMessage(envelopeSender: "", recipients: [HeaderWriting.addrSpec(sender)], bytes: bytes)
+        var envelopeSender = ""
+        if settings.sendFromRecipient {
+            let own = addressedAs ?? AddressMatching.mailbox(in: request.recipient)
+            if let own, AddressMatching.isValidMailbox(own) { envelopeSender = own.addrSpec }
+        }
+        return OutboundMessage(envelopeSender: envelopeSender, recipients: [HeaderWriting.addrSpec(sender)], bytes: bytes)
     }
 
-    /// `:from` parsed (display name kept), else the recipient address.
-    private func fromAddress(_ request: VacationRequest) throws(AutoReplyError) -> MailAddress {
+    /// The words of the `To` field: the mailbox of the original's `Sender`, `Resent-From`
+    /// or `From` (the first field with the envelope sender's address, or with any address
+    /// when `toHeaderIgnoresEnvelope`), display name kept; else `<envelope sender>`.
+    private func toAddress(_ sender: MailAddress, original: Message) -> [String] {
+        let senderKey = sender.addrSpec.lowercased()
+        for name in ["Sender", "Resent-From", "From"] {
+            guard let field = original.fields(named: name).first else { continue }
+            for mailbox in field.addresses.mailboxes where mailbox.domain != nil && AddressMatching.isValidMailbox(mailbox) {
+                if settings.toHeaderIgnoresEnvelope || mailbox.addrSpec.lowercased() == senderKey {
+                    return HeaderWriting.mailbox(mailbox, angleBrackets: true).split(separator: " ").map(String.init)
+                }
+            }
+        }
+        return ["<" + HeaderWriting.addrSpec(MailAddress(localPart: sender.localPart, domain: sender.domain)) + ">"]
+    }
+
+    /// `:from` parsed (display name kept), else the user's address the original was sent
+    /// to (`addressedAs`), else the recipient address.
+    private func fromAddress(_ request: VacationRequest, addressedAs: MailAddress?) throws(AutoReplyError) -> MailAddress {
         if let text = request.action.from {
             guard let address = AddressMatching.mailbox(in: text), AddressMatching.isValidMailbox(address) else {
                 throw AutoReplyError("vacation :from \"\(text.sanitizedForLog)\" is not an address (expected local@domain)")
             }
             return address
         }
+        if let addressedAs, AddressMatching.isValidMailbox(addressedAs) { return addressedAs }
         guard var address = AddressMatching.mailbox(in: request.recipient),
             AddressMatching.isValidMailbox(address)
         else {
@@ -110,11 +171,14 @@ public struct VacationReplyComposer: Sendable {
         return address
     }
 
-    /// The reply's subject text, before encoding (RFC 5230 §4.3).
+    /// The reply's subject text, before encoding (RFC 5230 §4.3). Encoded words in
+    /// `:subject` are decoded first (they are re-encoded as needed), as Pigeonhole does.
     private func subject(action: VacationAction, original: Message) -> String {
-        if let given = action.subject, !HeaderWriting.sanitized(given).isEmpty { return given }
-        let originalSubject = HeaderWriting.sanitized(original.fields(named: "Subject").first?.value ?? "")
-        return originalSubject.isEmpty ? "Automated reply" : "Auto: " + originalSubject
+        if let given = action.subject, !HeaderWriting.sanitized(given).isEmpty { return EncodedWords.decode(given) }
+        let originalSubject = HeaderWriting.sanitized(original.fields(named: "Subject").first?.value ?? "", limit: Int.max)
+        if originalSubject.isEmpty { return settings.defaultSubject.isEmpty ? "Automated reply" : settings.defaultSubject }
+        let template = settings.subjectTemplate.isEmpty ? "Auto: %{subject}" : settings.subjectTemplate
+        return template.replacingOccurrences(of: "%{subject}", with: originalSubject)
     }
 
     /// A new unique Message-ID: time, 96 random bits, host.

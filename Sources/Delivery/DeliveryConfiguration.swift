@@ -60,7 +60,9 @@ public struct UserConfiguration: Sendable {
     /// table entries are users and everything else is answered "unknown user".
     public var acceptAnyLocalPart: Bool = true
     /// The separator between a user and a subaddress detail (`joe+lists@x`: user `joe`,
-    /// detail `lists`). The first occurrence splits. Empty turns subaddressing off.
+    /// detail `lists`). Each character is a separator on its own (`"+-"`: `joe+x` and
+    /// `joe-x` are both `joe`, as Dovecot's `recipient_delimiter`); the first one in the
+    /// local part splits. Empty turns subaddressing off.
     /// Default `+`. The same string is given to Sieve's `:user`/`:detail` address parts.
     ///
     /// - SeeAlso: RFC 5233 §3, §4

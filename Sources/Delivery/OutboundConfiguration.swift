@@ -74,6 +74,14 @@ public struct VacationConfiguration: Sendable {
     ///
     /// - SeeAlso: RFC 5230 §4.6
     public var requireUserAddressed: Bool = true
+    /// How replies are shaped: the subject when the script gives none
+    /// (`default_subject`, `subject_template` with `%{subject}`), whether they are sent
+    /// from the user's address instead of `<>` (`send_from_recipient`), and whether
+    /// their `To` may come from `Sender`/`From` when the envelope sender differs
+    /// (`to_header_ignore_envelope`). Defaults: `VacationReplyComposer.Settings()`.
+    ///
+    /// - SeeAlso: RFC 5230 §4.3, §5.1
+    public var reply = VacationReplyComposer.Settings()
 
     /// The defaults documented on each field.
     public init() {}

@@ -78,9 +78,9 @@ struct OutboundSender: Sendable {
         let policy = VacationPolicy(configuration: VacationPolicy.Configuration(
             systemSenderPatterns: configuration.vacation.systemSenderPatterns,
             requireUserAddressed: configuration.vacation.requireUserAddressed))
-        let composer = VacationReplyComposer(hostname: configuration.hostname) { reason in
+        let composer = VacationReplyComposer(hostname: configuration.hostname, htmlRenderer: { reason in
             try? HTMLNotification.render(paragraphs: reason)
-        }
+        }, settings: configuration.vacation.reply)
         self.responder = VacationResponder(policy: policy, composer: composer)
         self.redirectPolicy = RedirectPolicy()
     }

@@ -196,11 +196,13 @@ public struct ConfiguredUserDatabase: UserDatabase {
     }
 
     private func splitDetail(_ localPart: String) -> (user: String, detail: String)? {
-        let delimiter = configuration.subaddressDelimiter
-        guard !delimiter.isEmpty, let range = localPart.firstRange(of: delimiter) else { return nil }
-        let user = String(localPart[..<range.lowerBound])
+        // Each character of the delimiter is a delimiter on its own (Dovecot's rule).
+        let delimiters = configuration.subaddressDelimiter.unicodeScalars
+        let scalars = localPart.unicodeScalars
+        guard let index = scalars.firstIndex(where: { delimiters.contains($0) }) else { return nil }
+        let user = String(scalars[..<index])
         guard !user.isEmpty else { return nil }
-        return (user, String(localPart[range.upperBound...]))
+        return (user, String(scalars[scalars.index(after: index)...]))
     }
 
     private func resolve(recipient: String, localPart: String, detail: String?, domain: String,

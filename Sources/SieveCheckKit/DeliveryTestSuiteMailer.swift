@@ -35,9 +35,21 @@ public struct DeliveryTestSuiteMailer: TestSuiteMailer {
         return Self.sent(outbound, fallbackRecipient: address)
     }
 
-    public func vacation(_ action: VacationAction, replyingTo message: Message, envelope: SieveEnvelope) -> TestSuiteSentMessage? {
-        let request = VacationRequest(action: action, message: message, recipient: envelope.to)
-        guard vacationPolicy.check(request) == .respond, let outbound = try? composer.compose(request, now: Date()) else {
+    /// The test file's settings (`test_config_set`) override the policy's and the
+    /// composer's, as the same sluice.toml `[vacation]` settings would.
+    public func vacation(_ action: VacationAction, replyingTo message: Message, envelope: SieveEnvelope,
+                         settings: TestSuiteDeliverySettings) -> TestSuiteSentMessage? {
+        let original = settings.vacationUseOriginalRecipient == true ? envelope.origTo : nil
+        let request = VacationRequest(action: action, message: message, recipient: envelope.to,
+                                      aliases: settings.userEmail.map { [$0] } ?? [], originalRecipient: original)
+        var policy = self.vacationPolicy
+        if let check = settings.vacationCheckRecipient { policy.configuration.requireUserAddressed = check }
+        var composer = self.composer
+        if let subject = settings.vacationDefaultSubject { composer.settings.defaultSubject = subject }
+        if let template = settings.vacationSubjectTemplate { composer.settings.subjectTemplate = template }
+        if let send = settings.vacationSendFromRecipient { composer.settings.sendFromRecipient = send }
+        if let ignore = settings.vacationToHeaderIgnoresEnvelope { composer.settings.toHeaderIgnoresEnvelope = ignore }
+        guard policy.check(request) == .respond, let outbound = try? composer.compose(request, now: Date()) else {
             return nil
         }
         return Self.sent(outbound, fallbackRecipient: action.to)

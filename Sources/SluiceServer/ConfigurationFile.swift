@@ -73,6 +73,18 @@ public enum ConfigurationFile {
             if let required = try vacation.bool("require_user_addressed") {
                 configuration.delivery.vacation.requireUserAddressed = required
             }
+            if let subject = try vacation.string("default_subject") {
+                configuration.delivery.vacation.reply.defaultSubject = subject
+            }
+            if let template = try vacation.string("subject_template") {
+                configuration.delivery.vacation.reply.subjectTemplate = template
+            }
+            if let send = try vacation.bool("send_from_recipient") {
+                configuration.delivery.vacation.reply.sendFromRecipient = send
+            }
+            if let ignore = try vacation.bool("to_header_ignore_envelope") {
+                configuration.delivery.vacation.reply.toHeaderIgnoresEnvelope = ignore
+            }
             try vacation.finish()
         }
         if var delivery = try root.subtable("delivery") {

@@ -63,7 +63,7 @@ struct VacationReplyHeaderTests {
         "Abwesenheitsnotiz: Jörg ist im Urlaub",
         "休暇中です。ご不便をおかけしますが、八月十五日以降にご連絡いたします。どうぞよろしくお願いいたします。",
         "Emoji 🏖️👨‍👩‍👧‍👦 and accents éèêë " + String(repeating: "ü", count: 120),
-        "ASCII but has =?utf-8?q?x?= inside",
+        "ASCII but has =?utf-8?x inside",
     ])
     func encodedSubject(_ subject: String) throws {
         let (outbound, reply) = try composeReply(vacationRequest(action: vacationAction(subject: subject)))
@@ -78,9 +78,74 @@ struct VacationReplyHeaderTests {
         }
     }
 
+    @Test("encoded words in :subject are decoded, then encoded again as needed (as Pigeonhole reads them)", arguments: [
+        ("=?utf-8?b?w4TDlsOc?= sadasd", "ÄÖÜ sadasd"),
+        ("=?iso-8859-1?q?Caf=E9?= closed", "Café closed"),
+        ("plain =? text", "plain =? text"),
+    ])
+    func encodedWordsInSubject(_ given: String, _ expected: String) throws {
+        let (_, reply) = try composeReply(vacationRequest(action: vacationAction(subject: given)))
+        #expect(field(reply, "Subject") == expected)
+    }
+
+    @Test("a subject longer than 256 characters is cut and ends with an ellipsis", arguments: [
+        String(repeating: "word ", count: 80), String(repeating: "語", count: 300),
+    ])
+    func longSubjectCut(_ original: String) throws {
+        let headers = ["From: sender@example.org", "To: user@example.com", "Subject: " + original]
+        let (outbound, reply) = try composeReply(vacationRequest(headers: headers))
+        let subject = try #require(field(reply, "Subject"))
+        #expect(subject.unicodeScalars.count <= VacationReplyComposer.maximumSubjectLength)
+        #expect(subject.hasPrefix("Auto: " + original.prefix(100)))
+        #expect(subject.hasSuffix("…"))
+        #expect(headerLines(outbound.bytes).allSatisfy { $0.utf8.count <= 78 })
+    }
+
+    @Test("To: the envelope sender, with the display name of the Sender or From field carrying it", arguments: [
+        (["From: \"Stephan Bosch\" <stephan@example.org>", "To: user@example.com"], "stephan@example.org", false,
+         "\"Stephan Bosch\" <stephan@example.org>"),
+        (["From: Stephan <stephan@example.org>", "Sender: Hendrik Jan <hj@example.org>", "To: user@example.com"],
+         "hj@example.org", false, "\"Hendrik Jan\" <hj@example.org>"),
+        (["From: Stephan <stephan@example.org>", "To: user@example.com"], "other@example.org", false, "<other@example.org>"),
+        (["From: Stephan <stephan@example.org>", "To: user@example.com"], "srs0=a=b@fwd.example", true,
+         "Stephan <stephan@example.org>"),
+    ] as [([String], String, Bool, String)])
+    func toField(headers: [String], envelopeSender: String, ignoreEnvelope: Bool, expected: String) throws {
+        let composer = VacationReplyComposer(hostname: "mx.example.com",
+                                             settings: .init(toHeaderIgnoresEnvelope: ignoreEnvelope))
+        let (outbound, reply) = try composeReply(vacationRequest(action: vacationAction(to: envelopeSender), headers: headers),
+                                                 composer: composer)
+        #expect(reply.fields(named: "To").first.map { String(decoding: $0.rawValue, as: UTF8.self) }?
+            .trimmingCharacters(in: .whitespaces) == expected)
+        #expect(outbound.recipients == [envelopeSender])
+    }
+
+    @Test("From: the user's address the message was sent to; the envelope sender is <> unless send_from_recipient")
+    func fromAddressedAddress() throws {
+        let headers = ["From: sender@example.org", "To: Team <team@example.com>", "Subject: x"]
+        let request = vacationRequest(action: vacationAction(addresses: ["team@example.com"]), headers: headers)
+        let (outbound, reply) = try composeReply(request)
+        #expect(reply.addresses(named: "From").mailboxes.map(\.addrSpec) == ["team@example.com"])
+        #expect(outbound.envelopeSender == "")
+        let sending = VacationReplyComposer(hostname: "mx.example.com", settings: .init(sendFromRecipient: true))
+        let (fromUser, _) = try composeReply(request, composer: sending)
+        #expect(fromUser.envelopeSender == "team@example.com")
+    }
+
+    @Test("default_subject and subject_template", arguments: [
+        ("Subject: Lunch?", "Away: Lunch?"), ("X-None: 1", "Nothing to say"),
+    ])
+    func subjectSettings(_ originalSubject: String, _ expected: String) throws {
+        let composer = VacationReplyComposer(hostname: "mx.example.com",
+                                             settings: .init(defaultSubject: "Nothing to say", subjectTemplate: "Away: %{subject}"))
+        let headers = ["From: sender@example.org", "To: user@example.com", originalSubject]
+        let (_, reply) = try composeReply(vacationRequest(headers: headers), composer: composer)
+        #expect(field(reply, "Subject") == expected)
+    }
+
     @Test("a long ASCII subject folds at spaces and reads back unchanged")
     func longASCIISubject() throws {
-        let subject = (1...40).map { "word\($0)" }.joined(separator: " ")
+        let subject = (1...30).map { "word\($0)" }.joined(separator: " ")
         let (outbound, reply) = try composeReply(vacationRequest(action: vacationAction(subject: subject)))
         #expect(field(reply, "Subject") == subject)
         #expect(headerLines(outbound.bytes).allSatisfy { $0.utf8.count <= 78 })
@@ -97,8 +162,13 @@ struct VacationReplyHeaderTests {
         let quotedFrom = try #require(quoted.addresses(named: "From").mailboxes.first)
         #expect(quotedFrom.displayName == "Smith, J.")
         #expect(quotedFrom.addrSpec == "js@example.com")
+        // Without :from: the user's address as the message was addressed to it...
         let (_, plain) = try composeReply(vacationRequest(recipient: "<User@Example.com>"))
-        #expect(plain.addresses(named: "From").mailboxes.map(\.addrSpec) == ["User@Example.com"])
+        #expect(plain.addresses(named: "From").mailboxes.map(\.addrSpec) == ["user@example.com"])
+        // ...else the recipient address as given.
+        let headers = ["From: sender@example.org", "To: someone@example.net", "Subject: x"]
+        let (_, unaddressed) = try composeReply(vacationRequest(headers: headers, recipient: "<User@Example.com>"))
+        #expect(unaddressed.addresses(named: "From").mailboxes.map(\.addrSpec) == ["User@Example.com"])
     }
 
     @Test("an invalid :from or a null sender is an error, not a reply")

@@ -44,7 +44,9 @@ struct UserDatabaseTests {
         SubaddressCase(recipient: "+lists@example.org", delimiter: "+", localPart: "+lists", detail: nil),
         SubaddressCase(recipient: "joe-lists@example.org", delimiter: "-", localPart: "joe", detail: "lists"),
         SubaddressCase(recipient: "joe+lists@example.org", delimiter: "", localPart: "joe+lists", detail: nil),
-        SubaddressCase(recipient: "joe--x@example.org", delimiter: "--", localPart: "joe", detail: "x"),
+        // Each character of the delimiter separates on its own (Dovecot's recipient_delimiter).
+        SubaddressCase(recipient: "joe--x@example.org", delimiter: "--", localPart: "joe", detail: "-x"),
+        SubaddressCase(recipient: "joe-x+y@example.org", delimiter: "+-", localPart: "joe", detail: "x+y"),
     ])
     func subaddress(_ example: SubaddressCase) throws {
         let found = try #require(user(database { $0.subaddressDelimiter = example.delimiter }.lookup(example.recipient)))

@@ -80,7 +80,7 @@ struct VacationEndToEndTests {
             #expect(sent[0].mailFrom == "")
             #expect(sent[0].recipients == ["sender@remote.example"])
             let reply = Message(bytes: sent[0].message)
-            #expect(field("To", in: reply) == "sender@remote.example")
+            #expect(field("To", in: reply) == "\"Sam Sender\" <sender@remote.example>")
             #expect(field("From", in: reply) == "alice@example.org")
             #expect(field("Subject", in: reply) == "Auto: Lunch on Friday?")
             #expect(field("In-Reply-To", in: reply) == id)

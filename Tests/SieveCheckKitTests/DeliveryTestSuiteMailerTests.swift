@@ -58,6 +58,71 @@ struct DeliveryTestSuiteMailerTests {
         #expect(run(vacationSuite, mailer: BasicTestSuiteMailer()) == ["PASS personal", "PASS mailing list", "PASS not addressed"])
     }
 
+    @Test("test_config_set's vacation settings reach the delivery agent's rules")
+    func vacationSettings() {
+        let lines = run("""
+            require ["vnd.dovecot.testsuite", "vacation", "envelope"];
+            test "default subject" {
+              test_set "message" "From: ann@example.org\r\nTo: tim@example.net\r\n\r\nx\r\n";
+              test_config_set "sieve_vacation_default_subject" "Away";
+              vacation "I am away.";
+              if not test_result_execute { test_fail "execute"; }
+              test_message :smtp 0;
+              if not header :is "subject" "Away" { test_fail "subject"; }
+            }
+            test "template" {
+              test_set "message" "From: ann@example.org\r\nTo: tim@example.net\r\nSubject: Lunch\r\n\r\nx\r\n";
+              test_config_set "sieve_vacation_default_subject_template" "Re (away): %{subject}";
+              vacation "I am away.";
+              if not test_result_execute { test_fail "execute"; }
+              test_message :smtp 0;
+              if not header :is "subject" "Re (away): Lunch" { test_fail "subject"; }
+            }
+            test "not addressed, unchecked" {
+              test_set "message" "From: ann@example.org\r\nTo: all@example.net\r\n\r\nx\r\n";
+              test_set "envelope.to" "tim@example.net";
+              test_config_set "sieve_vacation_check_recipient" "no";
+              vacation "I am away.";
+              if not test_result_execute { test_fail "execute"; }
+              if not test_message :smtp 0 { test_fail "no reply"; }
+            }
+            test "original recipient" {
+              test_set "message" "From: ann@example.org\r\nTo: all@example.net\r\n\r\nx\r\n";
+              test_set "envelope.to" "tim@example.net";
+              test_set "envelope.orig_to" "all@example.net";
+              test_config_set "sieve_vacation_use_original_recipient" "yes";
+              vacation "I am away.";
+              if not test_result_execute { test_fail "execute"; }
+              if not test_message :smtp 0 { test_fail "no reply"; }
+              if not address :is "from" "all@example.net" { test_fail "from"; }
+            }
+            test "user email, sent from the recipient" {
+              test_set "message" "From: Ann Example <ann@example.org>\r\nTo: user@example.net\r\n\r\nx\r\n";
+              test_set "envelope.to" "tim@example.net";
+              test_config_set "sieve_user_email" "user@example.net";
+              test_config_set "sieve_vacation_send_from_recipient" "yes";
+              vacation "I am away.";
+              if not test_result_execute { test_fail "execute"; }
+              test_message :smtp 0;
+              if not address :is "from" "user@example.net" { test_fail "from"; }
+              if not envelope :is "from" "user@example.net" { test_fail "envelope sender"; }
+              if not header :is "to" "\\"Ann Example\\" <ann@example.org>" { test_fail "to"; }
+            }
+            test "to from the header" {
+              test_set "message" "From: ann@example.org\r\nSender: Bob <bob@example.org>\r\nTo: tim@example.net\r\n\r\nx\r\n";
+              test_set "envelope.from" "srs0=x=y@forwarder.example";
+              test_config_set "sieve_vacation_to_header_ignore_envelope" "yes";
+              vacation "I am away.";
+              if not test_result_execute { test_fail "execute"; }
+              test_message :smtp 0;
+              if not header :is "to" "Bob <bob@example.org>" { test_fail "to"; }
+              if not envelope :is "to" "srs0=x=y@forwarder.example" { test_fail "envelope recipient"; }
+            }
+            """, mailer: DeliveryTestSuiteMailer())
+        #expect(lines == ["PASS default subject", "PASS template", "PASS not addressed, unchecked", "PASS original recipient",
+                          "PASS user email, sent from the recipient", "PASS to from the header"])
+    }
+
     @Test("a redirect carries the delivery agent's loop header, and a loop is refused")
     func redirect() {
         let lines = run("""

@@ -187,6 +187,42 @@ struct RFC5173BodyTextTests {
     }
 }
 
+@Suite("RFC 5173 §5 body: a message without a body, an embedded header")
+struct RFC5173BodyEdgeTests {
+    @Test("a header not followed by an empty line has no body: every body test is false", arguments: [
+        "body :raw :contains \"\"", "body :raw :is \"\"", "body :raw :matches \"*\"", "body :text :contains \"\"",
+        "body :content \"text\" :contains \"\"",
+    ])
+    func noBody(_ test: String) throws {
+        #expect(try !bodyHolds(test, Message("From: a@example.org\r\nSubject: No body\r\n")))
+        #expect(try !bodyHolds(test, Message("From: a@example.org\nSubject: No body")))
+        // After the empty line the body exists, though empty.
+        #expect(try bodyHolds(test, Message("From: a@example.org\r\nSubject: Empty body\r\n\r\n")))
+    }
+
+    @Test(":text reads XHTML as HTML, and skips a part with an unknown transfer encoding (RFC 2045 §6.4)")
+    func xhtmlAndBrokenEncoding() throws {
+        let message = BodyMessages.lines([
+            "From: a@example.org", "Content-Type: multipart/mixed; boundary=b", "",
+            "--b", "Content-Type: application/xhtml+xml; charset=us-ascii", "",
+            "<html><body>XHTML Hello</body></html>",
+            "--b", "Content-Type: text/html; charset=utf-8", "Content-Transfer-Encoding: multipart/related", "",
+            "<html><body>Broken Hi</body></html>",
+            "--b--",
+        ])
+        #expect(try bodyHolds("body :text :contains \"XHTML Hello\"", message))
+        #expect(try !bodyHolds("body :text :contains \"<html>\"", message))
+        #expect(try !bodyHolds("body :text :contains \"Broken\"", message))
+    }
+
+    @Test("message/rfc822 under :content: the embedded header is its fields, without the empty line after them")
+    func embeddedHeaderExactly() throws {
+        let header = "From: cfo@example.com\r\nSubject: Quarterly numbers\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            + "Content-Transfer-Encoding: quoted-printable\r\n"
+        #expect(try bodyHolds("body :content \"message/rfc822\" :is \"\(header)\"", BodyMessages.nested))
+    }
+}
+
 @Suite("RFC 5173 §6 body: interaction and limits")
 struct RFC5173BodyRulesTests {
     @Test func matchesDoesNotSetMatchVariables() throws {

@@ -61,12 +61,27 @@ struct ImplicitKeepRuleTests {
 
 @Suite("RFC 5228 §2.10.3 duplicate actions")
 struct DuplicateActionTests {
-    @Test func fileintoSameMailboxCollapsesWithFlagUnion() {
+    /// RFC 5232 §5: when duplicates collapse, the last flag list wins.
+    @Test func fileintoSameMailboxCollapsesWithTheLastFlags() {
         let list = final([
-            .fileinto(mailbox: "Lists", flags: ["\\Seen"], copy: false, create: false),
+            .fileinto(mailbox: "Lists", flags: ["\\Seen", "$Old"], copy: false, create: false),
             .fileinto(mailbox: "Lists", flags: ["\\seen", "$Work"], copy: false, create: false),
         ])
         #expect(list == [.fileinto(mailbox: "Lists", flags: ["$Work", "\\Seen"], copy: false, create: false)])
+        let unflagged = final([
+            .fileinto(mailbox: "Lists", flags: ["\\Seen"], copy: false, create: false),
+            .fileinto(mailbox: "Lists", flags: [], copy: false, create: false),
+        ])
+        #expect(unflagged == [.fileinto(mailbox: "Lists", flags: [], copy: false, create: false)])
+    }
+
+    /// RFC 5232 §5, for the keep: `keep :flags "\\Seen"` after `keep` leaves only `\\Seen`.
+    @Test func keepsCollapseWithTheLastFlags() {
+        let list = final([
+            .keep(flags: ["IMPLICIT"], implicit: false),
+            .keep(flags: ["\\Seen"], implicit: false),
+        ])
+        #expect(list == [.keep(flags: ["\\Seen"], implicit: false)])
     }
 
     @Test func fileintoCopyAndPlainMergeToPlain() {
@@ -90,7 +105,7 @@ struct DuplicateActionTests {
             .keep(flags: ["\\Seen"], implicit: false),
             .fileinto(mailbox: "inbox", flags: ["\\Flagged"], copy: false, create: false),
         ])
-        #expect(list == [.keep(flags: ["\\Flagged", "\\Seen"], implicit: false)])
+        #expect(list == [.keep(flags: ["\\Flagged"], implicit: false)])
     }
 
     @Test func redirectSameAddressCollapses() {

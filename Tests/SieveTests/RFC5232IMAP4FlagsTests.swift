@@ -89,6 +89,25 @@ struct RFC5232FlagTests {
         #expect(list == [fileinto("yes")])
     }
 
+    @Test("RFC 5232 §4/§5: :is and :contains split the keys into flags too; :matches and :count do not", arguments: [
+        ("hasflag :is \"mylabel \\\\seen\"", true),          // both flags present
+        ("hasflag :is \"other \\\\seen\"", true),            // any key flag is enough
+        ("hasflag :is \"other third\"", false),
+        ("hasflag :contains \"lab zzz\"", true),
+        ("hasflag :contains \"zzz yyy\"", false),
+        ("hasflag :matches \"MyLabel \\\\Seen\"", false),      // a pattern is not split
+        ("hasflag :contains \"${keys}\"", true),                    // keys from a variable are split as well
+    ])
+    func hasflagSplitsKeys(_ test: String, _ expected: Bool) throws {
+        let list = try actions("""
+        require ["imap4flags", "variables", "fileinto"];
+        set "keys" "nothing label";
+        setflag ["\\\\Seen", "MyLabel"];
+        if \(test) { fileinto "yes"; }
+        """)
+        #expect(list.contains(fileinto("yes", flags: ["MyLabel", "\\Seen"])) == expected, "\(test)")
+    }
+
     @Test func flagsTagRequiresImap4flags() {
         let found = diagnostics("keep :flags \"x\";")
         #expect(found == ["test.sieve:1:6: error: tag ':flags' requires the \"imap4flags\" extension; add require \"imap4flags\";"])

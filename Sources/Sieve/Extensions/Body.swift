@@ -133,6 +133,23 @@ enum BodyTransform: Sendable {
 
 /// Extracts the strings a `body` test compares, from the lazily parsed MIME tree.
 enum BodyExtraction {
+    /// Whether the message has a body at all: false when its header section is not
+    /// followed by an empty line (the message ends inside the header), true otherwise,
+    /// even for an empty body after the empty line.
+    /// - SeeAlso: RFC 5173 §5 ("If a message consists of a header only, not followed by
+    ///   an empty line, ... all body tests return false")
+    static func hasBody(_ message: Message) -> Bool {
+        let bytes = message.bytes
+        guard message.bodyOffset >= bytes.count else { return true }
+        // The header section ran to the end: it has a body only if its last line is empty.
+        let lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        var end = bytes.count
+        guard end > 0, bytes[end - 1] == lf else { return false }
+        end -= 1
+        if end > 0 && bytes[end - 1] == cr { end -= 1 }
+        return end == 0 || bytes[end - 1] == lf
+    }
+
     /// The undecoded body as one string (UTF-8 when valid, else ISO-8859-1).
     /// - SeeAlso: RFC 5173 §5.1
     static func raw(_ message: Message) -> [String] {
@@ -171,7 +188,14 @@ enum BodyExtraction {
             } else if part.contentType.isEmbeddedMessage {
                 if let embedded = part.children.first {
                     let raw = embedded.rawBytes
-                    values.append(Charset.decodeLenient(raw[raw.startIndex..<max(raw.startIndex, embedded.rawBody.startIndex)]))
+                    var header = raw[raw.startIndex..<max(raw.startIndex, embedded.rawBody.startIndex)]
+                    // The header is its fields: the empty line that ends it is not part of it.
+                    if header.last == UInt8(ascii: "\n") {
+                        var end = header.endIndex - 1
+                        if end > header.startIndex && header[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                        if end == header.startIndex || header[end - 1] == UInt8(ascii: "\n") { header = header[..<end] }
+                    }
+                    values.append(Charset.decodeLenient(header))
                 }
             } else {
                 values.append(part.text ?? Charset.decodeLenient(part.decodedBody))
@@ -180,14 +204,23 @@ enum BodyExtraction {
         return values
     }
 
+    /// Whether `:text` reads a part: text parts and XHTML (`application/xhtml+xml`, read as
+    /// HTML), but not a part whose transfer encoding is unknown: RFC 2045 §6.4 makes it
+    /// `application/octet-stream`, whatever its `Content-Type` says.
+    static func isReadable(_ part: MIMEPart) -> Bool {
+        if case .other = part.transferEncoding { return false }
+        let type = part.contentType
+        return type.isText || (type.type == "application" && type.subtype == "xhtml+xml")
+    }
+
     /// The strings `:text` compares: one per text part at any depth (inside multiparts
     /// and embedded messages), in message order; `text/html` parts go through `html`.
     /// Non-text parts (images, attachments of other types) contribute nothing.
     /// - SeeAlso: RFC 5173 §5.3
     static func text(_ message: Message, html: any HTMLTextExtractor) -> [String] {
         var values: [String] = []
-        for part in message.mimeRoot.allParts where part.contentType.isText {
-            if part.contentType.subtype == "html" {
+        for part in message.mimeRoot.allParts where isReadable(part) {
+            if part.contentType.subtype == "html" || part.contentType.subtype == "xhtml+xml" {
                 values.append(html.text(fromHTML: part.decodedBody, charset: part.contentType.charset))
             } else if let text = part.text {
                 values.append(text)

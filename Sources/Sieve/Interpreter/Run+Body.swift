@@ -43,10 +43,14 @@ extension Run {
         }
         if let cached = bodyCache[key] { return cached }
         let values: [String]
-        switch transform {
-        case .raw: values = BodyExtraction.raw(message)
-        case .text: values = BodyExtraction.text(message, html: htmlTextExtractor ?? TagStrippingHTMLTextExtractor())
-        case .content(let types): values = BodyExtraction.content(message, types: expand(types))
+        if !BodyExtraction.hasBody(message) {
+            values = []
+        } else {
+            switch transform {
+            case .raw: values = BodyExtraction.raw(message)
+            case .text: values = BodyExtraction.text(message, html: htmlTextExtractor ?? TagStrippingHTMLTextExtractor())
+            case .content(let types): values = BodyExtraction.content(message, types: expand(types))
+            }
         }
         bodyCache[key] = values
         return values

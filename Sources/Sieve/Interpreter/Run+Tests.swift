@@ -105,7 +105,8 @@ extension Run {
             matched = try evaluate(testSuiteTest, at: test.location, trace: &comparison)
         case .hasflag(let slots, let match):
             let values = FlagList.flags(in: slots.map { $0.map { variables[$0] } } ?? [internalFlags])
-            matched = try compare(values, match, at: test.location, trace: &comparison)
+            let flagMatch = match.splittingFlagKeys { expand($0) }
+            matched = try compare(values, flagMatch, at: test.location, trace: &comparison)
         case .body(let transform, let match):
             matched = try evaluateBody(transform, match, at: test.location, trace: &comparison)
         case .date(let date):

@@ -39,8 +39,11 @@ public enum SieveInterpreter {
 /// The state of one script run.
 struct Run {
     let script: CompiledScript
-    /// Variable only for the test suite (`test_set`, `test_message`).
-    var message: Message
+    /// Variable only for the test suite (`test_set`, `test_message`); a new message
+    /// drops the `body` strings extracted from the old one.
+    var message: Message {
+        didSet { bodyCache = [:] }
+    }
     var envelope: SieveEnvelope
     /// Variable only for the test suite (`test_config_set`).
     var options: SieveOptions

@@ -26,11 +26,15 @@ public enum AddressPart: Sendable, Hashable {
     ///
     /// - `:all` is the whole `local@domain` (just the local part when there is no domain).
     /// - `:domain` is nil for an address without a domain.
-    /// - `:user` is the local part up to the first `separator`, or the whole local part
+    /// - `:user` is the local part up to the first separator, or the whole local part
     ///   when there is none.
-    /// - `:detail` is everything after the first `separator` (`"ken+foo+bar"` gives
+    /// - `:detail` is everything after the first separator (`"ken+foo+bar"` gives
     ///   `"foo+bar"`, `"ken++x"` gives `"+x"`, `"ken+"` gives `""`), and nil when the local
     ///   part holds no separator. An empty `separator` means no address has a detail.
+    ///
+    /// Each character of `separator` is a separator on its own, as Dovecot's
+    /// `recipient_delimiter` defines it: with `"+-"`, `"ken-foo"` and `"ken+foo"` both have
+    /// the user `ken`, and `"ken+-foo"` has the detail `"-foo"`.
     ///
     /// - SeeAlso: RFC 5228 §2.7.4, RFC 5233 §4
     public func extract(from address: MailAddress, separator: String) -> String? {
@@ -43,15 +47,17 @@ public enum AddressPart: Sendable, Hashable {
         }
     }
 
-    /// Splits a local part at the first occurrence of `separator` (compared as UTF-8 octets).
+    /// Splits a local part at the first character that is one of `separator`'s.
     static func split(_ localPart: String, separator: String) -> (user: String, detail: String)? {
-        let bytes = Array(localPart.utf8)
-        let sep = Array(separator.utf8)
-        guard !sep.isEmpty, bytes.count >= sep.count else { return nil }
-        for i in 0...(bytes.count - sep.count) where bytes[i..<(i + sep.count)].elementsEqual(sep) {
-            return (String(decoding: bytes[..<i], as: UTF8.self),
-                    String(decoding: bytes[(i + sep.count)...], as: UTF8.self))
+        guard !separator.isEmpty else { return nil }
+        let index: String.Index?
+        if separator.unicodeScalars.count == 1, let only = separator.unicodeScalars.first {
+            index = localPart.unicodeScalars.firstIndex(of: only)
+        } else {
+            index = localPart.unicodeScalars.firstIndex { separator.unicodeScalars.contains($0) }
         }
-        return nil
+        guard let index else { return nil }
+        let scalars = localPart.unicodeScalars
+        return (String(scalars[..<index]), String(scalars[scalars.index(after: index)...]))
     }
 }

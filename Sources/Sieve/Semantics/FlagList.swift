@@ -44,9 +44,22 @@ enum FlagList {
     static func forResult(_ strings: [String]) -> [String] {
         flags(in: strings).sorted()
     }
+}
 
-    /// The union of two result flag lists, sorted.
-    static func union(_ a: [String], _ b: [String]) -> [String] {
-        forResult(a + b)
+extension MatchSpec {
+    /// For `hasflag :is` and `:contains`: the keys split into single flag names, as the
+    /// values are, so `hasflag :is "b A"` holds when the flags are "A B". Other match
+    /// types (`:matches`, `:count`, `:value`) compare the keys as written.
+    ///
+    /// - SeeAlso: RFC 5232 §4 (the "b A" example), §5
+    func splittingFlagKeys(_ expand: (StrList) -> [String]) -> MatchSpec {
+        switch type {
+        case .is, .contains:
+            if let constant = keys.constant, !constant.contains(where: { $0.contains(" ") }) { return self }
+            let flags = expand(self.keys).flatMap { $0.split(separator: " ", omittingEmptySubsequences: true) }
+            return MatchSpec(type: type, comparator: comparator, keys: StrList(flags.map { .constant(String($0)) }))
+        default:
+            return self
+        }
     }
 }

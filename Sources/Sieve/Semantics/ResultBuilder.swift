@@ -4,9 +4,10 @@
 ///
 /// Rules (RFC 5228 §2.10, RFC 3894, RFC 5429, RFC 5230, RFC 5232):
 /// - `keep` and `fileinto "INBOX"` (any case) are one explicit keep; repeated keeps
-///   collapse into one whose flags are the union of all of them.
-/// - Repeated `fileinto` to the same mailbox collapse into the first; flags are the
-///   union, and the merged action is `:copy` only if every one of them was.
+///   collapse into one that carries the flags of the last of them (RFC 5232 §5: the
+///   last flag list wins).
+/// - Repeated `fileinto` to the same mailbox collapse into the first; the flags are the
+///   last one's, and the merged action is `:copy` only if every one of them was.
 /// - Repeated `redirect` to the same address collapse likewise; at most
 ///   `maxRedirects` distinct addresses.
 /// - `fileinto`, `redirect` (without `:copy`), `discard`, `reject` and `ereject`
@@ -71,8 +72,8 @@ struct ResultBuilder {
             }
             try conflictWithReject("fileinto")
             if !copy { implicitKeepCancelled = true }
-            if let i = fileintoIndex[mailbox], case .fileinto(_, let oldFlags, let oldCopy, let oldCreate) = actions[i] {
-                actions[i] = .fileinto(mailbox: mailbox, flags: FlagList.union(oldFlags, flags),
+            if let i = fileintoIndex[mailbox], case .fileinto(_, _, let oldCopy, let oldCreate) = actions[i] {
+                actions[i] = .fileinto(mailbox: mailbox, flags: FlagList.forResult(flags),
                                        copy: oldCopy && copy, create: oldCreate || create)
             } else {
                 try append(.fileinto(mailbox: mailbox, flags: FlagList.forResult(flags), copy: copy, create: create))
@@ -120,8 +121,8 @@ struct ResultBuilder {
     }
 
     private mutating func addKeep(flags: [String]) throws(Failure) {
-        if let i = keepIndex, case .keep(let oldFlags, _) = actions[i] {
-            actions[i] = .keep(flags: FlagList.union(oldFlags, flags), implicit: false)
+        if let i = keepIndex, case .keep = actions[i] {
+            actions[i] = .keep(flags: FlagList.forResult(flags), implicit: false)
         } else {
             try append(.keep(flags: FlagList.forResult(flags), implicit: false))
             keepIndex = actions.count - 1

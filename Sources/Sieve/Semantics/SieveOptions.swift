@@ -5,7 +5,9 @@
 public struct SieveOptions: Sendable, Hashable {
     /// Bounds on one script run (actions, redirects, evaluation work, variables).
     public var limits: SieveLimits
-    /// The separator between user and detail in a local part (`:user`/`:detail`).
+    /// The separator between user and detail in a local part (`:user`/`:detail`). Each
+    /// character is a separator on its own (`"+-"`: `+` or `-`), as in Dovecot's
+    /// `recipient_delimiter`.
     ///
     /// - SeeAlso: RFC 5233 §4
     public var subaddressSeparator: String

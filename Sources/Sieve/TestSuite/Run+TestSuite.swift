@@ -132,18 +132,45 @@ extension Run {
 
     private mutating func set(_ object: TestSuiteObject, to value: String) {
         switch object {
-        case .message: replaceMessage(Message(value))
+        case .message:
+            replaceMessage(Message(value))
+            envelope = Self.envelope(of: message)
         case .envelopeFrom: envelope.from = Self.bareAddress(value)
-        case .envelopeTo: envelope.to = Self.bareAddress(value)
+        case .envelopeTo:
+            // The original recipient follows, as in Pigeonhole; "envelope.orig_to" after
+            // this sets it apart.
+            envelope.to = Self.bareAddress(value)
+            envelope.origTo = envelope.to
         case .envelopeOrigTo: envelope.origTo = Self.bareAddress(value)
         case .envelopeAuth: envelope.auth = value
         }
     }
 
     /// The header index and parsed address lists live in the `Message` itself, so a new
-    /// message brings its own.
+    /// message brings its own (and `Run.message` drops the `body` strings of the old one).
     private mutating func replaceMessage(_ new: Message) {
         message = new
+    }
+
+    /// The envelope a new message brings, as Pigeonhole's test suite derives it from the
+    /// header: the recipient from `Envelope-To`, else the first `To` address; the sender
+    /// from `Return-Path`, else `Sender`, else `From`; the default test envelope's
+    /// addresses where the message has none. The original recipient is the recipient.
+    /// `test_set "envelope.…"` after `test_set "message"` changes it.
+    static func envelope(of message: Message) -> SieveEnvelope {
+        func first(_ names: [String]) -> String? {
+            for name in names {
+                guard let field = message.fields(named: name).first else { continue }
+                if let address = field.addresses.mailboxes.first, address.domain != nil,
+                   !address.localPart.isEmpty {
+                    return address.addrSpec
+                }
+            }
+            return nil
+        }
+        let to = first(["Envelope-To", "To"]) ?? defaultTestEnvelope.to
+        let from = first(["Return-Path", "Sender", "From"]) ?? defaultTestEnvelope.from
+        return SieveEnvelope(from: from, to: to, origTo: to)
     }
 
     /// An envelope address without its angle brackets (`<>` → "").
@@ -171,6 +198,7 @@ extension Run {
                 return "test_message :folder \(quoted(name)) \(index): no such message; the folder holds \(stored.count) (counting from 0)"
             }
             replaceMessage(stored[index].message)
+            envelope = Self.envelope(of: message)
         }
         return nil
     }
@@ -184,7 +212,8 @@ extension Run {
             return
         }
         do {
-            try TestSuiteConfig.apply(key, value: value, to: &options, store: &state.mailStore, defaults: state.baseOptions)
+            try TestSuiteConfig.apply(key, value: value, to: &options, store: &state.mailStore,
+                                      delivery: &state.deliverySettings, defaults: state.baseOptions)
         } catch {
             try fail(error.message, at: location)
         }
@@ -198,8 +227,8 @@ extension Run {
         testSuite?.implicitKeepFlags = []
         testSuite?.outbox = []
         testSuite?.rejections = []
-        let autocreate = testSuite?.mailStore.createMissingFolders ?? true
-        testSuite?.mailStore = TestMailStore(createMissingFolders: autocreate)
+        // Stored messages stay, as in Pigeonhole's test suite: a block executes a result,
+        // resets, and then looks at what was stored with `test_message :folder`.
     }
 
     /// Applies the current result to the in-memory mail store and outbox.

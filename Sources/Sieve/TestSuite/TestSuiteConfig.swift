@@ -13,7 +13,17 @@
 /// | `lda_mailbox_autocreate` | the delivery's `createMissingFolders` (in-memory store) |
 /// | `sieve_spamtest_*`, `sieve_virustest_*` | `SieveOptions.spamtest` / `.virustest` (`ScoreTestSettings`) |
 /// | `sieve_environment/NAME` | `SieveEnvironment.configItems[NAME]` (`vnd.dovecot.config.NAME`) |
+/// | `sieve_variables_max_variable_size` | `SieveLimits.maxVariableSize` |
+/// | `sieve_variables_max_scope_size` | `SieveLimits.maxVariables` |
+/// | `sieve_vacation_default_subject` | `[vacation] default_subject` |
+/// | `sieve_vacation_default_subject_template` | `[vacation] subject_template` |
+/// | `sieve_vacation_check_recipient` (`sieve_vacation_dont_check_recipient` inverted) | `[vacation] require_user_addressed` |
+/// | `sieve_vacation_send_from_recipient` | `[vacation] send_from_recipient` |
+/// | `sieve_vacation_to_header_ignore_envelope` | `[vacation] to_header_ignore_envelope` |
+/// | `sieve_vacation_use_original_recipient` | the original recipient (ORCPT) counts as the user's address |
+/// | `sieve_user_email` | a user table's `aliases` (one more address of the user) |
 ///
+/// An empty value for the subject settings means the built-in default, as in Pigeonhole.
 /// Periods take a number of seconds or a number with a unit (`30s`, `5m`, `2h`, `1d`,
 /// `1w`, also spelled out: `2 days`). Settings apply at once; vacation periods are used
 /// when a script compiles, so they affect `test_script_compile` calls that follow.
@@ -25,12 +35,33 @@ enum TestSuiteConfig {
     static let keys = [
         "recipient_delimiter", "sieve_vacation_min_period", "sieve_vacation_default_period", "sieve_vacation_max_period",
         "sieve_max_actions", "sieve_max_redirects", "lda_mailbox_autocreate",
+        "sieve_variables_max_variable_size", "sieve_variables_max_scope_size",
+        "sieve_vacation_default_subject", "sieve_vacation_default_subject_template", "sieve_vacation_check_recipient",
+        "sieve_vacation_dont_check_recipient", "sieve_vacation_send_from_recipient",
+        "sieve_vacation_to_header_ignore_envelope", "sieve_vacation_use_original_recipient", "sieve_user_email",
     ]
 
     /// Sets `key` to `value`, or back to its default when `value` is nil.
     static func apply(_ key: String, value: String?, to options: inout SieveOptions, store: inout TestMailStore,
-                      defaults: SieveOptions) throws(Problem) {
+                      delivery: inout TestSuiteDeliverySettings, defaults: SieveOptions) throws(Problem) {
+        let text = value.map { $0.trimmingCharacters() }
         switch key.lowercased() {
+        case "sieve_vacation_default_subject":
+            delivery.vacationDefaultSubject = text.flatMap { $0.isEmpty ? nil : $0 }
+        case "sieve_vacation_default_subject_template":
+            delivery.vacationSubjectTemplate = text.flatMap { $0.isEmpty ? nil : $0 }
+        case "sieve_vacation_check_recipient":
+            delivery.vacationCheckRecipient = try value.map { v throws(Problem) in try flag(v, key) }
+        case "sieve_vacation_dont_check_recipient":
+            delivery.vacationCheckRecipient = try value.map { v throws(Problem) in try !flag(v, key) }
+        case "sieve_vacation_send_from_recipient":
+            delivery.vacationSendFromRecipient = try value.map { v throws(Problem) in try flag(v, key) }
+        case "sieve_vacation_to_header_ignore_envelope":
+            delivery.vacationToHeaderIgnoresEnvelope = try value.map { v throws(Problem) in try flag(v, key) }
+        case "sieve_vacation_use_original_recipient":
+            delivery.vacationUseOriginalRecipient = try value.map { v throws(Problem) in try flag(v, key) }
+        case "sieve_user_email":
+            delivery.userEmail = text.flatMap { $0.isEmpty ? nil : $0 }
         case "recipient_delimiter":
             options.subaddressSeparator = value ?? defaults.subaddressSeparator
         case "sieve_vacation_min_period":
@@ -41,6 +72,10 @@ enum TestSuiteConfig {
             options.vacationPeriods.maximum = try value.map { v throws(Problem) in try period(v, key) } ?? defaults.vacationPeriods.maximum
         case "sieve_max_actions":
             options.limits.maxActions = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxActions
+        case "sieve_variables_max_variable_size":
+            options.limits.maxVariableSize = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxVariableSize
+        case "sieve_variables_max_scope_size":
+            options.limits.maxVariables = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxVariables
         case "sieve_max_redirects":
             options.limits.maxRedirects = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxRedirects
         case "lda_mailbox_autocreate":
@@ -48,14 +83,19 @@ enum TestSuiteConfig {
                 store.createMissingFolders = true
                 return
             }
-            switch value.lowercased() {
-            case "yes", "true", "1": store.createMissingFolders = true
-            case "no", "false", "0": store.createMissingFolders = false
-            default: throw Problem(message: "\(key) expects yes or no, found \(quoted(value))")
-            }
+            store.createMissingFolders = try flag(value, key)
         default:
             throw Problem(message: "unknown setting \(quoted(key)) in test_config; Sluice maps "
                           + keys.map { quoted($0) }.joined(separator: ", "))
+        }
+    }
+
+    /// `yes`/`no` (also `true`/`false`, `1`/`0`), as Dovecot's booleans.
+    static func flag(_ value: String, _ key: String) throws(Problem) -> Bool {
+        switch value.trimmingCharacters().lowercased() {
+        case "yes", "true", "1": return true
+        case "no", "false", "0": return false
+        default: throw Problem(message: "\(key) expects yes or no, found \(quoted(value))")
         }
     }
 

@@ -15,7 +15,10 @@ enum TestSuiteExecution {
             case .redirect(let address, _):
                 if let sent = state.mailer.redirect(message, to: address, envelope: envelope) { state.send(sent) }
             case .vacation(let vacation):
-                if let sent = state.mailer.vacation(vacation, replyingTo: message, envelope: envelope) { state.send(sent) }
+                if let sent = state.mailer.vacation(vacation, replyingTo: message, envelope: envelope,
+                                                    settings: state.deliverySettings) {
+                    state.send(sent)
+                }
             case .reject(let reason), .ereject(let reason):
                 state.rejections.append(reason)
             case .discard:

@@ -17,14 +17,43 @@ public struct TestSuiteSentMessage: Sendable {
     }
 }
 
+/// Delivery settings a test file sets with `test_config_set` (Pigeonhole's names in
+/// brackets) that shape what `test_result_execute` sends. Nil leaves the mailer's own
+/// default; each maps onto a sluice.toml `[vacation]` or `[users]` setting.
+public struct TestSuiteDeliverySettings: Sendable, Hashable {
+    /// The vacation subject when the original has none (`sieve_vacation_default_subject`).
+    public var vacationDefaultSubject: String?
+    /// The vacation subject when the original has one, `%{subject}` standing for it
+    /// (`sieve_vacation_default_subject_template`).
+    public var vacationSubjectTemplate: String?
+    /// Whether the envelope's original recipient counts as the user's address
+    /// (`sieve_vacation_use_original_recipient`).
+    public var vacationUseOriginalRecipient: Bool?
+    /// Whether a reply needs the user in `To`, `Cc`, ... (`sieve_vacation_check_recipient`;
+    /// the inverse of the older `sieve_vacation_dont_check_recipient`).
+    public var vacationCheckRecipient: Bool?
+    /// Whether the reply's envelope sender is the user's address instead of `<>`
+    /// (`sieve_vacation_send_from_recipient`).
+    public var vacationSendFromRecipient: Bool?
+    /// Whether the reply's `To` comes from `Sender`/`From` even when it is not the envelope
+    /// sender (`sieve_vacation_to_header_ignore_envelope`).
+    public var vacationToHeaderIgnoresEnvelope: Bool?
+    /// Another address of the user, as a user table's `aliases` (`sieve_user_email`).
+    public var userEmail: String?
+
+    /// No settings: every mailer default applies.
+    public init() {}
+}
+
 /// What `test_result_execute` sends for `redirect` and `vacation`: whether a message goes
 /// out at all, and what it looks like. A program with the delivery agent's policies
 /// (`sieve-check`) passes its own, so that test files see what delivery would send.
 public protocol TestSuiteMailer: Sendable {
     /// The redirected copy, or nil when none is sent.
     func redirect(_ message: Message, to address: String, envelope: SieveEnvelope) -> TestSuiteSentMessage?
-    /// The auto-reply, or nil when none is sent.
-    func vacation(_ action: VacationAction, replyingTo message: Message, envelope: SieveEnvelope) -> TestSuiteSentMessage?
+    /// The auto-reply, or nil when none is sent; `settings` are the test file's.
+    func vacation(_ action: VacationAction, replyingTo message: Message, envelope: SieveEnvelope,
+                  settings: TestSuiteDeliverySettings) -> TestSuiteSentMessage?
 }
 
 /// The Sieve module's own mailer: a redirect is refused only when this recipient already
@@ -47,14 +76,18 @@ public struct BasicTestSuiteMailer: TestSuiteMailer {
                                     bytes: Array("X-Sieve-Redirected-From: \(envelope.to)\r\n".utf8) + message.bytes)
     }
 
-    public func vacation(_ action: VacationAction, replyingTo message: Message, envelope: SieveEnvelope) -> TestSuiteSentMessage? {
+    public func vacation(_ action: VacationAction, replyingTo message: Message, envelope: SieveEnvelope,
+                         settings: TestSuiteDeliverySettings) -> TestSuiteSentMessage? {
         // RFC 5230 §5: never answer the null sender.
         guard !action.to.isEmpty else { return nil }
-        let original = message.headerFields.first { $0.name.lowercased() == "subject" }?.value ?? ""
+        let original = message.headerFields.first { $0.name.lowercased() == "subject" }?.value
+        let subject = action.subject
+            ?? original.map { (settings.vacationSubjectTemplate ?? "Auto: %{subject}").replacing("%{subject}", with: $0) }
+            ?? settings.vacationDefaultSubject ?? "Automated reply"
         var lines = [
             "From: " + (action.from ?? envelope.to),
             "To: " + action.to,
-            "Subject: " + (action.subject ?? "Auto: " + original),
+            "Subject: " + subject,
             "Auto-Submitted: auto-replied",
         ]
         if let id = message.headerFields.first(where: { $0.name.lowercased() == "message-id" })?.value {
@@ -64,6 +97,7 @@ public struct BasicTestSuiteMailer: TestSuiteMailer {
         let text = action.isMime
             ? lines.joined(separator: "\r\n") + "\r\n" + action.reason
             : (lines + ["Content-Type: text/plain; charset=utf-8"]).joined(separator: "\r\n") + "\r\n\r\n" + action.reason
-        return TestSuiteSentMessage(envelopeFrom: "", envelopeTo: action.to, bytes: Array(text.utf8))
+        let sender = settings.vacationSendFromRecipient == true ? envelope.to : ""
+        return TestSuiteSentMessage(envelopeFrom: sender, envelopeTo: action.to, bytes: Array(text.utf8))
     }
 }

@@ -26,6 +26,8 @@ struct TestSuiteState {
     /// The flags the implicit keep carries after the last script run (imap4flags).
     var implicitKeepFlags: [String] = []
     var mailStore = TestMailStore()
+    /// Settings for what executed actions send (`test_config_set`).
+    var deliverySettings = TestSuiteDeliverySettings()
     /// Messages sent by executed redirect and vacation actions, in order.
     var outbox: [TestSentMessage] = []
     /// The reasons of executed reject/ereject actions.

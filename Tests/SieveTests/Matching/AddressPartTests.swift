@@ -45,7 +45,8 @@ struct SubaddressTests {
         ("+detail", "+", "", "detail"),
         ("timo-spam", "-", "timo", "spam"),
         ("timo+spam", "-", "timo+spam", nil),
-        ("a--b--c", "--", "a", "b--c"),
+        ("a--b--c", "--", "a", "-b--c"),          // each character separates on its own
+        ("a_b+c", "+_", "a", "b+c"),
         ("ken+sieve", "", "ken+sieve", nil),  // an empty separator never splits
         ("jöhn+ñ", "+", "jöhn", "ñ"),
     ])

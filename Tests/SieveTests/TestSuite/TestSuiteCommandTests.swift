@@ -34,6 +34,37 @@ struct TestSuiteSetupTests {
         #expect(lines.first?.contains("test_set cannot set \"envelope.bogus\"; expected one of \"message\"") == true, "\(lines)")
     }
 
+    @Test("test_set \"message\" takes the envelope from the header, as Pigeonhole's test suite does", arguments: [
+        ("From: a@example.org\r\nTo: b@example.net\r\n", "a@example.org", "b@example.net"),
+        ("Return-Path: <r@example.org>\r\nSender: s@example.org\r\nFrom: a@example.org\r\nEnvelope-To: e@example.net\r\nTo: b@example.net\r\n",
+         "r@example.org", "e@example.net"),
+        ("Sender: S <s@example.org>\r\nFrom: a@example.org\r\nTo: B <b@example.net>, c@example.net\r\n", "s@example.org", "b@example.net"),
+        ("Subject: none\r\n", "sender@example.com", "recipient@example.com"),
+    ])
+    func messageSetsEnvelope(header: String, from: String, to: String) {
+        let setup = "test_set \"message\" \"\(header)\r\nbody\r\n\";"
+        let condition = "allof(envelope :is \"from\" \"\(from)\", envelope :is \"to\" \"\(to)\")"
+        #expect(suiteLines(expectBlock(condition, setup: setup)) == ["PASS t"])
+        // test_set "envelope.…" afterwards still wins.
+        let later = setup + " test_set \"envelope.to\" \"x@example.org\";"
+        #expect(suiteLines(expectBlock("envelope :is \"to\" \"x@example.org\"", setup: later)) == ["PASS t"])
+    }
+
+    @Test("a new message drops the body strings extracted from the old one")
+    func bodyOfNewMessage() {
+        let lines = runSuite("""
+            require ["vnd.dovecot.testsuite", "body"];
+            test_set "message" "Subject: one\r\n\r\nfirst body\r\n";
+            test "t" {
+              if not body :text :contains "first" { test_fail "first"; }
+              test_set "message" "Subject: two\r\n\r\nsecond body\r\n";
+              if body :text :contains "first" { test_fail "old body seen"; }
+              if not body :text :contains "second" { test_fail "second"; }
+            }
+            """).lines
+        #expect(lines == ["PASS t"])
+    }
+
     @Test("test_config_set recipient_delimiter changes the subaddress separator")
     func recipientDelimiter() {
         let lines = suiteLines(expectBlock("envelope :detail \"to\" \"box\"", setup: """
@@ -68,9 +99,14 @@ struct TestSuiteSetupTests {
         ("sieve_vacation_max_period", "1w", nil),
         ("sieve_max_actions", "5", nil),
         ("lda_mailbox_autocreate", "no", nil),
+        ("sieve_variables_max_variable_size", "4000", nil),
+        ("sieve_variables_max_scope_size", "x", "sieve_variables_max_scope_size expects a whole number, found \"x\""),
         ("sieve_vacation_min_period", "soon", "sieve_vacation_min_period expects a period such as \"30s\", \"2h\" or \"1d\", found \"soon\""),
         ("sieve_max_actions", "-1", "sieve_max_actions expects a whole number, found \"-1\""),
-        ("sieve_user_email", "a@example.org", "unknown setting \"sieve_user_email\" in test_config; Sluice maps \"recipient_delimiter\""),
+        ("sieve_vacation_send_from_recipient", "yes", nil),
+        ("sieve_vacation_check_recipient", "maybe", "sieve_vacation_check_recipient expects yes or no, found \"maybe\""),
+        ("sieve_user_email", "a@example.org", nil),
+        ("sieve_editheader_max_header_size", "1k", "unknown setting \"sieve_editheader_max_header_size\" in test_config; Sluice maps \"recipient_delimiter\""),
     ] as [(String, String, String?)])
     func configKeys(key: String, value: String, failure: String?) {
         let lines = suiteLines("test \"t\" {\ntest_config_set \"\(key)\" \"\(value)\";\n}")
@@ -86,9 +122,12 @@ struct TestSuiteSetupTests {
     func vacationPeriods() throws {
         var options = SieveOptions()
         var store = TestMailStore()
-        try TestSuiteConfig.apply("sieve_vacation_min_period", value: "1h", to: &options, store: &store, defaults: SieveOptions())
+        var delivery = TestSuiteDeliverySettings()
+        try TestSuiteConfig.apply("sieve_vacation_min_period", value: "1h", to: &options, store: &store, delivery: &delivery,
+                                  defaults: SieveOptions())
         #expect(options.vacationPeriods.minimum == 3600)
-        try TestSuiteConfig.apply("sieve_vacation_min_period", value: nil, to: &options, store: &store, defaults: SieveOptions())
+        try TestSuiteConfig.apply("sieve_vacation_min_period", value: nil, to: &options, store: &store, delivery: &delivery,
+                                  defaults: SieveOptions())
         #expect(options.vacationPeriods.minimum == SieveOptions().vacationPeriods.minimum)
     }
 

@@ -111,8 +111,8 @@ struct TestSuiteScriptTests {
             """
         let lines = suiteLines("""
             test "run" {
-              test_set "envelope.from" "boss@example.org";
               test_set "message" "Subject: urgent thing\r\n\r\nx\r\n";
+              test_set "envelope.from" "boss@example.org";
               if not test_script_compile "s.sieve" { test_fail "compile"; }
               if not test_script_run { test_fail "run"; }
               if not test_script_run :append_result { test_fail "second run"; }
@@ -187,6 +187,7 @@ struct TestSuiteExecuteTests {
             }
             test "loop" {
               test_set "message" "X-Sieve-Redirected-From: timo@example.net\r\nSubject: x\r\n\r\nx\r\n";
+              test_set "envelope.to" "timo@example.net";
               redirect "cras@example.net";
               if not test_result_execute { test_fail "execute"; }
               if test_message :smtp 0 { test_fail "mail loop not recognised"; }
@@ -258,6 +259,27 @@ struct TestSuiteExecuteTests {
             "FAIL missing: suite/t.svtest:18: test_message :folder \"Archive\" 0: no such message; the folder holds 0 (counting from 0)",
             "PASS no autocreate", "PASS created",
         ])
+    }
+
+    @Test("test_result_reset empties the result and the outbox but stored messages stay, as in Pigeonhole")
+    func resetKeepsStore() {
+        let lines = suiteLines("""
+            test_set "message" "From: a@example.org\r\nSubject: kept\r\n\r\nx\r\n";
+            test "reset" {
+              fileinto "Archive";
+              redirect "b@example.org";
+              if not test_result_execute { test_fail "execute"; }
+              test_result_reset;
+              if test_message :smtp 0 { test_fail "outbox not emptied"; }
+              fileinto "Archive";
+              if not test_result_execute { test_fail "second execute"; }
+              test_result_reset;
+              if not test_message :folder "Archive" 1 { test_fail "first message gone"; }
+              if not header :is "subject" "kept" { test_fail "wrong message"; }
+              if not envelope :is "from" "a@example.org" { test_fail "envelope not taken from the stored message"; }
+            }
+            """)
+        #expect(lines == ["PASS reset"])
     }
 
     @Test("test_message :smtp as a command fails the block when nothing was sent")
