@@ -5,7 +5,8 @@
 #
 #   Benchmarks/pigeonhole-suites.sh PIGEONHOLE_TESTS_DIR [SIEVE_CHECK] [-v]
 #
-# PIGEONHOLE_TESTS_DIR is the `tests` folder of a pigeonhole checkout; SIEVE_CHECK
+# PIGEONHOLE_TESTS_DIR is the `tests` folder of a pigeonhole checkout (with the checkout's
+# `examples` folder beside it: execute/examples.svtest compiles those); SIEVE_CHECK
 # defaults to .build/release/sieve-check. -v lists every failing block.
 set -uo pipefail
 dir=${1:?usage: $0 PIGEONHOLE_TESTS_DIR [SIEVE_CHECK] [-v]}
