@@ -90,11 +90,25 @@ struct DraftRegexTests {
 
     // MARK: errors
 
+    /// Under `i;unicode-casemap` each character compares by its simple titlecase mapping,
+    /// in literals and bracket expressions alike; `i;ascii-casemap` folds ASCII only.
+    @Test(arguments: [
+        ("string :regex :comparator \"i;unicode-casemap\" \"ÉCOLE\" \"^école$\"", true),
+        ("string :regex :comparator \"i;unicode-casemap\" \"Ǆemal\" \"^ǆemal$\"", true),
+        ("string :regex :comparator \"i;unicode-casemap\" \"école\" \"^[É]cole$\"", true),
+        ("string :regex :comparator \"i;unicode-casemap\" \"Straße\" \"^STRASSE$\"", false),
+        ("string :regex :comparator \"i;ascii-casemap\" \"ÉCOLE\" \"^école$\"", false),
+        ("string :regex :comparator \"i;ascii-casemap\" \"ÉCOLE\" \"^Écol.$\"", true),
+    ])
+    func unicodeCasemapFoldsEachCharacter(_ test: String, _ expected: Bool) throws {
+        #expect(try holds(test, require: ["regex", "variables", "comparator-i;unicode-casemap"]) == expected)
+    }
+
     @Test(arguments: [
         ("if header :regex \"subject\" \"x\" { keep; }",
          "test.sieve:1:11: error: tag ':regex' requires the \"regex\" extension; add require \"regex\";"),
         ("require [\"regex\", \"comparator-i;ascii-numeric\"];\nif header :regex :comparator \"i;ascii-numeric\" \"subject\" \"1\" { keep; }",
-         "test.sieve:2:18: error: comparator \"i;ascii-numeric\" cannot be used with :regex; :regex works with \"i;octet\" and \"i;ascii-casemap\""),
+         "test.sieve:2:18: error: comparator \"i;ascii-numeric\" cannot be used with :regex; :regex works with \"i;octet\", \"i;ascii-casemap\" and \"i;unicode-casemap\""),
         ("require \"regex\";\nif header :regex \"subject\" [\"ok\", \"(broken\"] { keep; }",
          "test.sieve:2:35: error: invalid :regex key \"(broken\": missing ')' to close the group opened at character 1 at character 8"),
         ("require \"regex\";\nif address :regex \"from\" \"*@example.com\" { keep; }",

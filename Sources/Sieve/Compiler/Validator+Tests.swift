@@ -270,7 +270,7 @@ extension Validator {
         }
         if type == .regex {
             guard comparator.regexCaseFolding != nil else {
-                error("comparator \"\(comparator.rawValue)\" cannot be used with :regex; :regex works with \"i;octet\" and \"i;ascii-casemap\"",
+                error("comparator \"\(comparator.rawValue)\" cannot be used with :regex; :regex works with \"i;octet\", \"i;ascii-casemap\" and \"i;unicode-casemap\"",
                       at: read.tags["comparator"]?.range.start ?? keys.range.start)
                 return nil
             }
