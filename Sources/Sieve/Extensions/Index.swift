@@ -74,18 +74,7 @@ extension Run {
         }
         var values: [String] = []
         if let field = index.select(fields) {
-            for entry in message.headerFields[field].addresses {
-                switch entry {
-                case .mailbox(let address):
-                    if let value = part.extract(from: address, separator: options.subaddressSeparator) { values.append(value) }
-                case .group(_, let members):
-                    for address in members {
-                        if let value = part.extract(from: address, separator: options.subaddressSeparator) { values.append(value) }
-                    }
-                case .unparsable(let text):
-                    if part == .all { values.append(text) }
-                }
-            }
+            appendAddressParts(part, of: message.headerFields[field].addresses, to: &values)
         }
         return try compare(values, match, at: location, trace: &trace)
     }

@@ -37,18 +37,7 @@ extension Run {
         case .address(let part, let headers, let match):
             var values: [String] = []
             for name in expandLowercased(headers) where Validator.addressHeaders.contains(name) {
-                for entry in addresses(name) {
-                    switch entry {
-                    case .mailbox(let address):
-                        if let value = part.extract(from: address, separator: options.subaddressSeparator) { values.append(value) }
-                    case .group(_, let members):
-                        for address in members {
-                            if let value = part.extract(from: address, separator: options.subaddressSeparator) { values.append(value) }
-                        }
-                    case .unparsable(let text):
-                        if part == .all { values.append(text) }
-                    }
-                }
+                appendAddressParts(part, of: addresses(name), to: &values)
             }
             matched = try compare(values, match, at: test.location, trace: &comparison)
         case .envelope(let part, let parts, let match):
@@ -173,5 +162,24 @@ extension Run {
     /// message and shared by every run on it.
     func addresses(_ name: String) -> [AddressListEntry] {
         message.addresses(lowercasedName: name)
+    }
+
+    /// Appends `part` of every address in `entries` (group members included) to `values`;
+    /// an entry that is not an address counts only for `:all`, as its text.
+    ///
+    /// - SeeAlso: RFC 5228 §5.1, §2.7.4
+    func appendAddressParts(_ part: AddressPart, of entries: [AddressListEntry], to values: inout [String]) {
+        for entry in entries {
+            switch entry {
+            case .mailbox(let address):
+                if let value = part.extract(from: address, separator: options.subaddressSeparator) { values.append(value) }
+            case .group(_, let members):
+                for address in members {
+                    if let value = part.extract(from: address, separator: options.subaddressSeparator) { values.append(value) }
+                }
+            case .unparsable(let text):
+                if part == .all { values.append(text) }
+            }
+        }
     }
 }
