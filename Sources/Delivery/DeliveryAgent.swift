@@ -77,7 +77,7 @@ public struct DeliveryAgent: Sendable {
         self.userDatabase = userDatabase
         self.logger = logger
         self.environment = DeliveryEnvironment(configuration: configuration, sieveOptions: options, cache: cache,
-                                               store: store)
+                                               store: store, duplicates: DuplicateTracking(store: outbound.trackingStore))
         self.outbound = OutboundSender(configuration: configuration, services: outbound)
     }
 
@@ -218,6 +218,9 @@ public struct DeliveryAgent: Sendable {
         }
         if outcome.reply.isSuccess && (outcome.vacation != nil || !outcome.redirects.isEmpty) {
             outcome = await sendOutbound(outcome, user: user, transaction: transaction, message: message, run: run)
+        }
+        if !outcome.duplicateMarks.isEmpty && DuplicateTracking.records(outcome.disposition) {
+            outcome.notes += await environment.duplicates.record(outcome.duplicateMarks, user: user.address)
         }
         outcome.recipient = recipient
         return outcome

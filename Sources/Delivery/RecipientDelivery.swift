@@ -109,6 +109,7 @@ struct RecipientSieveContext: SieveContext {
     let store: any MailStore
     let user: DeliveryUser
     let environment: SieveEnvironment
+    let duplicates: DuplicateTracking
 
     /// The environment of a delivery: this host and domain, the client that handed the
     /// message over (its address and, when known, its name), the user.
@@ -124,6 +125,10 @@ struct RecipientSieveContext: SieveContext {
     func mailboxExists(_ name: String) -> Bool {
         store.mailboxExists(name, user: user)
     }
+
+    func isDuplicate(_ key: DuplicateKey) throws(DuplicateTrackingError) -> Bool {
+        try duplicates.isDuplicate(key, user: user.address)
+    }
 }
 
 /// The immutable parts every recipient's work shares.
@@ -132,6 +137,8 @@ struct DeliveryEnvironment: Sendable {
     let sieveOptions: SieveOptions
     let cache: ScriptCache<CompiledScript>
     let store: any MailStore
+    /// Where `duplicate` tests look up and record values.
+    let duplicates: DuplicateTracking
 
     /// Evaluates the scripts and stores the copies for one user (blocking).
     ///
@@ -172,7 +179,8 @@ struct DeliveryEnvironment: Sendable {
         let context = RecipientSieveContext(
             message: parsed, envelope: SieveEnvelope(from: transaction.sender, to: user.recipient),
             store: store, user: user,
-            environment: RecipientSieveContext.environment(configuration: configuration, transaction: transaction, user: user))
+            environment: RecipientSieveContext.environment(configuration: configuration, transaction: transaction, user: user),
+            duplicates: duplicates)
         for (path, lookup) in scripts {
             let run: ScriptRun
             switch lookup {
@@ -193,6 +201,7 @@ struct DeliveryEnvironment: Sendable {
                message: PreparedMessage, isExpired: () -> Bool) -> RecipientOutcome {
         var outcome = RecipientOutcome(recipient: user.recipient, reply: Replies.discarded, disposition: .discarded,
                                        redirects: plan.redirects, vacation: plan.vacation, notes: plan.notes)
+        outcome.duplicateMarks = plan.duplicateMarks
         if let reason = plan.rejection {
             outcome.reply = Replies.rejected(reason)
             outcome.rejectionReason = reason

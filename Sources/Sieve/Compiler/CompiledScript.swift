@@ -144,6 +144,8 @@ struct Test: Sendable {
         case spamtest(percent: Bool, match: MatchSpec)
         /// RFC 5235 `virustest`.
         case virustest(match: MatchSpec)
+        /// RFC 7352 `duplicate`.
+        case duplicate(DuplicateTest)
     }
 }
 

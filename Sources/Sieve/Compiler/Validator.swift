@@ -32,6 +32,12 @@ struct Validator {
         diagnostics.append(Diagnostic(.error, message, at: location, file: file))
     }
 
+    /// Something the script asked for that the site changes (a value over a limit): the
+    /// script still compiles.
+    mutating func warning(_ message: String, at location: SourceLocation) {
+        diagnostics.append(Diagnostic(.warning, message, at: location, file: file))
+    }
+
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// Reports an unknown command or test name, once per script (later uses are errors too,
@@ -110,6 +116,7 @@ struct Validator {
     /// imap4flags implementation (minus variable arguments, plus `mark`/`unmark`).
     static let impliedCapability: [SieveCapability: SieveCapability] = [
         .vndDovecotEnvironment: .environment, .spamtestplus: .spamtest, .imapflags: .imap4flags,
+        .vndDovecotDuplicate: .duplicate,
     ]
 
     /// Whether the script uses the imapflags draft rather than imap4flags (no variable
@@ -281,6 +288,7 @@ struct Validator {
         "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body, "mailboxexists": .mailbox, "ihave": .ihave,
         "date": .date, "currentdate": .date,
         "environment": .environment, "spamtest": .spamtest, "virustest": .virustest,
+        "duplicate": .duplicate,
     ]
     static let coreTests: Set<String> = ["address", "allof", "anyof", "exists", "false", "header", "not", "size", "true"]
     static let coreCommands: Set<String> = ["if", "elsif", "else", "require", "stop", "keep", "discard", "redirect"]

@@ -24,6 +24,7 @@ public enum SieveInterpreter {
         run.mailboxExists = { context.mailboxExists($0) }
         if script.readsCurrentTime { run.clock = { context.currentDate } }
         run.environment = context.environment
+        run.isDuplicate = { (key: DuplicateKey) throws(DuplicateTrackingError) -> Bool in try context.isDuplicate(key) }
         do {
             _ = try run.execute(script.commands)
         } catch {
@@ -32,7 +33,8 @@ public enum SieveInterpreter {
             return SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError], warnings: run.nonFatalErrors)
         }
         let implicitFlags = script.usesFlags ? FlagList.flags(in: [run.internalFlags]) : []
-        return SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors)
+        return SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors,
+                           duplicateMarks: run.duplicateMarks)
     }
 }
 
@@ -74,6 +76,12 @@ struct Run {
     var clock: () -> DateTime = DateTime.systemNow
     /// The current time once asked: one instant for the whole run (RFC 5260 §5).
     var fixedNow: DateTime?
+    /// Asks the context whether a `duplicate` value was seen by an earlier message.
+    var isDuplicate: (DuplicateKey) throws(DuplicateTrackingError) -> Bool = { _ in false }
+    /// The answers `duplicate` got in this run, so a test asked twice answers the same.
+    var duplicateChecks: [DuplicateKey: Bool] = [:]
+    /// Values to record as seen once the message is delivered (RFC 7352 §3).
+    var duplicateMarks: [DuplicateMark] = []
 
     struct Failure: Error {
         var message: String

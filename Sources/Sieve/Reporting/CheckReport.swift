@@ -1,13 +1,16 @@
 import Foundation
 
 /// The JSON document `sieve-check run --json` prints:
-/// `{"actions":[...],"errors":[...]}` (and `"trace":[...]` with `--trace`).
+/// `{"actions":[...],"errors":[...]}` (and `"trace":[...]` with `--trace`, `"duplicates":[...]`
+/// when `duplicate` tests marked values to record).
 ///
 /// Each action is an object whose `"action"` key names it; see README.md for the schema.
 public struct CheckReport: Sendable, Encodable {
     public var actions: [SieveAction]
     public var errors: [ErrorEntry]
     public var trace: [String]?
+    /// The values `duplicate` tests would record once the message is delivered; nil when none.
+    public var duplicates: [DuplicateMark]?
 
     /// One error with its position in the script.
     public struct ErrorEntry: Sendable, Encodable, Hashable {
@@ -27,6 +30,7 @@ public struct CheckReport: Sendable, Encodable {
             ErrorEntry(line: $0.location.line, column: $0.location.column, message: $0.message, severity: "warning")
         }
         self.trace = trace
+        duplicates = result.duplicateMarks.isEmpty ? nil : result.duplicateMarks
     }
 
     /// The report of a script that did not compile: no actions, its diagnostics.
@@ -90,5 +94,19 @@ extension SieveAction: Encodable {
             try c.encode(v.seconds, forKey: .seconds)
             if v.isMime { try c.encode(true, forKey: .mime) }
         }
+    }
+}
+
+extension DuplicateMark: Encodable {
+    private enum Key: String, CodingKey {
+        case value, handle, last, seconds
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(key.value, forKey: .value)
+        try c.encodeIfPresent(key.handle, forKey: .handle)
+        if key.last { try c.encode(true, forKey: .last) }
+        try c.encode(seconds, forKey: .seconds)
     }
 }

@@ -43,6 +43,12 @@ public protocol SieveContext: Sendable {
     ///
     /// - SeeAlso: RFC 5183 §4
     var environment: SieveEnvironment { get }
+    /// Whether an earlier message of this user was tracked with `key` by a `duplicate`
+    /// test, and its record is still live (default: never). Throws when the tracking
+    /// store cannot be asked; the run then fails.
+    ///
+    /// - SeeAlso: RFC 7352 §3
+    func isDuplicate(_ key: DuplicateKey) throws(DuplicateTrackingError) -> Bool
 }
 
 extension SieveContext {
@@ -50,6 +56,7 @@ extension SieveContext {
     public var htmlTextExtractor: (any HTMLTextExtractor)? { nil }
     public var currentDate: DateTime { DateTime.systemNow() }
     public var environment: SieveEnvironment { SieveEnvironment() }
+    public func isDuplicate(_ key: DuplicateKey) throws(DuplicateTrackingError) -> Bool { false }
 }
 
 /// A ready-made context: a message and its envelope.

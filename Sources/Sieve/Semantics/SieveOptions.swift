@@ -27,6 +27,10 @@ public struct SieveOptions: Sendable, Hashable {
     ///
     /// - SeeAlso: RFC 5235 §3.3
     public var virustest: ScoreTestSettings?
+    /// How long `duplicate` remembers a value.
+    ///
+    /// - SeeAlso: RFC 7352 §3.3
+    public var duplicatePeriods = DuplicatePeriods()
 
     public init(limits: SieveLimits = SieveLimits(),
                 subaddressSeparator: String = "+",
@@ -156,6 +160,11 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case spamtestplus
     /// RFC 5235: the `virustest` test.
     case virustest
+    /// RFC 7352: the `duplicate` test.
+    case duplicate
+    /// Pigeonhole's name for the draft of `duplicate`: `:value` instead of `:uniqueid`.
+    /// Implies `duplicate`.
+    case vndDovecotDuplicate = "vnd.dovecot.duplicate"
     /// The deprecated imapflags draft (draft-melnikov-sieve-imapflags-03): the flag
     /// commands without a variable argument, `mark`/`unmark`, mapped onto imap4flags.
     case imapflags

@@ -11,11 +11,18 @@ public struct SieveResult: Sendable, Hashable {
     /// Errors that did not stop the run, worth an operator's attention (a `:regex` key
     /// that is not a valid expression once its variables are expanded: it never matches).
     public var warnings: [SieveRuntimeError]
+    /// `duplicate` values to record as seen once the message is delivered (none when the
+    /// run failed).
+    ///
+    /// - SeeAlso: RFC 7352 §3
+    public var duplicateMarks: [DuplicateMark]
 
-    public init(actions: [SieveAction], errors: [SieveRuntimeError] = [], warnings: [SieveRuntimeError] = []) {
+    public init(actions: [SieveAction], errors: [SieveRuntimeError] = [], warnings: [SieveRuntimeError] = [],
+                duplicateMarks: [DuplicateMark] = []) {
         self.actions = actions
         self.errors = errors
         self.warnings = warnings
+        self.duplicateMarks = duplicateMarks
     }
 
     /// Whether the run ended without an error.
