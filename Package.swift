@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceServer", logging,
+                "SluiceServer", "MailCore", "Submission", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -96,7 +96,7 @@ let package = Package(
             dependencies: ["LMTP", "MailCore", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(
-            name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore", "Maildir", "Submission", "Tracking"]
+            name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore", "Maildir", "Submission", "Tracking", logging]
         ),
         // Parses libxml2 output back into Swift values for tests (not a product).
         .target(name: "XMLTestSupport", dependencies: ["CLibXML2"], path: "Tests/XMLTestSupport"),
@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "SieveReplayTests", dependencies: ["SieveReplay", "Sieve", "MailCore"]),
         .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "Delivery", "Sieve"]),
         // Starts the real server on loopback and talks LMTP to it with a raw-socket client.
-        .testTarget(name: "EndToEndTests", dependencies: ["SluiceServer", "sluice", "Delivery", "MailCore", "SMTPTestSupport", logging]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SluiceServer", "sluice", "Delivery", "MailCore", "SMTPTestSupport", logging, nioCore]),
     ],
     swiftLanguageModes: [.v6]
 )
