@@ -78,7 +78,7 @@ public struct TrackingStoreError: Error, Sendable, CustomStringConvertible {
 
 extension Duration {
     /// The duration in (fractional) seconds.
-    var secondsValue: Double {
+    package var secondsValue: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }

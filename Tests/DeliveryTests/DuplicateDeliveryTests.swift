@@ -2,6 +2,7 @@ import Sieve
 import Testing
 import Tracking
 @testable import Delivery
+import TrackingSQLite
 
 @Suite("Delivery: the duplicate test's state (RFC 7352)")
 struct DuplicateDeliveryTests {

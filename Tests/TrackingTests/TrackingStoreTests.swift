@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Tracking
+import TrackingSQLite
 
 /// A fresh folder per test, removed when the test ends.
 final class TemporaryFolder: Sendable {

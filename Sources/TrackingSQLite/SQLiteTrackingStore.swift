@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Tracking
 import Synchronization
 
 /// A `TrackingStore` in an embedded SQLite database (through GRDB), one file per node.
