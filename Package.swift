@@ -97,15 +97,17 @@ let package = Package(
 
         // A recording SMTP server for tests (not a product).
         .target(name: "SMTPTestSupport", dependencies: [nioCore, nioPosix], path: "Tests/SMTPTestSupport"),
+        .target(name: "MultiscriptCases", path: "Tests/MultiscriptCases"),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
-        .testTarget(name: "SieveTests", dependencies: ["Sieve", "MailCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SieveTests", dependencies: ["Sieve", "MailCore", "MultiscriptCases"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MaildirTests", dependencies: ["Maildir"]),
         .testTarget(
             name: "LMTPTests",
             dependencies: ["LMTP", "MailCore", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(
-            name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore", "Maildir", "Submission", "Tracking", "TrackingSQLite", logging]
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "Sieve", "MailCore", "Maildir", "Submission", "Tracking", "TrackingSQLite", "MultiscriptCases", logging]
         ),
         // Parses libxml2 output back into Swift values for tests (not a product).
         .target(name: "XMLTestSupport", dependencies: ["CLibXML2"], path: "Tests/XMLTestSupport"),
@@ -114,7 +116,7 @@ let package = Package(
         .testTarget(name: "AutoReplyTests", dependencies: ["AutoReply", "MailCore", "Sieve", "Tracking", "TrackingSQLite"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "SMTPTestSupport"]),
         // Runs the built sieve-check binary (the dependency makes `swift test` build it).
-        .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
+        .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check", "MultiscriptCases"]),
         .testTarget(
             name: "SieveCheckKitTests",
             dependencies: ["SieveCheckKit", "Sieve", "MailCore", "Reports", "CLibXML2", "XMLTestSupport"]
@@ -122,7 +124,10 @@ let package = Package(
         .testTarget(name: "SieveReplayTests", dependencies: ["SieveReplay", "Sieve", "MailCore"]),
         .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "SluiceConfig", "Delivery", "Sieve"]),
         // Starts the real server on loopback and talks LMTP to it with a raw-socket client.
-        .testTarget(name: "EndToEndTests", dependencies: ["SluiceServer", "SluiceConfig", "sluice", "Delivery", "MailCore", "SMTPTestSupport", logging, nioCore]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["SluiceServer", "SluiceConfig", "sluice", "Delivery", "MailCore", "SMTPTestSupport", "MultiscriptCases", logging, nioCore]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

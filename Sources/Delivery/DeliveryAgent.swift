@@ -219,7 +219,9 @@ public struct DeliveryAgent: Sendable {
         var outcome = await BlockingIO.run {
             environment.deliver(to: user, transaction: transaction, message: message, isExpired: { run.isExpired })
         }
-        if outcome.reply.isSuccess && (outcome.vacation != nil || !outcome.redirects.isEmpty) {
+        // A rejected recipient's redirects and vacation reply come from an earlier script
+        // whose actions stand (ScriptSequence); they go out too.
+        if (outcome.reply.isSuccess || outcome.disposition == .rejected) && (outcome.vacation != nil || !outcome.redirects.isEmpty) {
             outcome = await sendOutbound(outcome, user: user, transaction: transaction, message: message, run: run)
         }
         if !outcome.duplicateMarks.isEmpty && DuplicateTracking.records(outcome.disposition) {
@@ -247,6 +249,10 @@ public struct DeliveryAgent: Sendable {
         if let vacation, vacation.hasPrefix("failed") { outcome.notes.append("vacation reply \(vacation)") }
         let failures = results.filter(\.isFailure)
         guard !failures.isEmpty else { return outcome }
+        if outcome.disposition == .rejected {
+            for failure in failures { outcome.notes.append("redirect \(failure.summary)") }
+            return outcome
+        }
         let retryable = failures.filter { if case .failed = $0.status { true } else { false } }
         if configuration.outbound.redirectFailure == .tempfail, let first = retryable.first {
             outcome.notes.append("redirect \(first.summary); answering 451 so the MTA retries")

@@ -156,7 +156,8 @@ struct DeliveryEnvironment: Sendable {
         }
     }
 
-    /// Runs the before scripts, the user's script and the after scripts.
+    /// Runs the before scripts, the user's script and the after scripts under
+    /// `ScriptSequence`'s rules (Pigeonhole's multiscript model).
     ///
     /// The scripts see the header section only (`message.headers`) unless one of them may
     /// read the body; then the message parsed with its body, loaded once for all recipients.
@@ -175,25 +176,19 @@ struct DeliveryEnvironment: Sendable {
             case .failure(let error): return .failure(error)
             }
         }
-        var builder = PlanBuilder()
         let context = RecipientSieveContext(
             message: parsed, envelope: SieveEnvelope(from: transaction.sender, to: user.recipient),
             store: store, user: user,
             environment: RecipientSieveContext.environment(configuration: configuration, transaction: transaction, user: user),
             duplicates: duplicates)
-        for (path, lookup) in scripts {
-            let run: ScriptRun
+        let sequence: [SequencedScript] = scripts.map { path, lookup in
             switch lookup {
-            case .missing:
-                run = .missing
-            case .broken(let diagnostics):
-                run = .broken(path: path, diagnostics: diagnostics)
-            case .script(let script):
-                run = .ran(path: path, result: SieveInterpreter.run(script, context: context, options: sieveOptions))
+            case .missing: .missing(name: path)
+            case .broken(let diagnostics): .broken(name: path, diagnostics: diagnostics)
+            case .script(let script): .compiled(name: path, script: script)
             }
-            if !builder.add(run) { break }
         }
-        return .success(builder.finish())
+        return .success(PlanBuilder.plan(ScriptSequence.run(sequence, context: context, options: sieveOptions)))
     }
 
     /// Stores the plan's copies, with the INBOX fallback, and builds the outcome.
@@ -202,11 +197,15 @@ struct DeliveryEnvironment: Sendable {
         var outcome = RecipientOutcome(recipient: user.recipient, reply: Replies.discarded, disposition: .discarded,
                                        redirects: plan.redirects, vacation: plan.vacation, notes: plan.notes)
         outcome.duplicateMarks = plan.duplicateMarks
-        if let reason = plan.rejection {
+        func rejected(_ outcome: RecipientOutcome, _ reason: String) -> RecipientOutcome {
+            var outcome = outcome
             outcome.reply = Replies.rejected(reason)
             outcome.rejectionReason = reason
             outcome.disposition = .rejected
             return outcome
+        }
+        if let reason = plan.rejection, plan.copies.isEmpty {
+            return rejected(outcome, reason)
         }
         let traceFields = self.traceFields(user: user, transaction: transaction)
         func request(_ copy: DeliveryPlan.Copy) -> CopyRequest {
@@ -248,6 +247,10 @@ struct DeliveryEnvironment: Sendable {
                                   reply: reply(for: error, user: user))
                 }
             }
+        }
+        // An earlier script's copies stand when a later script rejects (Pigeonhole).
+        if let reason = plan.rejection {
+            return rejected(outcome, reason)
         }
         if let first = outcome.copies.first {
             outcome.reply = Replies.saved(first.id)

@@ -83,6 +83,10 @@ public struct MaildirReplay: Sendable {
     public var options: SieveOptions
     /// Used for `body :text` on HTML parts.
     public var htmlTextExtractor: (any HTMLTextExtractor)?
+    /// The site's scripts run before and after each replayed script, as delivery runs
+    /// them (`ScriptSequence`). Default none.
+    public var before: [SequencedScript] = []
+    public var after: [SequencedScript] = []
 
     public init(root: String, owner: String, since: Int? = nil, options: SieveOptions = SieveOptions(),
                 htmlTextExtractor: (any HTMLTextExtractor)? = nil) {
@@ -131,9 +135,14 @@ public struct MaildirReplay: Sendable {
             let message = Message(bytes: bytes)
             let context = SieveMessageContext(message: message, envelope: envelope(for: message), htmlTextExtractor: htmlTextExtractor)
             for (i, script) in scripts.enumerated() {
-                let result = SieveInterpreter.run(script, context: context, options: options)
-                let outcome = ReplayOutcome(file: file.relativePath, mailbox: file.mailbox, actions: result.actions,
-                                            errors: result.errors.map(\.description))
+                let sequence = ScriptSequence.run(before + [.compiled(name: script.file ?? "script", script: script)] + after,
+                                                  context: context, options: options)
+                let errors = sequence.errors.map(\.description) + sequence.steps.flatMap { step -> [String] in
+                    if case .broken(let diagnostics) = step.status { return diagnostics }
+                    return []
+                }
+                let outcome = ReplayOutcome(file: file.relativePath, mailbox: file.mailbox, actions: sequence.actions,
+                                            errors: errors)
                 reports[i].outcomes.append(outcome)
                 reports[i].summary.add(outcome)
             }

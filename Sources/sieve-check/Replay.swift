@@ -42,6 +42,16 @@ extension SieveCheck {
         @Option(help: "Compare with an older version of the script: list only the messages whose actions change.")
         var diff: String?
 
+        @Option(help: ArgumentHelp("Run this script before SCRIPT for each message, as a site's [scripts] before script (repeatable).",
+                                   valueName: "script"))
+        var before: [String] = []
+
+        @Option(help: ArgumentHelp("Run this script after SCRIPT for each message, as a site's [scripts] after script (repeatable).",
+                                   valueName: "script"))
+        var after: [String] = []
+
+        @OptionGroup var site: SiteConfigurationOption
+
         @Flag(help: "Print JSON instead of a table.")
         var json = false
 
@@ -56,7 +66,17 @@ extension SieveCheck {
                 }
                 sinceTime = parsed
             }
-            let options = SieveOptions()
+            let options = try site.load().options
+            let siteScripts = try site.scripts()
+            func sequenced(_ paths: [String]) throws -> [SequencedScript] {
+                try paths.map { path in
+                    guard let source = try? readFile(path) else { return .missing(name: path) }
+                    let compiled = SieveCompiler.compile(source, file: path, options: options)
+                    compiled.diagnostics.forEach { printError($0.description) }
+                    guard let program = compiled.script else { throw ExitCode(1) }
+                    return .compiled(name: path, script: program)
+                }
+            }
             var scripts: [CompiledScript] = []
             for path in [diff, script].compactMap({ $0 }) {
                 let compiled = SieveCompiler.compile(try readFile(path), file: path, options: options)
@@ -64,8 +84,10 @@ extension SieveCheck {
                 guard let program = compiled.script else { throw ExitCode(1) }
                 scripts.append(program)
             }
-            let replay = MaildirReplay(root: maildir, owner: to, since: sinceTime, options: options,
+            var replay = MaildirReplay(root: maildir, owner: to, since: sinceTime, options: options,
                                        htmlTextExtractor: LibXML2HTMLTextExtractor())
+            replay.before = try sequenced(siteScripts.before + before)
+            replay.after = try sequenced(after + siteScripts.after)
             let files: [MaildirMessageFile]
             do {
                 files = try replay.files()

@@ -41,6 +41,16 @@ extension SieveCheck {
             valueName: "name=value"))
         var environment: [String] = []
 
+        @Option(help: ArgumentHelp(
+            "Run this script before SCRIPT, as a site's [scripts] before script (repeatable, in order).",
+            discussion: "The scripts run as delivery runs them: the next one only while a keep is in effect; see README \"Scripts before and after the user's\".",
+            valueName: "script"))
+        var before: [String] = []
+
+        @Option(help: ArgumentHelp("Run this script after SCRIPT, as a site's [scripts] after script (repeatable, in order).",
+                                   valueName: "script"))
+        var after: [String] = []
+
         @OptionGroup var site: SiteConfigurationOption
 
         @Flag(help: "Print one JSON document: {\"actions\":[...],\"errors\":[...]}.")
@@ -56,12 +66,16 @@ extension SieveCheck {
         var html: String?
 
         func validate() throws {
+            if html != nil && !(before.isEmpty && after.isEmpty) {
+                throw ValidationError("--html explains one script; it cannot be combined with --before or --after")
+            }
             if let date, DateTime(rfc3339: date) == nil {
                 throw ValidationError("--date \"\(date)\" is not a date-time; expected YYYY-MM-DDTHH:MM:SS followed by Z or +hh:mm/-hh:mm, e.g. 2026-12-07T10:00:00+01:00")
             }
         }
 
         func run() throws {
+            if !before.isEmpty || !after.isEmpty { return try runSequence() }
             let source = try readFile(script)
             let (options, hostname, domain) = try site.load()
             let compiled = SieveCompiler.compile(source, file: script, options: options)

@@ -10,6 +10,17 @@ struct SiteConfigurationOption: ParsableArguments {
         valueName: "file"))
     var path: String?
 
+    /// The site's `[scripts] before` and `after` paths (none without `--config`).
+    func scripts() throws -> (before: [String], after: [String]) {
+        guard let path else { return ([], []) }
+        do {
+            let configuration = try ConfigurationFile.load(path: path)
+            return (configuration.delivery.scripts.before, configuration.delivery.scripts.after)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
     /// The Sieve options, host name and domain: the file's, or the defaults (and this
     /// machine's host name).
     func load() throws -> (options: SieveOptions, hostname: String?, domain: String?) {

@@ -59,25 +59,27 @@ struct ScriptChainTests {
         #expect(line?.metadata["notes"]?.contains("too many actions") == true)
     }
 
-    @Test("global scripts: actions accumulate, stop ends only its script, implicit keep if none cancelled")
+    @Test("global scripts: the next script runs only while a keep is in effect; a later fileinto cancels an earlier keep")
     func globalScripts() async throws {
         var site = try TestSite()
         let before = try site.dir.write("global/before.sieve", """
-            require ["fileinto", "imap4flags"];
+            require ["fileinto", "imap4flags", "copy"];
             addflag "$Checked";
-            if header :contains "subject" "Hello" { fileinto "Seen-By-Admin"; stop; }
+            if header :contains "subject" "Hello" { fileinto :copy "Seen-By-Admin"; stop; }
             fileinto "Never";
             """)
         let after = try site.dir.write("global/after.sieve", "require \"fileinto\"; fileinto \"Archive\";")
         site.configuration.scripts.before = [before]
         site.configuration.scripts.after = [after]
         try site.script("eve", "keep;")
+        try site.script("flo", "require \"fileinto\"; fileinto \"Flo\";")
         let outcomes = try await site.agent().deliver(transaction(["eve@example.org", "flo@example.org"]))
-        // eve: before files into one folder then stops; her script keeps; after archives.
-        #expect(outcomes[0].copies.map(\.mailbox) == ["Seen-By-Admin", "INBOX", "Archive"])
-        // flo has no script: the before and after scripts cancelled the implicit keep.
-        #expect(outcomes[1].copies.map(\.mailbox) == ["Seen-By-Admin", "Archive"])
-        #expect(site.messages("flo").isEmpty)
+        // eve: the before script's copy stands; her keep lets the after script run, whose
+        // fileinto cancels that keep.
+        #expect(outcomes[0].copies.map(\.mailbox) == ["Seen-By-Admin", "Archive"])
+        #expect(site.messages("eve").isEmpty)
+        // flo: her fileinto cancels the keep, so the after script does not run.
+        #expect(outcomes[1].copies.map(\.mailbox) == ["Seen-By-Admin", "Flo"])
     }
 
     @Test("implicit keep survives scripts that do not cancel it; flags from setflag reach it")
@@ -94,17 +96,18 @@ struct ScriptChainTests {
         #expect(files[0].hasSuffix(":2,S"))
     }
 
-    @Test("a rejection that conflicts with another script's delivery is dropped")
-    func rejectionConflict() async throws {
+    @Test("a rejection after another script's delivery: the copy stands and the message is refused")
+    func rejectionAfterDelivery() async throws {
         var site = try TestSite()
-        let before = try site.dir.write("global/before.sieve", "require \"fileinto\"; fileinto \"Audit\";")
+        let before = try site.dir.write("global/before.sieve", "require [\"fileinto\", \"copy\"]; fileinto :copy \"Audit\";")
         site.configuration.scripts.before = [before]
         try site.script("hal", "require \"reject\"; reject \"no\";")
         let agent = try site.agent()
         let outcome = try #require(await agent.deliver(transaction(["hal@example.org"])).first)
-        #expect(outcome.reply.code == 250)
+        #expect(outcome.reply.code == 550)
+        #expect(outcome.disposition == .rejected)
         #expect(outcome.copies.map(\.mailbox) == ["Audit"])
-        #expect(outcome.notes.contains { $0.contains("rejection was dropped") })
+        #expect(site.messages("hal", ".Audit").count == 1)
     }
 
     @Test("a broken global script stops the chain and keeps the message in INBOX")
@@ -128,46 +131,35 @@ struct ScriptChainTests {
     }
 }
 
-@Suite("Delivery plan: merging script results")
+@Suite("Delivery plan: a sequence's actions as copies, redirects and replies")
 struct DeliveryPlanTests {
-    private func ran(_ actions: [SieveAction]) -> ScriptRun {
-        .ran(path: "/s", result: SieveResult(actions: actions))
+    private func outcome(_ actions: [SieveAction], failed: Bool = false) -> ScriptSequenceOutcome {
+        ScriptSequenceOutcome(actions: actions, steps: [], notes: [], failed: failed, fallbackKeep: failed)
     }
 
-    @Test("reject alone refuses; discard alone discards; vacation is dropped with a rejection")
-    func rejectAndDiscard() {
-        var builder = PlanBuilder()
-        _ = builder.add(ran([.reject(reason: "no"), .discard]))
-        _ = builder.add(ran([.vacation(VacationAction(to: "a@b", from: nil, subject: nil, reason: "r", isMime: false,
-                                                       handle: "h", seconds: 0, addresses: [])),
-                             .keep(flags: [], implicit: true)]))
-        let plan = builder.finish()
+    @Test("reject with an earlier copy keeps both; discard and vacation map through")
+    func rejectAndCopies() {
+        let plan = PlanBuilder.plan(outcome([.fileinto(mailbox: "A", flags: [], copy: true, create: false),
+                                             .reject(reason: "no")]))
         #expect(plan.rejection == "no")
-        #expect(plan.copies.isEmpty)
-        #expect(plan.vacation == nil)
+        #expect(plan.copies == [DeliveryPlan.Copy(mailbox: "A", flags: [], create: false)])
+        let vacation = VacationAction(to: "a@b", from: nil, subject: nil, reason: "r", isMime: false, handle: "h",
+                                      seconds: 0, addresses: [])
+        let discarded = PlanBuilder.plan(outcome([.vacation(vacation), .discard]))
+        #expect(discarded.discarded && discarded.copies.isEmpty && discarded.vacation == vacation)
     }
 
-    @Test("fileinto INBOX and keep are one copy with united flags")
-    func inboxMerges() {
-        var builder = PlanBuilder()
-        _ = builder.add(ran([.keep(flags: ["\\Seen"], implicit: false)]))
-        _ = builder.add(ran([.fileinto(mailbox: "inbox", flags: ["$X"], copy: false, create: false)]))
-        let plan = builder.finish()
-        #expect(plan.copies == [DeliveryPlan.Copy(mailbox: "INBOX", flags: ["\\Seen", "$X"], create: false)])
+    @Test("keep and fileinto \"inbox\" are one INBOX copy")
+    func inboxOnce() {
+        let plan = PlanBuilder.plan(outcome([.fileinto(mailbox: "inbox", flags: ["$X"], copy: true, create: false),
+                                             .keep(flags: ["\\Seen"], implicit: true)]))
+        #expect(plan.copies == [DeliveryPlan.Copy(mailbox: "INBOX", flags: ["$X"], create: false)])
     }
 
-    @Test("an error after earlier actions keeps them and adds INBOX")
-    func errorKeepsEarlier() {
-        var builder = PlanBuilder()
-        let goOn = builder.add(ran([.fileinto(mailbox: "A", flags: [], copy: false, create: false), .discard]))
-        #expect(goOn)
-        let failing = SieveResult(actions: [.keep(flags: [], implicit: true)],
-                                  errors: [SieveRuntimeError("boom", at: SourceLocation(line: 1, column: 1, offset: 0))])
-        let stopped = !builder.add(.ran(path: "/u", result: failing))
-        #expect(stopped)
-        let plan = builder.finish()
-        #expect(plan.copies.map(\.mailbox) == ["A", "INBOX"])
-        #expect(!plan.discarded)
+    @Test("a failed sequence is noted as such")
+    func failed() {
+        let plan = PlanBuilder.plan(outcome([.keep(flags: [], implicit: true)], failed: true))
         #expect(plan.scriptFailed)
+        #expect(plan.copies.map(\.mailbox) == ["INBOX"])
     }
 }

@@ -19,20 +19,60 @@ public enum SieveInterpreter {
     ///   runtime error.
     public static func run(_ script: CompiledScript, context: some SieveContext, options: SieveOptions = SieveOptions(),
                            tracer: (any SieveTracer)? = nil) -> SieveResult {
+        var carried = SequenceCarry()
+        return run(script, context: context, options: options, tracer: tracer, carrying: &carried)
+    }
+
+    /// What one run of a sequence of scripts takes from the runs before it and leaves
+    /// for the next (see `ScriptSequence`).
+    struct SequenceCarry {
+        /// The imap4flags internal variable: it belongs to the whole sequence, so a
+        /// later script's `fileinto` and the final implicit keep carry flags an earlier
+        /// script set (Pigeonhole keeps it per result, not per script).
+        var internalFlags = ""
+        /// Actions earlier runs collected that are not carried out yet (the test suite's
+        /// `test_script_run :append_result` without `test_result_execute`): this run's
+        /// actions are checked against them as if one script had asked for all.
+        var pending: [SieveAction] = []
+        /// Out: whether the next script may run (a `keep` ran or nothing cancelled the
+        /// implicit keep). False after a runtime error.
+        var keepInEffect = true
+        /// Out: whether a `keep` command ran (its keep is deferred to the sequence's end).
+        var keepCommand = false
+    }
+
+    /// Runs one script of a sequence: `carry` seeds the internal flags and pending
+    /// actions and receives the keep state after the run.
+    static func run(_ script: CompiledScript, context: some SieveContext, options: SieveOptions,
+                    tracer: (any SieveTracer)?, carrying carry: inout SequenceCarry) -> SieveResult {
         var run = Run(script: script, message: context.message, envelope: context.envelope, options: options, tracer: tracer)
         run.htmlTextExtractor = context.htmlTextExtractor
         run.mailboxExists = { context.mailboxExists($0) }
         if script.readsCurrentTime { run.clock = { context.currentDate } }
         run.environment = context.environment
         run.isDuplicate = { (key: DuplicateKey) throws(DuplicateTrackingError) -> Bool in try context.isDuplicate(key) }
+        run.internalFlags = carry.internalFlags
+        do {
+            for action in carry.pending { try run.result.add(action) }
+        } catch {
+            let runtimeError = SieveRuntimeError(error.message, at: script.startLocation, file: script.file)
+            tracer?.record(.error(runtimeError))
+            carry.keepInEffect = false
+            return SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError])
+        }
         do {
             _ = try run.execute(script.commands)
         } catch {
             let runtimeError = SieveRuntimeError(error.message, at: error.location, file: script.file)
             tracer?.record(.error(runtimeError))
+            carry.keepInEffect = false
+            carry.keepCommand = false
             return SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError], warnings: run.nonFatalErrors)
         }
-        let implicitFlags = script.usesFlags ? FlagList.flags(in: [run.internalFlags]) : []
+        carry.internalFlags = run.internalFlags
+        carry.keepInEffect = run.result.keepInEffect
+        carry.keepCommand = run.result.keepCommandSeen
+        let implicitFlags = script.usesFlags || !run.internalFlags.isEmpty ? FlagList.flags(in: [run.internalFlags]) : []
         return SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors,
                            duplicateMarks: run.duplicateMarks)
     }
@@ -229,7 +269,7 @@ struct Run {
     /// - SeeAlso: RFC 5232 §5
     func actionFlags(_ flags: StrList?) -> [String] {
         if let flags { return FlagList.flags(in: expand(flags)) }
-        return script.usesFlags ? FlagList.flags(in: [internalFlags]) : []
+        return script.usesFlags || !internalFlags.isEmpty ? FlagList.flags(in: [internalFlags]) : []
     }
 
     mutating func add(_ action: SieveAction, at location: SourceLocation) throws(Failure) {

@@ -20,6 +20,9 @@
 struct ResultBuilder {
     private(set) var actions: [SieveAction] = []
     private(set) var implicitKeepCancelled = false
+    /// Whether a `keep` command ran (not `fileinto "INBOX"`): in a sequence of scripts
+    /// an explicit keep lets the next script run, a `fileinto "INBOX"` does not.
+    private(set) var keepCommandSeen = false
     private var keepIndex: Int?
     private var fileintoIndex: [String: Int] = [:]
     private var redirectIndex: [String: Int] = [:]
@@ -64,10 +67,12 @@ struct ResultBuilder {
         case .keep(let flags, _):
             try conflictWithReject("keep")
             try addKeep(flags: flags)
+            keepCommandSeen = true
         case .fileinto(let mailbox, let flags, let copy, let create):
             if mailbox.lowercased() == "inbox" {
                 try conflictWithReject("fileinto")
                 try addKeep(flags: flags)
+                if !copy { implicitKeepCancelled = true }
                 return
             }
             try conflictWithReject("fileinto")
@@ -135,6 +140,10 @@ struct ResultBuilder {
         guard let at = address.lastIndex(of: "@") else { return address }
         return String(address[..<at]) + address[at...].lowercased()
     }
+
+    /// Whether the next script of a sequence may run: a `keep` ran, or nothing cancelled
+    /// the implicit keep.
+    var keepInEffect: Bool { keepCommandSeen || !implicitKeepCancelled }
 
     /// The final list: the collected actions plus the implicit keep when it applies.
     func finish(implicitKeepFlags: [String]) -> [SieveAction] {

@@ -1,52 +1,39 @@
 /// `test_multiscript`: several scripts in sequence, as a delivery with scripts before
-/// and after the user's would run them.
+/// and after the user's would run them (`ScriptSequence`'s rules).
 extension Run {
-    /// Runs `paths` in order against the current message. Each script's result is
-    /// executed into the mail store and outbox; the next script runs only while the
-    /// implicit keep is still in force, and the last one's implicit keep stores into
-    /// INBOX. True when every script compiled and ran without error.
+    /// Runs `paths` in order against the current message and carries out the outcome
+    /// into the mail store and outbox. True when every script compiled and ran without
+    /// error.
     mutating func runMultiscript(_ paths: [String]) -> Bool {
         guard var state = testSuite else { return false }
         defer { testSuite = state }
         state.errors = []
-        var keepFlags: [String] = []
-        for path in paths {
+        let scriptOptions = TestSuiteState.scriptOptions(options)
+        var sequence = ScriptSequence()
+        var compiledAll = true
+        for path in paths where sequence.keepInEffect {
             let resolved = state.resolve(path)
-            let source: [UInt8]
+            let script: SequencedScript
             do {
-                source = try state.readFile(resolved)
-            } catch {
-                state.errors = ["cannot read \(resolved): \(error)"]
-                return false
-            }
-            let compiled = SieveCompiler.compile(source, file: path, options: TestSuiteState.scriptOptions(options))
-            guard let script = compiled.script else {
-                state.errors = compiled.diagnostics.filter { $0.severity == .error }.map(\.message)
-                return false
-            }
-            switch runUnderTest(script, startingFrom: ResultBuilder(limits: options.limits)) {
-            case .failure(let error):
-                // A failed script keeps the message, as delivery does.
-                state.errors = [error.message]
-                TestSuiteExecution.execute([.keep(flags: [], implicit: true)], message: message, envelope: envelope, into: &state)
-                return false
-            case .success(let outcome):
-                let actions = outcome.result.finish(implicitKeepFlags: outcome.implicitKeepFlags)
-                var keeps = false
-                var explicit: [SieveAction] = []
-                for action in actions {
-                    if case .keep(let flags, true) = action {
-                        keeps = true
-                        keepFlags = flags
-                    } else {
-                        explicit.append(action)
-                    }
+                let source = try state.readFile(resolved)
+                let compiled = SieveCompiler.compile(source, file: path, options: scriptOptions)
+                if let program = compiled.script {
+                    script = .compiled(name: path, script: program)
+                } else {
+                    let errors = compiled.diagnostics.filter { $0.severity == .error }.map(\.message)
+                    state.errors += errors
+                    script = .broken(name: path, diagnostics: errors)
                 }
-                TestSuiteExecution.execute(explicit, message: message, envelope: envelope, into: &state)
-                if !keeps { return true }
+            } catch {
+                state.errors.append("cannot read \(resolved): \(error)")
+                script = .broken(name: path, diagnostics: ["cannot read \(resolved): \(error)"])
             }
+            if case .broken = script { compiledAll = false }
+            sequence.run(script, context: scriptContext, options: scriptOptions)
         }
-        TestSuiteExecution.execute([.keep(flags: keepFlags, implicit: true)], message: message, envelope: envelope, into: &state)
-        return true
+        let outcome = sequence.outcome
+        state.errors += outcome.errors.map(\.message)
+        TestSuiteExecution.execute(outcome.actions, message: message, envelope: envelope, into: &state)
+        return compiledAll && !outcome.failed
     }
 }

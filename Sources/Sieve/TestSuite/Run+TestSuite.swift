@@ -38,7 +38,8 @@ extension Run {
         case .resultReset:
             resetResult()
         case .resultPrint:
-            let actions = result.finish(implicitKeepFlags: testSuite?.implicitKeepFlags ?? [])
+            let actions = testSuite?.sequence?.outcome.actions
+                ?? result.finish(implicitKeepFlags: testSuite?.implicitKeepFlags ?? [])
             testSuite?.output.append(contentsOf: actions.isEmpty ? ["(no actions)"] : actions.map(\.description))
         case .message(let selector):
             if let missing = select(selector) { try fail(missing, at: location) }
@@ -65,7 +66,8 @@ extension Run {
         try requireSuite(at: location)
         switch test {
         case .resultAction(let index, let match):
-            let actions = result.actions
+            // The scripts' actions, then the test file's own (one result, as Pigeonhole's).
+            let actions = (testSuite?.sequence?.listedActions ?? []) + result.actions
             var selected = actions
             if let index { selected = index <= actions.count ? [actions[index - 1]] : [] }
             let values: [String]
@@ -86,8 +88,8 @@ extension Run {
             return select(selector) == nil
         case .scriptCompile(let path):
             return compileScript(expand(path))
-        case .scriptRun:
-            return runScript()
+        case .scriptRun(let appendResult):
+            return runScript(appendingResult: appendResult)
         case .multiscript(let paths):
             return runMultiscript(expand(paths))
         }
@@ -225,6 +227,7 @@ extension Run {
     private mutating func resetResult() {
         result = ResultBuilder(limits: options.limits)
         testSuite?.implicitKeepFlags = []
+        testSuite?.sequence = nil
         testSuite?.outbox = []
         testSuite?.rejections = []
         // Stored messages stay, as in Pigeonhole's test suite: a block executes a result,
@@ -234,7 +237,13 @@ extension Run {
     /// Applies the current result to the in-memory mail store and outbox.
     private mutating func executeResult() -> Bool {
         guard var state = testSuite else { return false }
-        let actions = result.finish(implicitKeepFlags: state.implicitKeepFlags)
+        let actions: [SieveAction]
+        if var sequence = state.sequence {
+            actions = sequence.carryOutPending()
+            state.sequence = sequence
+        } else {
+            actions = result.finish(implicitKeepFlags: state.implicitKeepFlags)
+        }
         state.errors = []
         TestSuiteExecution.execute(actions, message: message, envelope: envelope, into: &state)
         testSuite = state
@@ -267,49 +276,30 @@ extension Run {
         return compiled.script != nil
     }
 
-    /// Runs the compiled script on the current message; its actions join the result.
-    private mutating func runScript() -> Bool {
+    /// Runs the compiled script on the current message as the next script of the test
+    /// suite's sequence (a fresh one unless `appendingResult`). It runs whatever the keep
+    /// (Pigeonhole's suites append scripts after a `fileinto` on purpose); the rules across
+    /// scripts are `ScriptSequence`'s.
+    private mutating func runScript(appendingResult: Bool) -> Bool {
         guard let script = testSuite?.compiled else {
             testSuite?.errors = ["test_script_run: no script compiled (test_script_compile failed or was not called)"]
             return false
         }
-        switch runUnderTest(script, startingFrom: result) {
-        case .success(let outcome):
-            result = outcome.result
-            testSuite?.implicitKeepFlags = outcome.implicitKeepFlags
-            testSuite?.errors = outcome.errors
-            return true
-        case .failure(let error):
-            testSuite?.errors = [error.message]
-            return false
-        }
+        var sequence = appendingResult ? testSuite?.sequence ?? ScriptSequence() : ScriptSequence()
+        if !appendingResult { resetResult() }
+        sequence.runRegardless(.compiled(name: script.file ?? "script", script: script), context: scriptContext,
+                               options: TestSuiteState.scriptOptions(options), tracer: nil)
+        testSuite?.sequence = sequence
+        let step = sequence.steps.last
+        let errors = (step?.result?.errors ?? []) + (step?.result?.warnings ?? [])
+        testSuite?.errors = errors.map(\.message)
+        return step?.status == .ran
     }
 
-    struct ScriptOutcome {
-        var result: ResultBuilder
-        var implicitKeepFlags: [String]
-        /// Errors that did not stop the run (Pigeonhole's test_error sees them too).
-        var errors: [String] = []
-    }
-
-    /// Runs a script under test with the current message, envelope and options, its
-    /// actions added to `start`'s.
-    func runUnderTest(_ script: CompiledScript, startingFrom start: ResultBuilder) -> Result<ScriptOutcome, Failure> {
-        let scriptOptions = TestSuiteState.scriptOptions(options)
-        var run = Run(script: script, message: message, envelope: envelope, options: scriptOptions, tracer: nil)
-        run.environment = environment
-        var builder = ResultBuilder(limits: scriptOptions.limits)
-        for action in start.actions {
-            do { try builder.add(action) } catch { return .failure(Failure(message: error.message, location: script.startLocation)) }
-        }
-        run.result = builder
-        do {
-            _ = try run.execute(script.commands)
-        } catch {
-            return .failure(error)
-        }
-        let flags = script.usesFlags ? FlagList.flags(in: [run.internalFlags]) : []
-        return .success(ScriptOutcome(result: run.result, implicitKeepFlags: flags, errors: run.nonFatalErrors.map(\.message)))
+    /// The context scripts under test run in: the current message, envelope and environment.
+    var scriptContext: SieveMessageContext {
+        SieveMessageContext(message: message, envelope: envelope, htmlTextExtractor: htmlTextExtractor,
+                            environment: environment)
     }
 }
 

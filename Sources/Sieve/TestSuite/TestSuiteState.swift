@@ -25,6 +25,9 @@ struct TestSuiteState {
     var errors: [String] = []
     /// The flags the implicit keep carries after the last script run (imap4flags).
     var implicitKeepFlags: [String] = []
+    /// The scripts `test_script_run` ran since the last reset, as one sequence: their
+    /// actions are the result `test_result_action` and `test_result_execute` see.
+    var sequence: ScriptSequence?
     var mailStore = TestMailStore()
     /// Settings for what executed actions send (`test_config_set`).
     var deliverySettings = TestSuiteDeliverySettings()

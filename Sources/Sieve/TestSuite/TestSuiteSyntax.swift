@@ -44,8 +44,8 @@ enum TestSuiteTest: Sendable {
     case message(TestSuiteMessageSelector)
     /// `test_script_compile "path"`.
     case scriptCompile(path: Str)
-    /// `test_script_run [:append_result]`.
-    case scriptRun
+    /// `test_script_run [:append_result]`: without the tag the result starts afresh.
+    case scriptRun(appendResult: Bool)
     /// `test_multiscript [paths]`.
     case multiscript(paths: StrList)
     /// `test_error [:index N] [MATCH-TYPE] [COMPARATOR] <texts>`.

@@ -130,10 +130,10 @@ extension Validator {
                   let literal = stringArgument(read.positionals[0]) else { return nil }
             return make(.scriptCompile(path: compileString(literal)))
         case "test_script_run":
-            // :append_result is Pigeonhole's way to keep the earlier result; ours always
-            // accumulates, so the tag is accepted and changes nothing.
-            guard plain([], tags: [TagSpec("append_result")]) != nil else { return nil }
-            return make(.scriptRun)
+            // :append_result adds to the result of the scripts run before (a sequence,
+            // as ScriptSequence runs it); without it the result starts afresh.
+            guard let read = plain([], tags: [TagSpec("append_result")]) else { return nil }
+            return make(.scriptRun(appendResult: read.tags["append_result"] != nil))
         case "test_multiscript":
             guard let read = plain([PositionalSpec(role: "script paths", kind: .stringList)]) else { return nil }
             return make(.multiscript(paths: compileStringList(read.positionals[0])))

@@ -1,0 +1,3 @@
+require ["ihave", "fileinto"];
+fileinto "Work";
+error "the user script gave up";

@@ -1,0 +1,2 @@
+redirect "dana@elsewhere.example";
+keep;

@@ -1,0 +1,3 @@
+require "fileinto";
+if header :contains "subject" "offer" { stop; }
+fileinto "Never";
