@@ -43,6 +43,8 @@ extension SieveCheck {
 
         @OptionGroup var site: SiteConfigurationOption
 
+        @OptionGroup var includes: IncludeDirectoriesOption
+
         @Flag(help: "Print one JSON document: {\"actions\":[...],\"errors\":[...]}.")
         var json = false
 
@@ -64,7 +66,8 @@ extension SieveCheck {
         func run() throws {
             let source = try readFile(script)
             let (options, hostname, domain) = try site.load()
-            let compiled = SieveCompiler.compile(source, file: script, options: options)
+            let compiled = SieveCompiler.compile(source, file: script, options: options,
+                                                 loader: try includes.loader(for: script, site: site))
             guard let program = compiled.script else {
                 if let html {
                     let parsed = Message(bytes: try readFile(message))

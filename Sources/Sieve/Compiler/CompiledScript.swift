@@ -25,6 +25,11 @@ public struct CompiledScript: Sendable {
     /// `currentdate` ask for the current time); a run of a script without it never
     /// asks the context for the time.
     let readsCurrentTime: Bool
+    /// The scripts `include` commands name, compiled, by location and name: the whole
+    /// include tree's, kept on the main script only (RFC 6609).
+    var includedScripts: [IncludeKey: CompiledScript] = [:]
+    /// Slots of the global variables the script uses (names `global.NAME`).
+    var globalSlots: [Int] = []
 }
 
 /// A string argument: constant, or a template with variable references.
@@ -198,5 +203,9 @@ final class Command: Sendable {
         case flags(FlagOperation, slot: Int?, flags: StrList)
         /// A `vnd.dovecot.testsuite` command (`sieve-check test` only).
         case testSuite(TestSuiteCommand)
+        /// RFC 6609 `include`: runs the included script, its actions joining the result.
+        case include(IncludeCommand)
+        /// RFC 6609 `return`: ends the current script (the main script: as `stop`).
+        case returnFromScript
     }
 }

@@ -19,7 +19,8 @@ extension Run {
                 state.errors = ["cannot read \(resolved): \(error)"]
                 return false
             }
-            let compiled = SieveCompiler.compile(source, file: path, options: TestSuiteState.scriptOptions(options))
+            let compiled = SieveCompiler.compile(source, file: path, options: TestSuiteState.scriptOptions(options),
+                                                 loader: state.scriptLoader)
             guard let script = compiled.script else {
                 state.errors = compiled.diagnostics.filter { $0.severity == .error }.map(\.message)
                 return false
