@@ -17,8 +17,13 @@ struct IncludeDirectoriesOption: ParsableArguments {
     /// The loader for a script at `path`: personal includes next to it, global ones in
     /// `--global-dir`, else in the configuration's `global_dir`.
     func loader(for path: String, site: SiteConfigurationOption) throws -> ScriptDirectoryLoader {
-        ScriptDirectoryLoader(personalDirectory: Self.directory(of: path),
-                              globalDirectory: try globalDirectory ?? site.configuredGlobalDirectory())
+        try loader(for: path, configured: site.configuredGlobalDirectory())
+    }
+
+    /// The loader for a script at `path`, with `configured` as the global directory when
+    /// `--global-dir` is not given.
+    func loader(for path: String, configured: String?) -> ScriptDirectoryLoader {
+        ScriptDirectoryLoader(personalDirectory: Self.directory(of: path), globalDirectory: globalDirectory ?? configured)
     }
 
     static func directory(of path: String) -> String {

@@ -196,6 +196,17 @@ struct RFC6609IncludeCommandTests {
         #expect(result.actions == [implicitKeep])
     }
 
+    @Test func aTraceShowsTheIncludeButNothingInsideIt() throws {
+        let loader = MemoryLoader(personal: ["lib": "require \"fileinto\";\n\n\nfileinto \"Lib\";"])
+        let compiled = compile("require [\"include\", \"fileinto\"];\ninclude \"lib\";\nfileinto \"Main\";", loader)
+        let script = try #require(compiled.script)
+        let recorder = SieveTraceRecorder()
+        let result = SieveInterpreter.run(script, context: SieveMessageContext(message: standardMessage, envelope: standardEnvelope),
+                                          tracer: recorder)
+        #expect(result.actions == [fileinto("Lib"), fileinto("Main")])
+        #expect(recorder.events.map(\.traceLine) == ["2: include", "3: fileinto", "3:   action fileinto \"Main\""])
+    }
+
     @Test func everyLookupIsADependency() {
         let loader = MemoryLoader(personal: ["a": "require \"include\";\ninclude :global :optional \"g\";"])
         #expect(compile("require \"include\";\ninclude \"a\";\ninclude :optional \"b\";", loader).includes == [

@@ -37,8 +37,11 @@ extension Run {
                           location: location)
         }
         exportGlobals()
-        let caller = (script: script, variables: variables, matchVariables: matchVariables)
+        let caller = (script: script, variables: variables, matchVariables: matchVariables, tracer: tracer)
         script = included
+        // Trace events carry lines, not files: a trace shows the include, not what the
+        // included script did inside.
+        tracer = nil
         variables = Array(repeating: "", count: included.variableNames.count)
         matchVariables = []
         importGlobals()
@@ -49,6 +52,7 @@ extension Run {
             run.script = caller.script
             run.variables = caller.variables
             run.matchVariables = caller.matchVariables
+            run.tracer = caller.tracer
             run.importGlobals()
         }
         let flow: Flow

@@ -48,7 +48,8 @@ struct Run {
     var envelope: SieveEnvelope
     /// Variable only for the test suite (`test_config_set`).
     var options: SieveOptions
-    let tracer: (any SieveTracer)?
+    /// Nil while an included script runs (trace events name lines of the main script).
+    var tracer: (any SieveTracer)?
     /// The state of a `sieve-check test` run; nil for every other run (testsuite
     /// commands then fail).
     var testSuite: TestSuiteState?
