@@ -14,6 +14,15 @@ struct IncludeDeliveryTests {
         #expect(outcome.copies.map(\.mailbox).sorted() == ["Also", "Lists"])
     }
 
+    @Test("the body is loaded when only an included script reads it")
+    func includedScriptReadsBody() async throws {
+        let site = try TestSite()
+        try site.dir.write("sieve/body.sieve", "require [\"body\", \"fileinto\"]; if body :contains \"line two\" { fileinto \"Two\"; }")
+        try site.script("eve", "require \"include\"; include \"body\";")
+        let outcome = try #require(try await site.agent().deliver(transaction(["eve@example.org"])).first)
+        #expect(outcome.copies.map(\.mailbox) == ["Two"])
+    }
+
     @Test("a global include is found in [scripts] global_dir, and shares global variables")
     func globalInclude() async throws {
         var site = try TestSite()

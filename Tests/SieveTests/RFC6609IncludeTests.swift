@@ -207,6 +207,13 @@ struct RFC6609IncludeCommandTests {
         #expect(recorder.events.map(\.traceLine) == ["2: include", "3: fileinto", "3:   action fileinto \"Main\""])
     }
 
+    @Test func aScriptReadsTheBodyWhenAScriptItIncludesDoes() throws {
+        let loader = MemoryLoader(personal: ["text": "require \"body\";\nif body :contains \"anvil\" { discard; }"])
+        let script = try #require(compile("require \"include\";\ninclude \"text\";", loader).script)
+        #expect(script.readsMessageBody)
+        #expect(try includedActions("require \"include\";\ninclude \"text\";", loader) == [.discard])
+    }
+
     @Test func everyLookupIsADependency() {
         let loader = MemoryLoader(personal: ["a": "require \"include\";\ninclude :global :optional \"g\";"])
         #expect(compile("require \"include\";\ninclude \"a\";\ninclude :optional \"b\";", loader).includes == [

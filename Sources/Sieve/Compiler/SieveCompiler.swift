@@ -41,6 +41,8 @@ public enum SieveCompiler {
             diagnostics += resolved.diagnostics
             includes += tree.dependencies
             main.includedScripts = tree.table
+            main.readsMessageBody = main.readsMessageBody || tree.table.values.contains { $0.readsMessageBody }
+            main.readsCurrentTime = main.readsCurrentTime || tree.table.values.contains { $0.readsCurrentTime }
             compiled = resolved.ok ? main : nil
         }
         var result = CompileResult(script: compiled, diagnostics: diagnostics)
