@@ -10,6 +10,8 @@ public enum ScriptLocation: String, Sendable, Hashable, CaseIterable {
 }
 
 /// The text of a script an `include` names, as a loader found it.
+///
+/// - SeeAlso: RFC 6609 §3.2
 public struct IncludedSource: Sendable, Hashable {
     /// The script (UTF-8).
     public var source: [UInt8]
@@ -23,6 +25,9 @@ public struct IncludedSource: Sendable, Hashable {
 }
 
 /// Why a loader could not tell whether an included script exists (permissions, I/O).
+/// The including script then does not compile.
+///
+/// - SeeAlso: RFC 6609 §3.2
 public struct ScriptLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
 
@@ -46,6 +51,8 @@ public protocol SieveScriptLoader {
 
 /// A script an `include` asked for while compiling, found or not: what a cache must
 /// watch to know when the compiled script is out of date.
+///
+/// - SeeAlso: RFC 6609 §3.2
 public struct IncludeDependency: Sendable, Hashable {
     public var location: ScriptLocation
     public var name: String
