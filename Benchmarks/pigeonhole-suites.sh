@@ -50,3 +50,4 @@ run_group() {
 
 run_group "extensions Sluice had (issue 9 list)" "${existing[@]}"
 run_group "regex, date, index, environment, spamvirustest, comparators, examples" "${new[@]}"
+run_group "include" extensions/include/*.svtest

@@ -71,8 +71,9 @@ public struct DeliveryAgent: Sendable {
         }
         let compileOptions = options
         let cache = ScriptCache<CompiledScript>(maximumBytes: configuration.scripts.maximumScriptBytes,
-                                                logger: logger) { source, path in
-            let compiled = SieveCompiler.compile(source, file: path, options: compileOptions)
+                                                globalDirectory: configuration.scripts.globalDirectory,
+                                                logger: logger) { source, path, loader in
+            let compiled = SieveCompiler.compile(source, file: path, options: compileOptions, loader: loader)
             if let script = compiled.script { return .compiled(script) }
             return .broken(compiled.diagnostics.filter { $0.severity == .error }.map(\.description))
         }

@@ -184,6 +184,10 @@ public struct ScriptConfiguration: Sendable {
     public var sieveOptions: SieveOptions = SieveOptions()
     /// Largest script file read, in bytes. Default 1 MiB; a bigger file counts as broken.
     public var maximumScriptBytes: Int = 1024 * 1024
+    /// Where `include :global "NAME"` finds `NAME.sieve` (RFC 6609). Default nil: no
+    /// global scripts, and a script including one does not compile. (`include
+    /// :personal` looks next to the including script.)
+    public var globalDirectory: String?
 
     /// The defaults documented on each field.
     public init() {}

@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Logging
+import Sieve
 import Synchronization
 
 /// What compiling one script file gave.
@@ -33,35 +34,47 @@ enum CachedScript<Script: Sendable>: Sendable {
 /// `open` whose `fstat` gives the version stored, so the cache never pairs old text
 /// with a new version. Diagnostics of a broken version are logged once per version.
 ///
+/// Scripts a script includes (RFC 6609) are files too: each one the compilation looked
+/// for is recorded with its version, or as missing, and `stat`ed on each use as well;
+/// when one changed, appeared or disappeared the script is compiled again.
+///
 /// Safe for concurrent deliveries: the table is behind a `Mutex`, and compiling
 /// happens outside the lock (two deliveries meeting a new version at once may both
 /// compile it; the first to finish is kept and logged, the other is dropped quietly).
 final class ScriptCache<Script: Sendable>: Sendable {
-    struct FileVersion: Hashable, Sendable {
-        var device: UInt64
-        var inode: UInt64
-        var size: Int64
-        var modifiedSeconds: Int64
-        var modifiedNanoseconds: Int64
-    }
-
     private struct Entry: Sendable {
         var version: FileVersion
         var outcome: CachedScript<Script>
+        /// The included scripts the compilation looked for.
+        var dependencies: [ScriptDependency]
+
+        var isCurrent: Bool { dependencies.allSatisfy(\.isCurrent) }
     }
 
     private let entries = Mutex<[String: Entry]>([:])
-    private let compile: @Sendable (_ source: [UInt8], _ path: String) -> CompileOutcome<Script>
+    private let compile: @Sendable (_ source: [UInt8], _ path: String, _ loader: any SieveScriptLoader) -> CompileOutcome<Script>
     private let maximumBytes: Int
+    /// Where `include :global` looks (`[scripts] global_dir`); nil: not configured.
+    private let globalDirectory: String?
     private let logger: Logger
     /// How many times a file was compiled (for tests and metrics).
     private let compilations = Atomic<Int>(0)
 
-    init(maximumBytes: Int, logger: Logger,
-         compile: @escaping @Sendable (_ source: [UInt8], _ path: String) -> CompileOutcome<Script>) {
+    /// A cache whose scripts may include others: `compile` gets a loader that finds
+    /// personal scripts next to the script and global ones in `globalDirectory`.
+    init(maximumBytes: Int, globalDirectory: String? = nil, logger: Logger,
+         compileWithIncludes compile: @escaping @Sendable (_ source: [UInt8], _ path: String, _ loader: any SieveScriptLoader)
+             -> CompileOutcome<Script>) {
         self.maximumBytes = maximumBytes
+        self.globalDirectory = globalDirectory
         self.logger = logger
         self.compile = compile
+    }
+
+    /// A cache whose compile step does not look at includes.
+    convenience init(maximumBytes: Int, logger: Logger,
+                     compile: @escaping @Sendable (_ source: [UInt8], _ path: String) -> CompileOutcome<Script>) {
+        self.init(maximumBytes: maximumBytes, logger: logger) { source, path, _ in compile(source, path) }
     }
 
     /// How many compilations the cache has done so far.
@@ -79,7 +92,7 @@ final class ScriptCache<Script: Sendable>: Sendable {
         case .success(let version):
             current = version
         }
-        if let cached = entries.withLock({ $0[path] }), cached.version == current {
+        if let cached = entries.withLock({ $0[path] }), cached.version == current, cached.isCurrent {
             return cached.outcome
         }
         return load(path)
@@ -94,30 +107,32 @@ final class ScriptCache<Script: Sendable>: Sendable {
         }
         defer { close(fd) }
         let version: FileVersion
-        switch Self.version(ofDescriptor: fd) {
+        switch FileVersion.of(descriptor: fd) {
         case .failure(let code):
             return brokenWithoutCaching(path, "cannot stat the script \(path): \(code)")
         case .success(let found):
             version = found
         }
         let outcome: CachedScript<Script>
+        let loader = IncludedScriptLoader(personalDirectory: IncludedScriptLoader.directory(of: path),
+                                          globalDirectory: globalDirectory, maximumBytes: maximumBytes)
         if version.size > Int64(maximumBytes) {
             outcome = .broken(["\(path): the script is \(version.size) bytes long; at most \(maximumBytes) are allowed"])
         } else {
-            switch Self.readAll(fd, expected: Int(version.size)) {
+            switch FileVersion.readAll(fd, expected: Int(version.size)) {
             case .failure(let code):
                 return brokenWithoutCaching(path, "cannot read the script \(path): \(code)")
             case .success(let source):
                 compilations.add(1, ordering: .relaxed)
-                switch compile(source, path) {
+                switch compile(source, path, loader) {
                 case .compiled(let script): outcome = .script(script)
                 case .broken(let diagnostics): outcome = .broken(diagnostics)
                 }
             }
         }
         let isFirst = entries.withLock { table -> Bool in
-            if let existing = table[path], existing.version == version { return false }
-            table[path] = Entry(version: version, outcome: outcome)
+            if let existing = table[path], existing.version == version, existing.dependencies == loader.dependencies { return false }
+            table[path] = Entry(version: version, outcome: outcome, dependencies: loader.dependencies)
             return true
         }
         if isFirst, case .broken(let diagnostics) = outcome {
@@ -135,12 +150,26 @@ final class ScriptCache<Script: Sendable>: Sendable {
     }
 
     static func version(ofPath path: String) -> Result<FileVersion, Errno> {
+        FileVersion.of(path: path)
+    }
+}
+
+/// A file's identity and version: device, inode, size and modification time
+/// (nanoseconds).
+struct FileVersion: Hashable, Sendable {
+    var device: UInt64
+    var inode: UInt64
+    var size: Int64
+    var modifiedSeconds: Int64
+    var modifiedNanoseconds: Int64
+
+    static func of(path: String) -> Result<FileVersion, Errno> {
         var status = stat()
         guard stat(path, &status) == 0 else { return .failure(Errno(errno)) }
         return .success(FileVersion(status))
     }
 
-    static func version(ofDescriptor fd: Int32) -> Result<FileVersion, Errno> {
+    static func of(descriptor fd: Int32) -> Result<FileVersion, Errno> {
         var status = stat()
         guard fstat(fd, &status) == 0 else { return .failure(Errno(errno)) }
         return .success(FileVersion(status))
@@ -162,7 +191,7 @@ final class ScriptCache<Script: Sendable>: Sendable {
     }
 }
 
-extension ScriptCache.FileVersion {
+extension FileVersion {
     init(_ status: stat) {
         device = UInt64(status.st_dev)
         inode = UInt64(status.st_ino)

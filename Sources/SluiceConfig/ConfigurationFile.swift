@@ -234,6 +234,14 @@ public enum ConfigurationFile {
     {
         if let before = try scripts.strings("before") { configuration.before = before }
         if let after = try scripts.strings("after") { configuration.after = after }
+        if let directory = try scripts.string("global_dir") {
+            guard directory.hasPrefix("/") else {
+                throw ConfigurationError("\(scripts.file): [scripts] global_dir must be an absolute path, found \"\(directory)\"")
+            }
+            configuration.globalDirectory = directory
+        }
+        if let n = try scripts.int("max_include_depth", in: 1...1000) { configuration.sieveOptions.limits.maxIncludeDepth = n }
+        if let n = try scripts.int("max_includes", in: 1...100_000) { configuration.sieveOptions.limits.maxIncludes = n }
         if let size = try scripts.size("max_script_size") {
             configuration.maximumScriptBytes = size
             configuration.sieveOptions.parserLimits.maxScriptSize = size

@@ -12,11 +12,17 @@ extension SieveCheck {
         @ArgumentParser.Argument(help: "Sieve scripts to check.")
         var scripts: [String]
 
+        @OptionGroup var includes: IncludeDirectoriesOption
+
+        @OptionGroup var site: SiteConfigurationOption
+
         func run() throws {
             var failed = false
+            let options = try site.load().options
             for path in scripts {
                 let source = try readFile(path)
-                let result = SieveCompiler.compile(source, file: path, options: SieveOptions())
+                let result = SieveCompiler.compile(source, file: path, options: options,
+                                                   loader: try includes.loader(for: path, site: site))
                 for diagnostic in result.diagnostics {
                     printError(diagnostic.description)
                 }

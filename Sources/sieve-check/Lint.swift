@@ -21,11 +21,16 @@ extension SieveCheck {
         @Flag(help: "Exit 1 when there is any warning.")
         var strict = false
 
+        @OptionGroup var includes: IncludeDirectoriesOption
+
+        @OptionGroup var site: SiteConfigurationOption
+
         func run() throws {
             var failed = false
             var warned = false
             for path in scripts {
-                let diagnostics = SieveLinter.lint(try readFile(path), file: path, options: SieveOptions())
+                let diagnostics = SieveLinter.lint(try readFile(path), file: path, options: try site.load().options,
+                                                   loader: try includes.loader(for: path, site: site))
                 for diagnostic in diagnostics {
                     if diagnostic.severity == .error { printError(diagnostic.description) } else { print(diagnostic.description) }
                 }

@@ -58,6 +58,8 @@ extension SieveCheck {
         @Flag(help: "With --json (without --diff): include every message's actions.")
         var perMessage = false
 
+        @OptionGroup var includes: IncludeDirectoriesOption
+
         func run() throws {
             var sinceTime: Int?
             if let since {
@@ -79,7 +81,8 @@ extension SieveCheck {
             }
             var scripts: [CompiledScript] = []
             for path in [diff, script].compactMap({ $0 }) {
-                let compiled = SieveCompiler.compile(try readFile(path), file: path, options: options)
+                let compiled = SieveCompiler.compile(try readFile(path), file: path, options: options,
+                                                     loader: includes.loader(for: path, configured: nil))
                 compiled.diagnostics.forEach { printError($0.description) }
                 guard let program = compiled.script else { throw ExitCode(1) }
                 scripts.append(program)

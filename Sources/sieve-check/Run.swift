@@ -53,6 +53,8 @@ extension SieveCheck {
 
         @OptionGroup var site: SiteConfigurationOption
 
+        @OptionGroup var includes: IncludeDirectoriesOption
+
         @Flag(help: "Print one JSON document: {\"actions\":[...],\"errors\":[...]}.")
         var json = false
 
@@ -78,7 +80,8 @@ extension SieveCheck {
             if !before.isEmpty || !after.isEmpty { return try runSequence() }
             let source = try readFile(script)
             let (options, hostname, domain) = try site.load()
-            let compiled = SieveCompiler.compile(source, file: script, options: options)
+            let compiled = SieveCompiler.compile(source, file: script, options: options,
+                                                 loader: try includes.loader(for: script, site: site))
             guard let program = compiled.script else {
                 if let html {
                     let parsed = Message(bytes: try readFile(message))

@@ -11,7 +11,9 @@ extension SieveCheck {
             discussion: """
                 Prints one line per test block (PASS name, or FAIL name: file:line: reason) and a
                 summary "N passed, N failed". Paths in test_script_compile and test_multiscript are
-                relative to the test file. Exits 0 when every block passed, 1 otherwise.
+                relative to the test file; include finds personal scripts in included/ and global
+                ones in included-global/ next to it, as in Pigeonhole's test suite. Exits 0 when
+                every block passed, 1 otherwise.
                 """
         )
 

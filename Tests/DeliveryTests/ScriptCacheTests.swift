@@ -1,4 +1,7 @@
 import Testing
+import Foundation
+import MailCore
+import Sieve
 @testable import Delivery
 
 /// A stand-in compiler: text starting with "error" is broken, anything else compiles to
@@ -113,5 +116,97 @@ struct ScriptCacheTests {
         #expect(results.count == 32)
         #expect(results.allSatisfy { $0 == "keep;" })
         #expect(cache.compilationCount <= 2)
+    }
+}
+
+/// A cache compiling real Sieve, with includes (personal next to the script, global in
+/// `global/`); a compiled script is shown as the folders its run files into.
+private func makeIncludeCache(_ log: LogRecorder, _ dir: TemporaryDirectory) -> ScriptCache<CompiledScript> {
+    ScriptCache<CompiledScript>(maximumBytes: 4096, globalDirectory: dir.file("global"), logger: log.logger) { source, path, loader in
+        let compiled = SieveCompiler.compile(source, file: path, loader: loader)
+        if let script = compiled.script { return .compiled(script) }
+        return .broken(compiled.diagnostics.map(\.description))
+    }
+}
+
+private func folders(_ cached: CachedScript<CompiledScript>) -> [String]? {
+    guard case .script(let script) = cached else { return nil }
+    let context = SieveMessageContext(message: Message("Subject: x\r\n\r\nHi.\r\n"),
+                                      envelope: SieveEnvelope(from: "a@example.com", to: "b@example.org"))
+    return SieveInterpreter.run(script, context: context).actions.map { action in
+        if case .fileinto(let mailbox, _, _, _) = action { return mailbox }
+        if case .keep = action { return "keep" }
+        return "\(action)"
+    }
+}
+
+@Suite("Compiled-script cache: included scripts (RFC 6609)")
+struct ScriptCacheIncludeTests {
+    @Test("a script whose included scripts are unchanged is compiled once")
+    func unchangedIncludes() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("lib.sieve", "require \"fileinto\"; fileinto \"Lib\";")
+        try dir.write("global/site.sieve", "require \"fileinto\"; fileinto \"Site\";")
+        let path = try dir.write("main.sieve", "require \"include\"; include \"lib\"; include :global \"site\";")
+        let cache = makeIncludeCache(LogRecorder(), dir)
+        for _ in 0..<4 { #expect(folders(cache.script(at: path)) == ["Lib", "Site"]) }
+        #expect(cache.compilationCount == 1)
+    }
+
+    @Test("a changed included script makes the including script compile again")
+    func changedInclude() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("lib.sieve", "require \"fileinto\"; fileinto \"One\";")
+        try dir.touch("lib.sieve", modified: 1_000_000)
+        let path = try dir.write("main.sieve", "require \"include\"; include \"lib\";")
+        let cache = makeIncludeCache(LogRecorder(), dir)
+        #expect(folders(cache.script(at: path)) == ["One"])
+        try dir.write("lib.sieve", "require \"fileinto\"; fileinto \"Two\";")
+        try dir.touch("lib.sieve", modified: 2_000_000)
+        #expect(folders(cache.script(at: path)) == ["Two"])
+        #expect(folders(cache.script(at: path)) == ["Two"])
+        #expect(cache.compilationCount == 2)
+    }
+
+    @Test("a changed script two includes down is noticed too")
+    func changedNestedInclude() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("global/site.sieve", "require \"fileinto\"; fileinto \"Old\";")
+        try dir.touch("global/site.sieve", modified: 1_000_000)
+        try dir.write("lib.sieve", "require \"include\"; include :global \"site\";")
+        let path = try dir.write("main.sieve", "require \"include\"; include \"lib\";")
+        let cache = makeIncludeCache(LogRecorder(), dir)
+        #expect(folders(cache.script(at: path)) == ["Old"])
+        try dir.write("global/site.sieve", "require \"fileinto\"; fileinto \"New\";")
+        try dir.touch("global/site.sieve", modified: 2_000_000)
+        #expect(folders(cache.script(at: path)) == ["New"])
+    }
+
+    @Test("an optional included script that appears later is picked up")
+    func appearingInclude() throws {
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("main.sieve", "require \"include\"; include :optional \"extra\";")
+        let cache = makeIncludeCache(LogRecorder(), dir)
+        #expect(folders(cache.script(at: path)) == ["keep"])
+        try dir.write("extra.sieve", "require \"fileinto\"; fileinto \"Extra\";")
+        #expect(folders(cache.script(at: path)) == ["Extra"])
+        #expect(cache.compilationCount == 2)
+    }
+
+    @Test("an included script that disappears makes the including script broken")
+    func disappearingInclude() throws {
+        let dir = try TemporaryDirectory()
+        let lib = try dir.write("lib.sieve", "keep;")
+        let path = try dir.write("main.sieve", "require \"include\"; include \"lib\";")
+        let log = LogRecorder()
+        let cache = makeIncludeCache(log, dir)
+        #expect(folders(cache.script(at: path)) != nil)
+        try FileManager.default.removeItem(atPath: lib)
+        guard case .broken(let diagnostics) = cache.script(at: path) else {
+            Issue.record("expected .broken once lib.sieve is gone")
+            return
+        }
+        #expect(diagnostics == ["\(path):1:28: error: included personal script \"lib\" does not exist"])
+        #expect(log.records.count == 1)
     }
 }

@@ -20,11 +20,17 @@ public struct CompiledScript: Sendable {
     /// Whether the script may read the message body (it has the `body` extension, by
     /// `require` or `ihave`); a script that does not sees only the header section and
     /// the size, so a delivery agent need not load the rest of a long message for it.
-    public let readsMessageBody: Bool
+    /// Scripts it includes count too.
+    public internal(set) var readsMessageBody: Bool
     /// Whether the script has the `date` extension (`date` without `:zone` and
     /// `currentdate` ask for the current time); a run of a script without it never
-    /// asks the context for the time.
-    let readsCurrentTime: Bool
+    /// asks the context for the time. Scripts it includes count too.
+    var readsCurrentTime: Bool
+    /// The scripts `include` commands name, compiled, by location and name: the whole
+    /// include tree's, kept on the main script only (RFC 6609).
+    var includedScripts: [IncludeKey: CompiledScript] = [:]
+    /// Slots of the global variables the script uses (names `global.NAME`).
+    var globalSlots: [Int] = []
 }
 
 /// A string argument: constant, or a template with variable references.
@@ -200,5 +206,9 @@ final class Command: Sendable {
         case flags(FlagOperation, slot: Int?, flags: StrList)
         /// A `vnd.dovecot.testsuite` command (`sieve-check test` only).
         case testSuite(TestSuiteCommand)
+        /// RFC 6609 `include`: runs the included script, its actions joining the result.
+        case include(IncludeCommand)
+        /// RFC 6609 `return`: ends the current script (the main script: as `stop`).
+        case returnFromScript
     }
 }

@@ -69,6 +69,13 @@ extension Validator {
             return make(.error(message: compileString(literal)))
         case "vacation":
             return compileVacation(node, location: location).map(make)
+        case "include":
+            return compileInclude(node, location: location).map(make)
+        case "return":
+            return compileReturn(node, location: location).map(make)
+        case "global":
+            declareGlobals(node, location: location)
+            return nil
         case "set":
             return compileSet(node, location: location).map(make)
         case "mark", "unmark":
@@ -160,11 +167,13 @@ extension Validator {
             error("cannot assign to environment variable \(quoted(variable)): the env. namespace is read-only", at: nameLiteral.range.start)
             return nil
         }
-        if variable.contains("."), VariableTemplate.isIdentifier(variable.split(separator: ".").first ?? "") {
+        let globalSlot = globalNamespaceSlot(variable, at: nameLiteral.range.start)
+        if globalSlot == -1 { return nil }
+        if globalSlot == nil, variable.contains("."), VariableTemplate.isIdentifier(variable.split(separator: ".").first ?? "") {
             error("unknown variable namespace '\(variable.split(separator: ".")[0])' in set \(quoted(variable))", at: nameLiteral.range.start)
             return nil
         }
-        guard VariableTemplate.isIdentifier(variable) else {
+        guard globalSlot != nil || VariableTemplate.isIdentifier(variable) else {
             error("'\(variable)' is not a valid variable name for set (letters, digits and '_', not starting with a digit)",
                   at: nameLiteral.range.start)
             return nil
@@ -175,7 +184,7 @@ extension Validator {
                   at: valueLiteral.range.start)
             return nil
         }
-        return .set(slot: assignedSlot(for: variable, at: nameLiteral.range.start), value: value, modifiers: modifiers)
+        return .set(slot: globalSlot ?? assignedSlot(for: variable, at: nameLiteral.range.start), value: value, modifiers: modifiers)
     }
 
     /// `vacation [:days number | :seconds number] [:subject string] [:from string]

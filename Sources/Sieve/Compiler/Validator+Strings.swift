@@ -25,6 +25,11 @@ extension Validator {
             case .match(let n): out.append(.match(n)); hasReference = true
             case .variable(let name): out.append(.variable(slot(for: name))); hasReference = true
             case .namespaced(let namespace, let whole):
+                if let globalSlot = globalNamespaceSlot(whole, at: literal.range.start) {
+                    if globalSlot >= 0 { out.append(.variable(globalSlot)) }
+                    hasReference = true
+                    continue
+                }
                 if let item = environmentVariable(whole, at: literal.range.start) {
                     if !item.isEmpty { out.append(.environment(item)) }
                     hasReference = true

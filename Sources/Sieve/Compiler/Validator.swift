@@ -22,6 +22,8 @@ struct Validator {
     /// Unknown command and test names (lowercased) and unknown tags ("owner :tag") already
     /// reported: each is reported at its first use only.
     var reportedUnknown: Set<String> = []
+    /// The include extension's state: the loader, the scripts to include, globals.
+    var include = IncludeValidation()
 
     init(options: SieveOptions, file: String?) {
         self.options = options
@@ -57,10 +59,12 @@ struct Validator {
         }
         let body = compileBlock(commands[index...], topLevel: true)
         if hasErrors { return nil }
-        return CompiledScript(file: file, requiredCapabilities: requiredNames, commands: body,
+        var compiled = CompiledScript(file: file, requiredCapabilities: requiredNames, commands: body,
                               variableNames: slotNames, usesFlags: capabilities.contains(.imap4flags) || grantedByIhave.contains(.imap4flags),
                               readsMessageBody: capabilities.contains(.body) || grantedByIhave.contains(.body),
                               readsCurrentTime: capabilities.contains(.date) || grantedByIhave.contains(.date))
+        compiled.globalSlots = slotNames.indices.filter { slotNames[$0].hasPrefix("global.") }
+        return compiled
     }
 
     // MARK: require
@@ -283,6 +287,7 @@ struct Validator {
         "fileinto": .fileinto, "reject": .reject, "ereject": .ereject, "vacation": .vacation,
         "set": .variables, "setflag": .imap4flags, "addflag": .imap4flags, "removeflag": .imap4flags,
         "error": .ihave, "mark": .imapflags, "unmark": .imapflags,
+        "include": .include, "return": .include, "global": .include,
     ]
     static let extensionOfTest: [String: SieveCapability] = [
         "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body, "mailboxexists": .mailbox, "ihave": .ihave,
@@ -306,7 +311,7 @@ struct Validator {
 
     /// The slot of a variable, creating it on first use.
     mutating func slot(for name: String) -> Int {
-        let key = name.lowercased()
+        let key = slotKey(for: name.lowercased())
         if let slot = slots[key] { return slot }
         let slot = slotNames.count
         slots[key] = slot
@@ -317,7 +322,7 @@ struct Validator {
     /// The slot of a variable assigned by `set` or a flag command; reports past the
     /// variable limit.
     mutating func assignedSlot(for name: String, at location: SourceLocation) -> Int {
-        let key = name.lowercased()
+        let key = slotKey(for: name.lowercased())
         if assignedVariables.insert(key).inserted, assignedVariables.count == options.limits.maxVariables + 1 {
             // Reported at the first variable past the limit only.
             error("too many variables: '\(key)' is one more than the limit of \(options.limits.maxVariables) per script",

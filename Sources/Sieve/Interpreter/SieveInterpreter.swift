@@ -63,7 +63,7 @@ public enum SieveInterpreter {
         do {
             _ = try run.execute(script.commands)
         } catch {
-            let runtimeError = SieveRuntimeError(error.message, at: error.location, file: script.file)
+            let runtimeError = SieveRuntimeError(error.message, at: error.location, file: error.file ?? script.file)
             tracer?.record(.error(runtimeError))
             carry.keepInEffect = false
             carry.keepCommand = false
@@ -80,7 +80,8 @@ public enum SieveInterpreter {
 
 /// The state of one script run.
 struct Run {
-    let script: CompiledScript
+    /// The script running now: the main script, or an included one while it runs.
+    var script: CompiledScript
     /// Variable only for the test suite (`test_set`, `test_message`); a new message
     /// drops the `body` strings extracted from the old one.
     var message: Message {
@@ -89,7 +90,8 @@ struct Run {
     var envelope: SieveEnvelope
     /// Variable only for the test suite (`test_config_set`).
     var options: SieveOptions
-    let tracer: (any SieveTracer)?
+    /// Nil while an included script runs (trace events name lines of the main script).
+    var tracer: (any SieveTracer)?
     /// The state of a `sieve-check test` run; nil for every other run (testsuite
     /// commands then fail).
     var testSuite: TestSuiteState?
@@ -122,14 +124,20 @@ struct Run {
     var duplicateChecks: [DuplicateKey: Bool] = [:]
     /// Values to record as seen once the message is delivered (RFC 7352 §3).
     var duplicateMarks: [DuplicateMark] = []
+    /// The include extension's run state: the compiled tree, globals, what ran.
+    var includes: IncludeRunState
 
     struct Failure: Error {
         var message: String
         var location: SourceLocation
+        /// Set when the failure happened in an included script: the include chain and
+        /// the script's name (`main.sieve:3:1 → lib.sieve`).
+        var file: String? = nil
     }
 
     enum Flow {
-        case proceed, stop
+        /// `returnFromScript`: `return` ended the current script (RFC 6609 §3.3).
+        case proceed, stop, returnFromScript
     }
 
     init(script: CompiledScript, message: Message, envelope: SieveEnvelope, options: SieveOptions, tracer: (any SieveTracer)?) {
@@ -140,6 +148,7 @@ struct Run {
         self.tracer = tracer
         self.result = ResultBuilder(limits: options.limits)
         self.variables = Array(repeating: "", count: script.variableNames.count)
+        self.includes = IncludeRunState(table: script.includedScripts)
     }
 
     /// Counts evaluation work; fails past `maxEvaluationSteps`.
@@ -209,10 +218,14 @@ struct Run {
                 var taken = false
                 for branch in branches where try evaluate(branch.test) {
                     taken = true
-                    if try execute(branch.block) == .stop { return .stop }
+                    let flow = try execute(branch.block)
+                    if flow != .proceed { return flow }
                     break
                 }
-                if !taken, let otherwise, try execute(otherwise) == .stop { return .stop }
+                if !taken, let otherwise {
+                    let flow = try execute(otherwise)
+                    if flow != .proceed { return flow }
+                }
             case .stop:
                 tracer?.record(.stop(location: command.location))
                 return .stop
@@ -247,6 +260,10 @@ struct Run {
                 let text = modifiers.isEmpty ? expand(value) : VariableModifier.applyAll(modifiers, to: expand(value))
                 variables[slot] = limited(text)
                 tracer?.record(.variable(name: script.variableNames[slot], value: variables[slot], location: command.location))
+            case .include(let include):
+                if try execute(include, at: command.location) == .stop { return .stop }
+            case .returnFromScript:
+                return .returnFromScript
             case .testSuite(let testSuiteCommand):
                 if try execute(testSuiteCommand, at: command.location) == .stop { return .stop }
             case .flags(let operation, let slot, let flags):

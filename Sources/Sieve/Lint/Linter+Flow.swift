@@ -148,7 +148,7 @@ struct CapabilityUsage {
             return !commands.isDisjoint(with: ["setflag", "addflag", "removeflag"]) || tests.contains("hasflag")
                 || tags.contains("flags")
         case "variables":
-            return commands.contains("set") || tests.contains("string") || usesVariableReference
+            return commands.contains("set") || tests.contains("string") || usesVariableReference || commands.contains("global")
         case "vacation-seconds":
             return tags.contains("vacation:seconds")
         case "subaddress":
@@ -173,6 +173,8 @@ struct CapabilityUsage {
             return tests.contains("duplicate")
         case "spamtestplus":
             return tests.contains("spamtest")
+        case "include":
+            return !commands.isDisjoint(with: ["include", "return", "global"])
         case "imapflags":
             return !commands.isDisjoint(with: ["setflag", "addflag", "removeflag", "mark", "unmark"]) || tests.contains("hasflag")
                 || tags.contains("flags")

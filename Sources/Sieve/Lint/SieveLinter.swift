@@ -137,10 +137,11 @@ public enum SieveLinter {
     ///
     /// - Returns: the compiler's diagnostics when any is an error (no lint then); otherwise the
     ///   compiler's warnings and the lint warnings, in script order.
-    public static func lint(_ source: [UInt8], file: String? = nil, options: SieveOptions = SieveOptions()) -> [Diagnostic] {
+    public static func lint(_ source: [UInt8], file: String? = nil, options: SieveOptions = SieveOptions(),
+                            loader: (any SieveScriptLoader)? = nil) -> [Diagnostic] {
         let parsed = SieveParser.parse(source, file: file, limits: options.parserLimits)
         if parsed.hasErrors { return parsed.diagnostics }
-        let compiled = SieveCompiler.validate(parsed.script, file: file, options: options)
+        let compiled = SieveCompiler.validate(parsed.script, file: file, options: options, loader: loader)
         if compiled.hasErrors { return parsed.diagnostics + compiled.diagnostics }
         let warnings = self.warnings(in: parsed.script, options: options).map {
             Diagnostic(.warning, $0.message, at: $0.location, file: file)

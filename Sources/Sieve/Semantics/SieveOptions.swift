@@ -59,7 +59,8 @@ public struct SieveOptions: Sendable, Hashable {
 }
 
 /// Bounds on one script run. Exceeding one is a runtime error (the run then falls back
-/// to the implicit keep), except `maxVariables` which is checked when compiling.
+/// to the implicit keep), except `maxVariables`, `maxIncludeDepth` and `maxIncludes`,
+/// which are checked when compiling.
 public struct SieveLimits: Sendable, Hashable {
     /// Most actions one run may collect (after duplicates collapse). Default 32.
     public var maxActions: Int
@@ -78,14 +79,28 @@ public struct SieveLimits: Sendable, Hashable {
     /// Most bytes (UTF-8) a variable's value may hold; longer values are truncated at a
     /// character boundary. Default 4000, the RFC 5229 §6 minimum.
     public var maxVariableSize: Int
+    /// Deepest chain of included scripts (checked when compiling): the main script is
+    /// level 0, a script it includes level 1, and a script at this level may include no
+    /// more. Default 10, as Pigeonhole's `sieve_include_max_nesting_depth`.
+    ///
+    /// - SeeAlso: RFC 6609 §3.2
+    public var maxIncludeDepth: Int
+    /// Most distinct scripts (location and name) one script's include tree may hold,
+    /// the main script not counted (checked when compiling). Default 255, as
+    /// Pigeonhole's `sieve_include_max_includes`.
+    ///
+    /// - SeeAlso: RFC 6609 §3.2
+    public var maxIncludes: Int
 
     public init(maxActions: Int = 32, maxRedirects: Int = 4, maxEvaluationSteps: Int = 100_000,
-                maxVariables: Int = 128, maxVariableSize: Int = 4000) {
+                maxVariables: Int = 128, maxVariableSize: Int = 4000, maxIncludeDepth: Int = 10, maxIncludes: Int = 255) {
         self.maxActions = maxActions
         self.maxRedirects = maxRedirects
         self.maxEvaluationSteps = maxEvaluationSteps
         self.maxVariables = maxVariables
         self.maxVariableSize = maxVariableSize
+        self.maxIncludeDepth = maxIncludeDepth
+        self.maxIncludes = maxIncludes
     }
 }
 
@@ -168,4 +183,6 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     /// The deprecated imapflags draft (draft-melnikov-sieve-imapflags-03): the flag
     /// commands without a variable argument, `mark`/`unmark`, mapped onto imap4flags.
     case imapflags
+    /// RFC 6609: `include`, `return`, `global` and the `global.` variable namespace.
+    case include
 }

@@ -16,7 +16,8 @@ extension Run {
             let script: SequencedScript
             do {
                 let source = try state.readFile(resolved)
-                let compiled = SieveCompiler.compile(source, file: path, options: scriptOptions)
+                let compiled = SieveCompiler.compile(source, file: path, options: scriptOptions,
+                                                     loader: state.scriptLoader)
                 if let program = compiled.script {
                     script = .compiled(name: path, script: program)
                 } else {

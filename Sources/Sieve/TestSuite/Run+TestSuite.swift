@@ -98,7 +98,9 @@ extension Run {
     // MARK: test blocks
 
     /// Runs one test block from a copy of the current state, records its outcome and
-    /// puts the state back, so the next block starts where this one started.
+    /// puts the state back, so the next block starts where this one started. Global
+    /// variables (RFC 6609) are the exception: they belong to the whole run, as in
+    /// Pigeonhole, so they keep what a block left in them.
     private mutating func runTestBlock(name: String, body: [Command], at location: SourceLocation) throws(Failure) {
         guard let before = testSuite else { return }
         let saved = (message, envelope, options, result, variables, matchVariables, internalFlags, steps)
@@ -121,7 +123,9 @@ extension Run {
         }
         let record = TestBlockResult(name: name, location: location, failure: failure, output: testSuite?.output ?? [],
                                      duration: clock.now - start)
+        let blockVariables = variables
         (message, envelope, options, result, variables, matchVariables, internalFlags, steps) = saved
+        for slot in script.globalSlots { variables[slot] = blockVariables[slot] }
         environment = savedEnvironment
         // Saved binaries belong to the test file, not the block (they stand for files on disk).
         let binaries = testSuite?.savedBinaries ?? before.savedBinaries
@@ -264,7 +268,8 @@ extension Run {
             state.errors = ["cannot read \(resolved): \(error)"]
             return false
         }
-        let compiled = SieveCompiler.compile(source, file: path, options: TestSuiteState.scriptOptions(options))
+        // As in Pigeonhole, a script under test may use the testsuite language itself.
+        let compiled = SieveCompiler.compile(source, file: path, options: options, loader: state.scriptLoader)
         state.errors = compiled.diagnostics.filter { $0.severity == .error }.map(\.message)
         if compiled.script == nil {
             // Pigeonhole ends a failed compile with one more error naming the stage that

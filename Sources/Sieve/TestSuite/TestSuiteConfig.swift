@@ -22,6 +22,8 @@
 /// | `sieve_vacation_to_header_ignore_envelope` | `[vacation] to_header_ignore_envelope` |
 /// | `sieve_vacation_use_original_recipient` | the original recipient (ORCPT) counts as the user's address |
 /// | `sieve_user_email` | a user table's `aliases` (one more address of the user) |
+/// | `sieve_include_max_nesting_depth` | `SieveLimits.maxIncludeDepth` |
+/// | `sieve_include_max_includes` | `SieveLimits.maxIncludes` |
 ///
 /// An empty value for the subject settings means the built-in default, as in Pigeonhole.
 /// Periods take a number of seconds or a number with a unit (`30s`, `5m`, `2h`, `1d`,
@@ -39,6 +41,7 @@ enum TestSuiteConfig {
         "sieve_vacation_default_subject", "sieve_vacation_default_subject_template", "sieve_vacation_check_recipient",
         "sieve_vacation_dont_check_recipient", "sieve_vacation_send_from_recipient",
         "sieve_vacation_to_header_ignore_envelope", "sieve_vacation_use_original_recipient", "sieve_user_email",
+        "sieve_include_max_nesting_depth", "sieve_include_max_includes",
     ]
 
     /// Sets `key` to `value`, or back to its default when `value` is nil.
@@ -76,6 +79,10 @@ enum TestSuiteConfig {
             options.limits.maxVariableSize = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxVariableSize
         case "sieve_variables_max_scope_size":
             options.limits.maxVariables = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxVariables
+        case "sieve_include_max_nesting_depth":
+            options.limits.maxIncludeDepth = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxIncludeDepth
+        case "sieve_include_max_includes":
+            options.limits.maxIncludes = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxIncludes
         case "sieve_max_redirects":
             options.limits.maxRedirects = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxRedirects
         case "lda_mailbox_autocreate":

@@ -52,7 +52,8 @@ public struct TestSuiteRunner: Sendable {
                 "not a test file: it must start with require \"vnd.dovecot.testsuite\"; (with the other extensions it uses)",
             ])
         }
-        let prepared = Self.compile(parsed.script, file: file, options: testOptions)
+        let loader = TestSuiteScriptLoader(directory: Self.directory(of: file), readFile: readFile)
+        let prepared = Self.compile(parsed.script, file: file, options: testOptions, loader: loader)
         guard let script = prepared.script else {
             return TestFileReport(file: file, blocks: prepared.failedBlocks, fileErrors: prepared.fileErrors)
         }
@@ -102,20 +103,22 @@ public struct TestSuiteRunner: Sendable {
     /// Compiles the test file; a test block with errors is left out and reported as
     /// failed, a `require` of an extension Sluice lacks is dropped (blocks that use it
     /// then fail). Errors anywhere else fail the file.
-    static func compile(_ script: ScriptNode, file: String, options: SieveOptions) -> Prepared {
+    static func compile(_ script: ScriptNode, file: String, options: SieveOptions,
+                        loader: (any SieveScriptLoader)? = nil) -> Prepared {
         var prepared = Prepared()
         var commands = script.commands
         var unsupported: [String] = []
         // Each pass removes at least one failing block or require name, so this ends.
         while true {
-            let result = SieveCompiler.validate(ScriptNode(commands: commands), file: file, options: options)
+            let result = SieveCompiler.validate(ScriptNode(commands: commands), file: file, options: options, loader: loader)
             if !result.hasErrors {
                 prepared.script = result.script
                 return prepared
             }
             var failedIndices: [Int: Diagnostic] = [:]
             var progress = false
-            for diagnostic in result.diagnostics where diagnostic.severity == .error {
+            // Errors inside included scripts come with one at the include in this file.
+            for diagnostic in result.diagnostics where diagnostic.severity == .error && diagnostic.file == file {
                 let offset = diagnostic.location.offset
                 guard let index = commands.firstIndex(where: { $0.range.start.offset <= offset && offset < $0.range.end.offset }) else {
                     prepared.fileErrors.append(diagnostic.description)

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Sieve
+import SluiceConfig
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `--global-dir DIR`: where `include :global` finds scripts (RFC 6609). Personal
+/// scripts are looked for next to the script being checked.
+struct IncludeDirectoriesOption: ParsableArguments {
+    @Option(name: .customLong("global-dir"), help: ArgumentHelp(
+        "Where include :global \"NAME\" finds NAME.sieve (default: [scripts] global_dir of --config; else none).",
+        discussion: "include :personal \"NAME\" always looks for NAME.sieve next to the including script.",
+        valueName: "dir"))
+    var globalDirectory: String?
+
+    /// The loader for a script at `path`: personal includes next to it, global ones in
+    /// `--global-dir`, else in the configuration's `global_dir`.
+    func loader(for path: String, site: SiteConfigurationOption) throws -> ScriptDirectoryLoader {
+        try loader(for: path, configured: site.configuredGlobalDirectory())
+    }
+
+    /// The loader for a script at `path`, with `configured` as the global directory when
+    /// `--global-dir` is not given.
+    func loader(for path: String, configured: String?) -> ScriptDirectoryLoader {
+        ScriptDirectoryLoader(personalDirectory: Self.directory(of: path), globalDirectory: globalDirectory ?? configured)
+    }
+
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+}
+
+extension SiteConfigurationOption {
+    /// `[scripts] global_dir` of the `--config` file, if any.
+    func configuredGlobalDirectory() throws -> String? {
+        guard let path else { return nil }
+        do {
+            return try ConfigurationFile.load(path: path).delivery.scripts.globalDirectory
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+}
+
+/// Reads included scripts from two folders, as the delivery agent lays them out:
+/// `PERSONAL/NAME.sieve` and `GLOBAL/NAME.sieve`.
+struct ScriptDirectoryLoader: SieveScriptLoader {
+    let personalDirectory: String
+    let globalDirectory: String?
+
+    func loadScript(named name: String, at location: ScriptLocation) throws(ScriptLoadError) -> IncludedSource? {
+        let directory: String
+        switch location {
+        case .personal:
+            directory = personalDirectory
+        case .global:
+            guard let globalDirectory else {
+                throw ScriptLoadError("no global script directory given; use --global-dir DIR (or --config with [scripts] global_dir)")
+            }
+            directory = globalDirectory
+        }
+        let path = (directory.hasSuffix("/") ? directory : directory + "/") + name + ".sieve"
+        var status = stat()
+        if stat(path, &status) != 0 {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw ScriptLoadError("cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        do {
+            return IncludedSource(source: try readFile(path), displayName: path)
+        } catch {
+            throw ScriptLoadError("\(error)")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// `include` (RFC 6609) from the command line: personal scripts next to the script,
+/// global ones in --global-dir or the configuration's global_dir.
+@Suite("sieve-check include")
+struct SieveCheckIncludeCLITests {
+    /// main.sieve includes lists.sieve (next to it) and the global spam.sieve.
+    static func scripts() throws -> (dir: URL, global: URL) {
+        let dir = try SieveCheckCLITests.folder([
+            "main.sieve": "require [\"include\", \"fileinto\"];\ninclude \"lists\";\ninclude :global \"spam\";\nfileinto \"Main\";\n",
+            "lists.sieve": "require \"fileinto\";\nfileinto \"Lists\";\n",
+            "message.eml": SieveCheckCLITests.message,
+        ])
+        let global = dir.appendingPathComponent("global")
+        try FileManager.default.createDirectory(at: global, withIntermediateDirectories: true)
+        try Data("require \"fileinto\";\nfileinto \"Junk\";\n".utf8).write(to: global.appendingPathComponent("spam.sieve"))
+        return (dir, global)
+    }
+
+    @Test("compile: a global include without --global-dir is an error; with it the script compiles")
+    func compileGlobalDirectory() throws {
+        let (dir, global) = try Self.scripts()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let main = dir.appendingPathComponent("main.sieve").path
+        let without = try SieveCheckCLITests.run(["compile", main])
+        #expect(without.status == 1)
+        #expect(without.stderr.contains("\(main):3:17: error: cannot read included global script \"spam\": no global script directory given"),
+                "\(without.stderr)")
+        let with = try SieveCheckCLITests.run(["compile", main, "--global-dir", global.path])
+        #expect(with.status == 0, "\(with.stderr)")
+        #expect(with.stdout.contains("main.sieve: OK"))
+    }
+
+    @Test("compile: global_dir comes from --config too")
+    func compileConfiguredGlobalDirectory() throws {
+        let (dir, global) = try Self.scripts()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("sluice.toml")
+        try Data("[scripts]\nglobal_dir = \"\(global.path)\"\n".utf8).write(to: config)
+        let outcome = try SieveCheckCLITests.run(["compile", dir.appendingPathComponent("main.sieve").path, "--config", config.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+    }
+
+    @Test("run: the included scripts' actions come first, in include order")
+    func runIncludes() throws {
+        let (dir, global) = try Self.scripts()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outcome = try SieveCheckCLITests.run(["run", dir.appendingPathComponent("main.sieve").path,
+                                                  dir.appendingPathComponent("message.eml").path, "--global-dir", global.path])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        let actions = lines.drop { $0 != "actions:" }.dropFirst()
+        #expect(Array(actions) == ["  fileinto \"Lists\"", "  fileinto \"Junk\"", "  fileinto \"Main\""], "\(outcome.stdout)")
+    }
+
+    @Test("compile: an error inside an included script names the chain")
+    func chainedError() throws {
+        let dir = try SieveCheckCLITests.folder([
+            "main.sieve": "require \"include\";\ninclude \"broken\";\n",
+            "broken.sieve": "keep;\nfileinto \"X\";\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let main = dir.appendingPathComponent("main.sieve").path
+        let broken = dir.appendingPathComponent("broken.sieve").path
+        let outcome = try SieveCheckCLITests.run(["compile", main])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr.contains("\(main):2:1 → \(broken):2:1: error: command 'fileinto' requires the \"fileinto\" extension"),
+                "\(outcome.stderr)")
+    }
+}

@@ -1,0 +1,3 @@
+require "include";
+include "no-such-script";
+include "../escape";
