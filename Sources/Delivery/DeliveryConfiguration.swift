@@ -157,22 +157,13 @@ public enum OverQuotaReply: String, Sendable, Hashable, CaseIterable {
 
 /// The scripts that run and the Sieve policy they run under.
 ///
-/// Global scripts follow Pigeonhole's `sieve_before`/`sieve_after` model:
-/// - For each recipient the scripts run in order: every `before` script, the user's
-///   script (if the user has one), every `after` script.
-/// - Their actions accumulate into one result; duplicates merge as within one script
-///   (same folder once, flags united).
-/// - `stop` ends only the script that runs it; the next one still runs.
-/// - The implicit keep (INBOX) applies if no script cancelled it (`fileinto`,
-///   `discard`, `reject`, `redirect` without `:copy` cancel; `keep` is explicit).
-/// - A script that fails at run time, or does not compile, ends the evaluation: the
-///   copies asked for so far are kept, a copy goes to INBOX, rejections and `discard`
-///   are dropped, and later scripts do not run. The error is logged. Mail is never lost
-///   because of a script.
-/// - A rejection from one script together with a delivering action from another
-///   (`keep`, `fileinto`, `redirect`) is a conflict: the rejection is dropped (logged)
-///   and the message delivered.
-/// - A missing script file is no script: nothing is logged and nothing changes.
+/// Global scripts follow Pigeonhole's `sieve_before`/`sieve_after` model: for each
+/// recipient every `before` script runs, then the user's script (if the user has one),
+/// then every `after` script, under the rules `Sieve.ScriptSequence` holds (the next
+/// script runs only while a keep is in effect; what a script did stands; no action twice;
+/// a `reject` after another script's delivery is no conflict; a script that fails or does
+/// not compile ends the sequence and the message is kept in INBOX; a missing file is no
+/// script). `PlanBuilder` only maps the sequence's actions to copies, redirects and a reply.
 public struct ScriptConfiguration: Sendable {
     /// Scripts run before the user's script, in order (absolute paths). Default none.
     public var before: [String] = []

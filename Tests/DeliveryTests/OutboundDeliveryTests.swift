@@ -96,6 +96,22 @@ struct OutboundDeliveryTests {
         #expect(stored.first?.redirectResults == ["<other@example.net> sent"])
     }
 
+    @Test("a before script's redirect :copy goes out although the user's script rejects (the redirect stands)")
+    func redirectBeforeReject() async throws {
+        var site = try TestSite()
+        site.configuration.scripts.before = [try site.dir.write("global/audit.sieve",
+                                                                "require \"copy\";\nredirect :copy \"audit@example.net\";\n")]
+        try site.script("rex", "require \"reject\";\nreject \"No.\";\n")
+        let submitter = RecordingSubmitter()
+        let outcome = try #require(await site.agent(submitter: submitter)
+            .deliver(transaction(["rex@example.org"], message: addressed(to: "rex"))).first)
+        #expect(outcome.reply.code == 550)
+        #expect(outcome.disposition == .rejected)
+        #expect(submitter.submitted.map(\.recipients) == [["audit@example.net"]])
+        #expect(outcome.redirectResults == ["<audit@example.net> sent"])
+        #expect(outcome.copies.isEmpty)
+    }
+
     @Test("a vacation reply that could not be submitted is forgotten, so the sender's next message gets one")
     func failedVacationForgotten() async throws {
         let site = try TestSite()

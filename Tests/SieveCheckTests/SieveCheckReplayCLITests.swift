@@ -54,6 +54,28 @@ struct SieveCheckReplayCLITests {
         #expect(out.stderr.contains("fileinto mailbox name is empty"))
     }
 
+    @Test("--config brings the site's before scripts, --before adds more; the multiscript rules apply per message")
+    func siteScriptsAroundTheScript() throws {
+        let dir = try Self.maildir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let site = dir.appendingPathComponent("site.sieve").path
+        try Data("require \"fileinto\";\nif header :contains \"subject\" \"hello\" { fileinto \"Greetings\"; }\n".utf8)
+            .write(to: URL(fileURLWithPath: site))
+        let archive = dir.appendingPathComponent("archive.sieve").path
+        try Data("require [\"fileinto\", \"copy\"];\nfileinto :copy \"Seen-All\";\n".utf8).write(to: URL(fileURLWithPath: archive))
+        let config = dir.appendingPathComponent("sluice.toml").path
+        try Data("[scripts]\nbefore = [\"\(site)\"]\n".utf8).write(to: URL(fileURLWithPath: config))
+        let out = try SieveCheckCLITests.run(["replay", dir.appendingPathComponent("new.sieve").path, "--config", config,
+                                              "--before", archive, "--maildir", dir.appendingPathComponent("md").path])
+        #expect(out.status == 2, "\(out.stderr)")   // the broken-folder message still fails in the user's script
+        let lines = out.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        // hello: the site files it, so nothing after runs; the other two pass the archive script.
+        #expect(lines.contains("→ Greetings 1"), "\(out.stdout)")
+        #expect(lines.contains("→ Seen-All 2"), "\(out.stdout)")
+        #expect(lines.contains("→ Food 1"), "\(out.stdout)")
+        #expect(lines.contains("→ INBOX 1"), "\(out.stdout)")
+    }
+
     @Test func diffShowsOnlyChangedMessages() throws {
         let dir = try Self.maildir()
         defer { try? FileManager.default.removeItem(at: dir) }

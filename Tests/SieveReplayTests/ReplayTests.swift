@@ -57,6 +57,25 @@ struct MaildirReplayTests {
         #expect(after == before)
     }
 
+    @Test("a site before script runs ahead of the replayed script, under the multiscript rules")
+    func beforeScriptRunsFirst() throws {
+        let maildir = try GeneratedMaildir(count: 60, seed: 0xB4)
+        defer { maildir.remove() }
+        var replay = MaildirReplay(root: maildir.root.path, owner: "jan@example.net")
+        // Every message is archived by the site; spam is filed by the site and never
+        // reaches the user's script, which files everything else into "Mine".
+        replay.before = [.compiled(name: "site.sieve", script: try compile(
+            "require [\"fileinto\", \"copy\"]; fileinto :copy \"Archive\";\n"
+                + "if header :contains \"subject\" \"[spam]\" { fileinto \"Site-Junk\"; }"))]
+        let report = try #require(replay.run([try compile("require \"fileinto\"; fileinto \"Mine\";")],
+                                             files: try replay.files()).first)
+        let spam = maildir.kinds.values.filter { $0 == .spam }.count
+        #expect(spam > 0)
+        #expect(report.summary.destinations["Archive"] == 60)
+        #expect(report.summary.destinations["Site-Junk"] == spam)
+        #expect(report.summary.destinations["Mine"] == 60 - spam)
+    }
+
     @Test func foldersAreNamedFromTheirDirectories() throws {
         let maildir = try GeneratedMaildir(count: 200, seed: 7)
         defer { maildir.remove() }

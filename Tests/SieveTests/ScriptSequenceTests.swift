@@ -84,6 +84,20 @@ struct ScriptSequenceTests {
         #expect(kept.actions == [.fileinto(mailbox: "Work", flags: [], copy: false, create: false)])
     }
 
+    @Test("the action limit holds per message: an earlier script's actions count")
+    func limitsPerMessage() throws {
+        var options = SieveOptions()
+        options.limits.maxActions = 2
+        let before = try compiled("require [\"fileinto\", \"copy\"]; fileinto :copy \"A\"; fileinto :copy \"B\";", "before")
+        let user = try compiled("require \"fileinto\"; fileinto \"C\";", "user")
+        let outcome = ScriptSequence.run([before, user], context: try Self.context(), options: options)
+        #expect(outcome.failed)
+        #expect(outcome.actions == [.fileinto(mailbox: "A", flags: [], copy: true, create: false),
+                                    .fileinto(mailbox: "B", flags: [], copy: true, create: false),
+                                    .keep(flags: [], implicit: true)])
+        #expect(outcome.errors.first?.message.contains("too many actions") == true)
+    }
+
     @Test("a missing script changes nothing")
     func missingScript() throws {
         let outcome = ScriptSequence.run([.missing(name: "before"), try compiled("discard;", "user")],
@@ -110,5 +124,6 @@ struct ScriptSequenceTests {
         sequence.run(try compiled("require \"fileinto\"; if header :is \"subject\" \"changed\" { fileinto \"Seen\"; }", "user"),
                      context: try Self.context())
         #expect(sequence.outcome.actions == [.fileinto(mailbox: "Seen", flags: [], copy: false, create: false)])
+        #expect(sequence.outcome.message?.fields(named: "subject").first?.value == "changed")
     }
 }

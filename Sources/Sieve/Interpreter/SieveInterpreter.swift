@@ -34,6 +34,10 @@ public enum SieveInterpreter {
         /// `test_script_run :append_result` without `test_result_execute`): this run's
         /// actions are checked against them as if one script had asked for all.
         var pending: [SieveAction] = []
+        /// Actions (and redirects among them) earlier runs carried out: they count towards
+        /// the per-message limits.
+        var earlierActions = 0
+        var earlierRedirects = 0
         /// Out: whether the next script may run (a `keep` ran or nothing cancelled the
         /// implicit keep). False after a runtime error.
         var keepInEffect = true
@@ -52,6 +56,8 @@ public enum SieveInterpreter {
         run.environment = context.environment
         run.isDuplicate = { (key: DuplicateKey) throws(DuplicateTrackingError) -> Bool in try context.isDuplicate(key) }
         run.internalFlags = carry.internalFlags
+        run.result.earlierActions = carry.earlierActions
+        run.result.earlierRedirects = carry.earlierRedirects
         do {
             for action in carry.pending { try run.result.add(action) }
         } catch {

@@ -30,6 +30,10 @@ struct ResultBuilder {
     private var hasVacation = false
     private var hasDiscard = false
     let limits: SieveLimits
+    /// Actions and redirects earlier scripts of a sequence carried out: they count towards
+    /// the limits, which hold per message (as Pigeonhole's do), not per script.
+    var earlierActions = 0
+    var earlierRedirects = 0
 
     init(limits: SieveLimits) {
         self.limits = limits
@@ -49,7 +53,7 @@ struct ResultBuilder {
     }
 
     private mutating func append(_ action: SieveAction) throws(Failure) {
-        guard actions.count < limits.maxActions else {
+        guard actions.count + earlierActions < limits.maxActions else {
             throw Failure(message: "too many actions: the limit is \(limits.maxActions) per message")
         }
         actions.append(action)
@@ -90,7 +94,7 @@ struct ResultBuilder {
             if let i = redirectIndex[key], case .redirect(let oldAddress, let oldCopy) = actions[i] {
                 actions[i] = .redirect(address: oldAddress, copy: oldCopy && copy)
             } else {
-                guard redirectIndex.count < limits.maxRedirects else {
+                guard redirectIndex.count + earlierRedirects < limits.maxRedirects else {
                     throw Failure(message: "too many redirects: the limit is \(limits.maxRedirects) per message")
                 }
                 try append(action)

@@ -74,6 +74,8 @@ public struct ScriptStep: Sendable, Hashable {
 ///   (without flags) unless an earlier script already stored it there (`fallbackKeep`).
 ///   Mail is never lost because of a script.
 /// - A missing script changes nothing.
+/// - The limits on actions and redirects hold per message: an earlier script's actions
+///   count towards them.
 ///
 /// - SeeAlso: RFC 5228 §2.10.2 (implicit keep), §2.10.6 (errors), RFC 5429 §2.2–2.3,
 ///   RFC 5232 §3 (internal variable)
@@ -143,6 +145,9 @@ public struct ScriptSequence: Sendable {
                                     keepAfter: false))
         case .compiled(let name, let compiled):
             carry.pending = entries.filter { !$0.executed && !$0.deferred }.map(\.action)
+            let earlier = entries.filter { $0.executed || $0.deferred }
+            carry.earlierActions = earlier.count
+            carry.earlierRedirects = earlier.filter { if case .redirect = $0.action { true } else { false } }.count
             let pendingCount = carry.pending.count
             let result: SieveResult
             if let message {
@@ -158,6 +163,9 @@ public struct ScriptSequence: Sendable {
                 steps.append(ScriptStep(name: name, status: .failed, result: result, contributed: [], keepAfter: false))
                 return
             }
+            // Integration point for editheader: when `SieveResult` carries the message a
+            // script changed, set `message` to it here so the next script sees the change
+            // (Pigeonhole runs later scripts on the edited message).
             if pendingCount > 0 { entries.removeAll { !$0.executed && !$0.deferred } }
             let contributed = merge(result.actions, from: name, keepCommand: carry.keepCommand)
             steps.append(ScriptStep(name: name, status: .ran, result: result, contributed: contributed,
@@ -166,7 +174,9 @@ public struct ScriptSequence: Sendable {
     }
 
     /// Adds one script's actions to the outcome under the cross-script rules; returns
-    /// those that joined.
+    /// those that joined. A new action kind is decided here: a delivery (left out when an
+    /// earlier script already delivered to the same place, like `redirect`), a response
+    /// to the sender (like `vacation`), or neither (appended as it is).
     private mutating func merge(_ actions: [SieveAction], from name: String, keepCommand: Bool) -> [SieveAction] {
         var joined: [SieveAction] = []
         if !carry.keepInEffect {
@@ -265,7 +275,9 @@ public struct ScriptSequence: Sendable {
         } else if carry.keepInEffect && !stored {
             actions.append(.keep(flags: implicitKeepFlags, implicit: true))
         }
-        return ScriptSequenceOutcome(actions: actions, steps: steps, notes: notes, failed: failed, fallbackKeep: fallback)
+        var outcome = ScriptSequenceOutcome(actions: actions, steps: steps, notes: notes, failed: failed, fallbackKeep: fallback)
+        outcome.message = message
+        return outcome
     }
 
     private static func storesInInbox(_ action: SieveAction) -> Bool {
@@ -292,7 +304,7 @@ public struct ScriptSequence: Sendable {
 }
 
 /// The outcome of a sequence of scripts: what to carry out and what happened.
-public struct ScriptSequenceOutcome: Sendable, Hashable {
+public struct ScriptSequenceOutcome: Sendable {
     /// The actions to carry out, in order; the keep (INBOX) is among them when it applies
     /// (`implicit: true` for the implicit or fallback keep). For a single script that ran
     /// cleanly this is its `SieveResult.actions`.
@@ -305,6 +317,9 @@ public struct ScriptSequenceOutcome: Sendable, Hashable {
     public var failed: Bool
     /// Whether the INBOX copy among `actions` is the fallback keep of a failed sequence.
     public var fallbackKeep: Bool
+    /// The message as the scripts left it when one changed it (`ScriptSequence.message`);
+    /// nil: the context's message, unchanged.
+    public var message: Message?
 
     /// An outcome, fields as documented above (`ScriptSequence.outcome` builds the real ones).
     public init(actions: [SieveAction], steps: [ScriptStep], notes: [String], failed: Bool, fallbackKeep: Bool) {

@@ -166,6 +166,39 @@ struct TestSuiteScriptTests {
             ])
         #expect(lines == ["PASS chain", "PASS all keep", "PASS broken"])
     }
+
+    @Test("test_script_run :append_result: executed actions stand, a later reject is no conflict, a second one is dropped")
+    func appendResult() {
+        let lines = suiteLines("""
+            test "sequence" {
+              if not allof (test_script_compile "file.sieve", test_script_run) { test_fail "first"; }
+              if not test_result_execute { test_fail "execute first"; }
+              if not allof (test_script_compile "no.sieve", test_script_run :append_result) { test_fail "second"; }
+              if not test_result_execute { test_fail "execute second"; }
+              if not allof (test_script_compile "again.sieve", test_script_run :append_result) { test_fail "third"; }
+              if not test_result_action :index 1 "fileinto" { test_fail "the copy is first"; }
+              if not test_result_action :index 2 "reject" { test_fail "the reject joined"; }
+              if test_result_action :index 3 "reject" { test_fail "the second reject should be dropped"; }
+              test_message :folder "Lists" 0;
+            }
+            test "not executed between runs" {
+              if not allof (test_script_compile "file.sieve", test_script_run) { test_fail "first"; }
+              if not test_script_compile "no.sieve" { test_fail "compile"; }
+              if test_script_run :append_result { test_fail "reject beside a pending fileinto must fail"; }
+              if not test_error :contains "cannot be combined" { test_fail "error"; }
+            }
+            test "without append the result starts afresh" {
+              if not allof (test_script_compile "file.sieve", test_script_run) { test_fail "first"; }
+              if not allof (test_script_compile "no.sieve", test_script_run) { test_fail "second"; }
+              if not test_result_action :count "eq" :comparator "i;ascii-numeric" "1" { test_fail "one action"; }
+            }
+            """, files: [
+                "file.sieve": "require \"fileinto\";\nfileinto \"Lists\";",
+                "no.sieve": "require \"reject\";\nreject \"no\";",
+                "again.sieve": "require \"reject\";\nreject \"still no\";",
+            ])
+        #expect(lines == ["PASS sequence", "PASS not executed between runs", "PASS without append the result starts afresh"])
+    }
 }
 
 @Suite("vnd.dovecot.testsuite: test_result_execute, test_message, test_mailbox_create")
