@@ -32,6 +32,9 @@ struct DeliveryPlan: Sendable, Equatable {
     var notes: [String] = []
     /// Whether a script failed (then INBOX is among the copies).
     var scriptFailed = false
+    /// This recipient's own version of the message when its scripts edited it
+    /// (editheader): what its copies store and its redirects send.
+    var editedMessage: EditedMessage?
 }
 
 /// Accumulates the results of a recipient's scripts into one `DeliveryPlan` following

@@ -28,6 +28,9 @@ public struct RecipientOutcome: Sendable {
     public var notes: [String]
     /// Time spent on this recipient, from the start of the transaction's work.
     public var duration: Duration
+    /// The recipient's own version of the message when its scripts edited it; nil when
+    /// its copies are the message as received.
+    public var editedMessage: EditedMessage?
 
     /// An outcome, fields as documented above.
     public init(recipient: String, reply: DeliveryReply, disposition: Disposition, copies: [StoredCopy] = [],

@@ -198,5 +198,7 @@ final class Command: Sendable {
         case flags(FlagOperation, slot: Int?, flags: StrList)
         /// A `vnd.dovecot.testsuite` command (`sieve-check test` only).
         case testSuite(TestSuiteCommand)
+        /// RFC 5293 `addheader` / `deleteheader`.
+        case editHeader(HeaderEdit)
     }
 }

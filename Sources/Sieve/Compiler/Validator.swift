@@ -32,6 +32,10 @@ struct Validator {
         diagnostics.append(Diagnostic(.error, message, at: location, file: file))
     }
 
+    mutating func warning(_ message: String, at location: SourceLocation) {
+        diagnostics.append(Diagnostic(.warning, message, at: location, file: file))
+    }
+
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// Reports an unknown command or test name, once per script (later uses are errors too,
@@ -276,6 +280,7 @@ struct Validator {
         "fileinto": .fileinto, "reject": .reject, "ereject": .ereject, "vacation": .vacation,
         "set": .variables, "setflag": .imap4flags, "addflag": .imap4flags, "removeflag": .imap4flags,
         "error": .ihave, "mark": .imapflags, "unmark": .imapflags,
+        "addheader": .editheader, "deleteheader": .editheader,
     ]
     static let extensionOfTest: [String: SieveCapability] = [
         "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body, "mailboxexists": .mailbox, "ihave": .ihave,

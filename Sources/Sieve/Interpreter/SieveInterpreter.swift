@@ -32,7 +32,8 @@ public enum SieveInterpreter {
             return SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError], warnings: run.nonFatalErrors)
         }
         let implicitFlags = script.usesFlags ? FlagList.flags(in: [run.internalFlags]) : []
-        return SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors)
+        return SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors,
+                           modifiedMessage: run.messageEdited ? run.message : nil)
     }
 }
 
@@ -74,6 +75,8 @@ struct Run {
     var clock: () -> DateTime = DateTime.systemNow
     /// The current time once asked: one instant for the whole run (RFC 5260 §5).
     var fixedNow: DateTime?
+    /// Whether a command changed `message` (editheader): the result then carries it.
+    var messageEdited = false
 
     struct Failure: Error {
         var message: String
@@ -201,6 +204,8 @@ struct Run {
                 tracer?.record(.variable(name: script.variableNames[slot], value: variables[slot], location: command.location))
             case .testSuite(let testSuiteCommand):
                 if try execute(testSuiteCommand, at: command.location) == .stop { return .stop }
+            case .editHeader(let edit):
+                try execute(edit, at: command.location)
             case .flags(let operation, let slot, let flags):
                 let list = expand(flags)
                 let current = slot.map { variables[$0] } ?? internalFlags

@@ -171,6 +171,8 @@ struct CapabilityUsage {
             return tests.contains(capability)
         case "spamtestplus":
             return tests.contains("spamtest")
+        case "editheader":
+            return commands.contains("addheader") || commands.contains("deleteheader")
         case "imapflags":
             return !commands.isDisjoint(with: ["setflag", "addflag", "removeflag", "mark", "unmark"]) || tests.contains("hasflag")
                 || tags.contains("flags")

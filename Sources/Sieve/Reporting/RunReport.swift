@@ -63,6 +63,8 @@ extension TraceEvent {
             return "\(error.location.line): error: \(error.message)"
         case .warning(let warning):
             return "\(warning.location.line):   warning: \(warning.message)"
+        case .messageEdit(let change, let location):
+            return "\(location.line):   edit \(change)"
         }
     }
 }

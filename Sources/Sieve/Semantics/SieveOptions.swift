@@ -27,6 +27,11 @@ public struct SieveOptions: Sendable, Hashable {
     ///
     /// - SeeAlso: RFC 5235 §3.3
     public var virustest: ScoreTestSettings?
+    /// Which header fields scripts may not add or delete, and how long an added value
+    /// may be (`editheader`).
+    ///
+    /// - SeeAlso: RFC 5293 §6
+    public var editheader = EditheaderSettings()
 
     public init(limits: SieveLimits = SieveLimits(),
                 subaddressSeparator: String = "+",
@@ -159,4 +164,6 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     /// The deprecated imapflags draft (draft-melnikov-sieve-imapflags-03): the flag
     /// commands without a variable argument, `mark`/`unmark`, mapped onto imap4flags.
     case imapflags
+    /// RFC 5293: the `addheader` and `deleteheader` commands.
+    case editheader
 }

@@ -1,3 +1,5 @@
+import MailCore
+
 /// The outcome of one script run: what to do with the message, and what went wrong.
 ///
 /// When `errors` is not empty the run failed: the actions collected before the error
@@ -11,11 +13,15 @@ public struct SieveResult: Sendable, Hashable {
     /// Errors that did not stop the run, worth an operator's attention (a `:regex` key
     /// that is not a valid expression once its variables are expanded: it never matches).
     public var warnings: [SieveRuntimeError]
+    /// The message as this recipient's copy must be stored and redirected, when a command changed it (editheader, filter); nil when unchanged.
+    public var modifiedMessage: Message?
 
-    public init(actions: [SieveAction], errors: [SieveRuntimeError] = [], warnings: [SieveRuntimeError] = []) {
+    public init(actions: [SieveAction], errors: [SieveRuntimeError] = [], warnings: [SieveRuntimeError] = [],
+                modifiedMessage: Message? = nil) {
         self.actions = actions
         self.errors = errors
         self.warnings = warnings
+        self.modifiedMessage = modifiedMessage
     }
 
     /// Whether the run ended without an error.

@@ -10,6 +10,8 @@ extension Run {
         defer { testSuite = state }
         state.errors = []
         var keepFlags: [String] = []
+        // Each script sees the edits (editheader) of the scripts before it.
+        var current = message
         for path in paths {
             let resolved = state.resolve(path)
             let source: [UInt8]
@@ -24,13 +26,14 @@ extension Run {
                 state.errors = compiled.diagnostics.filter { $0.severity == .error }.map(\.message)
                 return false
             }
-            switch runUnderTest(script, startingFrom: ResultBuilder(limits: options.limits)) {
+            switch runUnderTest(script, startingFrom: ResultBuilder(limits: options.limits), message: current) {
             case .failure(let error):
                 // A failed script keeps the message, as delivery does.
                 state.errors = [error.message]
-                TestSuiteExecution.execute([.keep(flags: [], implicit: true)], message: message, envelope: envelope, into: &state)
+                TestSuiteExecution.execute([.keep(flags: [], implicit: true)], message: current, envelope: envelope, into: &state)
                 return false
             case .success(let outcome):
+                if let edited = outcome.modifiedMessage { current = edited }
                 let actions = outcome.result.finish(implicitKeepFlags: outcome.implicitKeepFlags)
                 var keeps = false
                 var explicit: [SieveAction] = []
@@ -42,11 +45,11 @@ extension Run {
                         explicit.append(action)
                     }
                 }
-                TestSuiteExecution.execute(explicit, message: message, envelope: envelope, into: &state)
+                TestSuiteExecution.execute(explicit, message: current, envelope: envelope, into: &state)
                 if !keeps { return true }
             }
         }
-        TestSuiteExecution.execute([.keep(flags: keepFlags, implicit: true)], message: message, envelope: envelope, into: &state)
+        TestSuiteExecution.execute([.keep(flags: keepFlags, implicit: true)], message: current, envelope: envelope, into: &state)
         return true
     }
 }

@@ -256,7 +256,8 @@ extension Run {
             return false
         }
         let compiled = SieveCompiler.compile(source, file: path, options: TestSuiteState.scriptOptions(options))
-        state.errors = compiled.diagnostics.filter { $0.severity == .error }.map(\.message)
+        // Pigeonhole's test_error lists the compiler's warnings with its errors, in order.
+        state.errors = compiled.diagnostics.filter { $0.severity == .error || $0.severity == .warning }.map(\.message)
         if compiled.script == nil {
             // Pigeonhole ends a failed compile with one more error naming the stage that
             // failed, and its test files count it (test_error :count).
@@ -278,6 +279,8 @@ extension Run {
             result = outcome.result
             testSuite?.implicitKeepFlags = outcome.implicitKeepFlags
             testSuite?.errors = outcome.errors
+            // The script's header edits are the message its result is executed with.
+            if let edited = outcome.modifiedMessage { message = edited }
             return true
         case .failure(let error):
             testSuite?.errors = [error.message]
@@ -290,13 +293,16 @@ extension Run {
         var implicitKeepFlags: [String]
         /// Errors that did not stop the run (Pigeonhole's test_error sees them too).
         var errors: [String] = []
+        /// The message as the script edited it (editheader); nil when unchanged.
+        var modifiedMessage: Message?
     }
 
     /// Runs a script under test with the current message, envelope and options, its
     /// actions added to `start`'s.
-    func runUnderTest(_ script: CompiledScript, startingFrom start: ResultBuilder) -> Result<ScriptOutcome, Failure> {
+    func runUnderTest(_ script: CompiledScript, startingFrom start: ResultBuilder,
+                      message: Message? = nil) -> Result<ScriptOutcome, Failure> {
         let scriptOptions = TestSuiteState.scriptOptions(options)
-        var run = Run(script: script, message: message, envelope: envelope, options: scriptOptions, tracer: nil)
+        var run = Run(script: script, message: message ?? self.message, envelope: envelope, options: scriptOptions, tracer: nil)
         run.environment = environment
         var builder = ResultBuilder(limits: scriptOptions.limits)
         for action in start.actions {
@@ -309,7 +315,8 @@ extension Run {
             return .failure(error)
         }
         let flags = script.usesFlags ? FlagList.flags(in: [run.internalFlags]) : []
-        return .success(ScriptOutcome(result: run.result, implicitKeepFlags: flags, errors: run.nonFatalErrors.map(\.message)))
+        return .success(ScriptOutcome(result: run.result, implicitKeepFlags: flags, errors: run.nonFatalErrors.map(\.message),
+                                      modifiedMessage: run.messageEdited ? run.message : nil))
     }
 }
 
