@@ -104,9 +104,10 @@ extension Message {
 /// space each).
 ///
 /// - Words holding a character outside printable ASCII (8-bit text, control characters)
-///   or something that would read as an encoded word are written as RFC 2047 encoded words
-///   (`=?utf-8?q?...?=`); neighbouring such words share one encoded word, and a long run is
-///   cut into several, never inside a character.
+///   or something that would read as an encoded word, and words too long for a line, are
+///   written as RFC 2047 encoded words (`=?utf-8?q?...?=`); neighbouring such words share
+///   one encoded word, and a long run is cut into several, never inside a character, so no
+///   line comes near the 998-octet limit (RFC 5322 §2.1.1).
 /// - A line break in the value (CRLF, LF or CR) becomes a fold: the next line starts with
 ///   one space, after its own leading whitespace is dropped, so the value reads back with
 ///   a single space where each line break was.
@@ -224,10 +225,13 @@ public enum HeaderFieldWriter {
         return result
     }
 
+    /// Longest word written as it is; longer ones are cut into encoded words.
+    static let longestPlainWord = 500
+
     /// Whether a word cannot be written as it is: it holds a character outside printable
-    /// ASCII, or `=?` (it would read as an encoded word).
+    /// ASCII, or `=?` (it would read as an encoded word), or it is too long for a line.
     static func needsEncoding(_ word: String) -> Bool {
-        word.utf8.contains { $0 < 0x20 || $0 >= 0x7F } || word.contains("=?")
+        word.utf8.count > longestPlainWord || word.utf8.contains { $0 < 0x20 || $0 >= 0x7F } || word.contains("=?")
     }
 
     /// `text` as Q-encoded UTF-8 words of at most 75 characters each (RFC 2047 §2), cut

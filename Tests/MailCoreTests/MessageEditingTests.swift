@@ -57,6 +57,7 @@ struct MessageEditingTests {
     @Test("written values read back as given", arguments: [
         "simple", "two  spaces", "  leading", "Ein unerhörter großer Test", "tab\tinside", "bell\u{07}!",
         String(repeating: "fold me ", count: 30) + "end", String(repeating: "ä", count: 80) + " tail", "=?utf-8?q?x?=",
+        String(repeating: "x", count: 2000), "a " + String(repeating: "y", count: 501) + " b",
     ])
     func roundTrip(_ value: String) {
         let bytes = HeaderFieldWriter.fieldBytes(name: "X", value: value)
