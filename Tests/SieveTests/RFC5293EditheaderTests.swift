@@ -244,6 +244,20 @@ struct RFC5293EditheaderTests {
         #expect(diagnostics("addheader \"X\" \"v\";").first?.contains("requires the \"editheader\" extension") == true)
     }
 
+    @Test func runSummaryShowsTheEditedHeader() throws {
+        let result = try run("require \"editheader\";\ndeleteheader \"X-Tag\";\naddheader :last \"X-Done\" \"yes\";",
+                             message: repeated)
+        #expect(result.editedHeaderSummary == """
+              From: alice@example.org
+              To: bob@example.com
+              Subject: Original
+              Received: from a by b
+              Auto-Submitted: auto-generated
+              X-Done: yes
+            """)
+        #expect(try run("keep;", message: repeated).editedHeaderSummary == nil)
+    }
+
     @Test func traceShowsEachEdit() throws {
         let recorder = SieveTraceRecorder()
         _ = try run("require \"editheader\";\naddheader :last \"X-A\" \"1\";\ndeleteheader :index 2 \"X-Tag\";",

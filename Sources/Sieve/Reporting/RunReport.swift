@@ -33,6 +33,16 @@ extension SieveResult {
     public var textSummary: String {
         actions.map { "  " + $0.description }.joined(separator: "\n")
     }
+
+    /// The header section of `modifiedMessage` one line each, indented two spaces, as
+    /// `sieve-check run` prints it under `edited header:`; nil when the run changed nothing.
+    public var editedHeaderSummary: String? {
+        guard let message = modifiedMessage else { return nil }
+        let text = String(decoding: message.headerSection, as: UTF8.self)
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\r\n" || $0 == "\n" })
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.map { "  " + $0 }.joined(separator: "\n")
+    }
 }
 
 extension TraceEvent {
