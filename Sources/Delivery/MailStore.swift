@@ -168,11 +168,15 @@ public struct MaildirMailStore: MailStore {
     }
 
     /// Writes a copy the recipient's scripts edited: trace fields, the edited header
-    /// section, then the received body. It is this recipient's alone, so the spool file is
+    /// section, then the received body (or the new one). It is this recipient's alone, so the spool file is
     /// never linked for it.
     private static func deliverEdited(_ copy: CopyRequest, edited: EditedMessage, traceFields: BytesMessageSource,
                                       into store: MaildirStore) throws(MaildirError) -> DeliveryReceipt {
         let head = ConcatenatedMessageSource(traceFields, BytesMessageSource(edited.headerSection))
+        if let body = edited.replacedBody {
+            return try store.deliver(ConcatenatedMessageSource(head, BytesMessageSource(body)), to: copy.mailbox,
+                                     flags: copy.flags, createIfMissing: copy.create, keepingLineEnds: copy.keepsLineEnds)
+        }
         func deliver(_ body: some Maildir.MessageSource) throws(MaildirError) -> DeliveryReceipt {
             try store.deliver(ConcatenatedMessageSource(head, MessageTail(source: body, offset: edited.bodyOffset)),
                               to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create,
@@ -325,18 +329,30 @@ struct MessageTail<Source: Maildir.MessageSource>: Maildir.MessageSource {
     }
 }
 
-/// A recipient's own version of the message, when its scripts edited the header
-/// (editheader): a new header section in front of the body of the message as received.
+/// A recipient's own version of the message, when its scripts changed it: a new header
+/// section (editheader) in front of the body of the message as received, or of a new body
+/// (a command that rewrote the whole message, such as a filter).
 public struct EditedMessage: Sendable, Hashable {
     /// The edited header section, up to and including the blank line that ends it, in the
     /// line-end form the scripts saw the message in.
     public var headerSection: [UInt8]
     /// Where the body starts in the message as received (the length of its header section).
     public var bodyOffset: Int
+    /// The new body when the scripts replaced it; nil: the received body, from `bodyOffset`.
+    public var replacedBody: [UInt8]?
 
     /// An edited message, fields as documented above.
-    public init(headerSection: [UInt8], bodyOffset: Int) {
+    public init(headerSection: [UInt8], bodyOffset: Int, replacedBody: [UInt8]? = nil) {
         self.headerSection = headerSection
         self.bodyOffset = bodyOffset
+        self.replacedBody = replacedBody
+    }
+
+    /// What `modified` (a script run's `modifiedMessage`) changed of `original` (the
+    /// message the scripts were given): its header section, and its body only when that
+    /// differs.
+    public init(_ modified: Message, from original: Message) {
+        self.init(headerSection: Array(modified.headerSection), bodyOffset: original.bodyOffset,
+                  replacedBody: modified.body == original.body ? nil : Array(modified.body))
     }
 }

@@ -83,10 +83,11 @@ final class PreparedMessage: Sendable {
     }
 
     /// The whole message as one recipient's scripts left it (blocking): `edited`'s header
-    /// section in front of the body of the message as received; the message itself when
-    /// `edited` is nil.
+    /// section in front of its new body, or of the body of the message as received; the
+    /// message itself when `edited` is nil.
     func whole(edited: EditedMessage?) -> Result<Message, DeliveryAgent.MessageUnreadable> {
         guard let edited else { return whole() }
+        if let body = edited.replacedBody { return .success(Message(bytes: edited.headerSection + body)) }
         return whole().map { original in
             let body = original.bytes[min(edited.bodyOffset, original.bytes.count)...]
             return Message(bytes: edited.headerSection + body)
@@ -202,10 +203,7 @@ struct DeliveryEnvironment: Sendable {
             if !builder.add(run) { break }
         }
         var plan = builder.finish()
-        if context.message !== parsed {
-            plan.editedMessage = EditedMessage(headerSection: Array(context.message.headerSection),
-                                               bodyOffset: parsed.bodyOffset)
-        }
+        if context.message !== parsed { plan.editedMessage = EditedMessage(context.message, from: parsed) }
         return .success(plan)
     }
 

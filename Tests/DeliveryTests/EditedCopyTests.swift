@@ -197,3 +197,31 @@ struct TraceFieldsOnceTests {
         #expect(!rendered.contains("X-From-Preamble"))
     }
 }
+
+@Suite("Delivery: what an edited message carries")
+struct EditedMessageTests {
+    @Test("a header edit keeps the received body; a changed body is carried whole")
+    func headerOrWhole() {
+        let original = Message("Subject: a\r\n\r\nbody\r\n")
+        let headerOnly = EditedMessage(original.addingField(name: "X", value: "1"), from: original)
+        #expect(headerOnly == EditedMessage(headerSection: Array("X: 1\r\nSubject: a\r\n\r\n".utf8),
+                                            bodyOffset: "Subject: a\r\n\r\n".utf8.count))
+        let rewritten = EditedMessage(Message("Subject: a\r\n\r\nnew body\r\n"), from: original)
+        #expect(rewritten.replacedBody == Array("new body\r\n".utf8))
+    }
+
+    @Test("a copy with a replaced body stores it, behind the edited header section")
+    func storesReplacedBody() throws {
+        let site = try TestSite()
+        let user = DeliveryUser(recipient: "rw@example.org", address: "rw@example.org", localPart: "rw", detail: nil,
+                                domain: "example.org", maildirPath: site.dir.path + "/mail/rw/Maildir", scriptPath: nil,
+                                quota: Quota())
+        var request = CopyRequest(user: user, mailbox: "INBOX", flags: [], create: false,
+                                  traceFields: Array("X-Trace: t\r\n".utf8), message: .bytes(Array(sampleMessage.utf8)))
+        request.edited = EditedMessage(headerSection: Array("Subject: new\r\n\r\n".utf8), bodyOffset: 0,
+                                       replacedBody: Array("Rewritten.\r\n".utf8))
+        _ = try MaildirMailStore(configuration: site.configuration.storage.maildir).store(request)
+        let stored = try site.dir.contents(try #require(site.messages("rw").first))
+        #expect(stored == "X-Trace: t\r\nSubject: new\r\n\r\nRewritten.\r\n")
+    }
+}
