@@ -100,15 +100,19 @@ public struct DeliveryAgent: Sendable {
     public func spoolPreamble(transactionID: String, sender: String, recipient: String, heloName: String,
                               clientAddress: String?, clientHostName: String? = nil) -> SpoolPreamble {
         let date = TraceFields.now()
+        let bare = ConfiguredUserDatabase.bare(recipient)
         let fields = TraceFields.render(
-            sender: sender, recipient: ConfiguredUserDatabase.bare(recipient), heloName: heloName,
+            sender: sender, recipient: bare, heloName: heloName,
             clientHostName: clientHostName, clientAddress: clientAddress, hostname: configuration.hostname,
             transactionID: transactionID, date: date)
         var converter = LineEndingConverter(target: configuration.storage.maildir.lineEnding)
         var bytes: [UInt8] = []
         converter.convert(fields, appendingTo: &bytes)
         converter.finish(appendingTo: &bytes)
-        return SpoolPreamble(bytes: bytes, converted: converter.produced, createdAt: date)
+        let origin = TraceFields.origin(sender: sender, recipient: bare, heloName: heloName, clientHostName: clientHostName,
+                                        clientAddress: clientAddress, hostname: configuration.hostname,
+                                        transactionID: transactionID, date: date)
+        return SpoolPreamble(bytes: bytes, converted: converter.produced, createdAt: date, origin: origin)
     }
 
     /// Delivers a transaction; returns one outcome per recipient, in order.
@@ -244,7 +248,9 @@ public struct DeliveryAgent: Sendable {
         }
         let (vacation, results) = await outbound.send(
             vacation: outcome.vacation, redirects: outcome.redirects, user: user, sender: transaction.sender,
-            message: message.headers, wholeMessage: { await BlockingIO.run { message.whole() } })
+            message: message.headers, wholeMessage: { [edited = outcome.editedMessage] in
+                await BlockingIO.run { message.whole(edited: edited) }
+            })
         outcome.vacationResult = vacation
         outcome.redirectResults = results.map(\.summary)
         if let vacation, vacation.hasPrefix("failed") { outcome.notes.append("vacation reply \(vacation)") }

@@ -27,6 +27,9 @@ struct DeliveryPlan: Sendable, Equatable {
     /// `duplicate` values to record once the outcome is final: those of the scripts
     /// that ran to their end (a failed script's marks go with its actions).
     var duplicateMarks: [DuplicateMark] = []
+    /// This recipient's own version of the message when its scripts edited it
+    /// (editheader): what its copies store and its redirects send.
+    var editedMessage: EditedMessage?
 }
 
 /// Maps the outcome of a recipient's scripts (`ScriptSequence`, which holds every rule

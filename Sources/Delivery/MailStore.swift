@@ -23,6 +23,10 @@ public struct CopyRequest: Sendable {
     public var message: TransactionMessage
     /// Store the bytes as they are, without line-end conversion (`BODY=BINARYMIME`).
     public var keepsLineEnds: Bool
+    /// The recipient's own header section when its scripts edited the message: stored
+    /// in place of the received one, in front of the received body. Nil: `message` as
+    /// it is.
+    public var edited: EditedMessage?
 
     /// A copy request, fields as documented above.
     public init(user: DeliveryUser, mailbox: String, flags: [String], create: Bool,
@@ -132,24 +136,28 @@ public struct MaildirMailStore: MailStore {
         let prefix = BytesMessageSource(copy.traceFields)
         let receipt: DeliveryReceipt
         do throws(MaildirError) {
-            switch copy.message {
-            case .bytes(let bytes):
-                receipt = try store.deliver(ConcatenatedMessageSource(prefix, BytesMessageSource(bytes)),
-                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create,
-                                            keepingLineEnds: copy.keepsLineEnds)
-            case .file(let path):
-                receipt = try store.deliver(ConcatenatedMessageSource(prefix, FileMessageSource(path: path)),
-                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create,
-                                            keepingLineEnds: copy.keepsLineEnds)
-            case .spooled(let spooled) where PreambledSpoolSource.fits(spooled, traceFields: copy.traceFields,
-                                                                       lineEnding: configuration.lineEnding):
-                receipt = try store.deliver(PreambledSpoolSource(traceFields: prefix, message: SpooledMessageSource(message: spooled)),
-                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create,
-                                            keepingLineEnds: copy.keepsLineEnds)
-            case .spooled(let spooled):
-                receipt = try store.deliver(ConcatenatedMessageSource(prefix, SpooledMessageSource(message: spooled)),
-                                            to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create,
-                                            keepingLineEnds: copy.keepsLineEnds)
+            if let edited = copy.edited {
+                receipt = try Self.deliverEdited(copy, edited: edited, traceFields: prefix, into: store)
+            } else {
+                switch copy.message {
+                case .bytes(let bytes):
+                    receipt = try store.deliver(ConcatenatedMessageSource(prefix, BytesMessageSource(bytes)),
+                                                to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create,
+                                                keepingLineEnds: copy.keepsLineEnds)
+                case .file(let path):
+                    receipt = try store.deliver(ConcatenatedMessageSource(prefix, FileMessageSource(path: path)),
+                                                to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create,
+                                                keepingLineEnds: copy.keepsLineEnds)
+                case .spooled(let spooled) where PreambledSpoolSource.fits(spooled, traceFields: copy.traceFields,
+                                                                           lineEnding: configuration.lineEnding):
+                    receipt = try store.deliver(PreambledSpoolSource(traceFields: prefix, message: SpooledMessageSource(message: spooled)),
+                                                to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create,
+                                                keepingLineEnds: copy.keepsLineEnds)
+                case .spooled(let spooled):
+                    receipt = try store.deliver(ConcatenatedMessageSource(prefix, SpooledMessageSource(message: spooled)),
+                                                to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create,
+                                                keepingLineEnds: copy.keepsLineEnds)
+                }
             }
         } catch {
             throw Self.failure(error)
@@ -157,6 +165,28 @@ public struct MaildirMailStore: MailStore {
         let id = receipt.fileName.split(separator: ":", maxSplits: 1).first.map(String.init) ?? receipt.fileName
         return StoredCopy(mailbox: receipt.folder.isInbox ? "INBOX" : copy.mailbox, id: id, path: receipt.path,
                           warnings: receipt.ignoredFlags.map(\.description) + receipt.warnings)
+    }
+
+    /// Writes a copy the recipient's scripts edited: trace fields, the edited header
+    /// section, then the received body (or the new one). It is this recipient's alone, so the spool file is
+    /// never linked for it.
+    private static func deliverEdited(_ copy: CopyRequest, edited: EditedMessage, traceFields: BytesMessageSource,
+                                      into store: MaildirStore) throws(MaildirError) -> DeliveryReceipt {
+        let head = ConcatenatedMessageSource(traceFields, BytesMessageSource(edited.headerSection))
+        if let body = edited.replacedBody {
+            return try store.deliver(ConcatenatedMessageSource(head, BytesMessageSource(body)), to: copy.mailbox,
+                                     flags: copy.flags, createIfMissing: copy.create, keepingLineEnds: copy.keepsLineEnds)
+        }
+        func deliver(_ body: some Maildir.MessageSource) throws(MaildirError) -> DeliveryReceipt {
+            try store.deliver(ConcatenatedMessageSource(head, MessageTail(source: body, offset: edited.bodyOffset)),
+                              to: copy.mailbox, flags: copy.flags, createIfMissing: copy.create,
+                              keepingLineEnds: copy.keepsLineEnds)
+        }
+        switch copy.message {
+        case .bytes(let bytes): return try deliver(BytesMessageSource(bytes))
+        case .file(let path): return try deliver(FileMessageSource(path: path))
+        case .spooled(let spooled): return try deliver(ChunkedSpoolSource(message: SpooledMessageSource(message: spooled)))
+        }
     }
 
     /// Whether the folder exists; an invalid name or an unreadable folder is `false`.
@@ -221,23 +251,22 @@ struct SpooledMessageSource: Maildir.MessageSource {
 
 /// A recipient's trace fields and the spooled message, when the spool file already starts
 /// with exactly those fields (the LMTP server wrote them as the preamble of a transaction
-/// with one recipient): the store links the spool file into the Maildir instead of writing
-/// a copy. Written like `ConcatenatedMessageSource` when it cannot.
+/// with one recipient, and the delivery took that recipient's fields from the preamble):
+/// the store links the spool file into the Maildir instead of writing a copy. Written like
+/// `ConcatenatedMessageSource` when it cannot.
 struct PreambledSpoolSource: Maildir.MessageSource {
     let traceFields: BytesMessageSource
     let message: SpooledMessageSource
 
-    /// Whether `spooled`'s preamble is `traceFields` in `lineEnding` form, and the two can
-    /// be counted as one file (the preamble does not end in a CR).
+    /// Whether `spooled`'s preamble is `traceFields` (the recipient's fields taken from
+    /// that preamble, so a byte comparison; fields rendered anew for another recipient
+    /// differ), in `lineEnding` form, and the two can be counted as one file (the preamble
+    /// does not end in a CR).
     static func fits(_ spooled: SpooledMessage, traceFields: [UInt8], lineEnding: LineEnding) -> Bool {
         guard spooled.isLinkable, let preamble = spooled.preamble, let converted = spooled.converted,
               converted.lineEnding == lineEnding, preamble.converted.lineEnding == lineEnding,
               preamble.converted.lastByte != UInt8(ascii: "\r") else { return false }
-        var converter = LineEndingConverter(target: lineEnding)
-        var expected: [UInt8] = []
-        converter.convert(traceFields, appendingTo: &expected)
-        converter.finish(appendingTo: &expected)
-        return expected == preamble.bytes
+        return traceFields == preamble.bytes
     }
 
     func forEachChunk(_ body: ([UInt8]) throws(MaildirError) -> Void) throws(MaildirError) {
@@ -270,5 +299,60 @@ final class SweptMaildirs: Sendable {
     /// True the first time `root` is claimed.
     func claim(_ root: String) -> Bool {
         roots.withLock { $0.insert(root).inserted }
+    }
+}
+
+/// A spooled message read in chunks only (never copied whole), for a source that drops
+/// some of its bytes.
+struct ChunkedSpoolSource: Maildir.MessageSource {
+    let message: SpooledMessageSource
+
+    func forEachChunk(_ body: ([UInt8]) throws(MaildirError) -> Void) throws(MaildirError) {
+        try message.forEachChunk(body)
+    }
+}
+
+/// What follows the first `offset` octets of `source`: the body of a message whose header
+/// section a recipient's scripts replaced.
+struct MessageTail<Source: Maildir.MessageSource>: Maildir.MessageSource {
+    let source: Source
+    let offset: Int
+
+    func forEachChunk(_ body: ([UInt8]) throws(MaildirError) -> Void) throws(MaildirError) {
+        var skipped = 0
+        try source.forEachChunk { (chunk: [UInt8]) throws(MaildirError) in
+            guard skipped < offset else { return try body(chunk) }
+            let dropped = min(offset - skipped, chunk.count)
+            skipped += dropped
+            if dropped < chunk.count { try body(Array(chunk[dropped...])) }
+        }
+    }
+}
+
+/// A recipient's own version of the message, when its scripts changed it: a new header
+/// section (editheader) in front of the body of the message as received, or of a new body
+/// (a command that rewrote the whole message, such as a filter).
+public struct EditedMessage: Sendable, Hashable {
+    /// The edited header section, up to and including the blank line that ends it, in the
+    /// line-end form the scripts saw the message in.
+    public var headerSection: [UInt8]
+    /// Where the body starts in the message as received (the length of its header section).
+    public var bodyOffset: Int
+    /// The new body when the scripts replaced it; nil: the received body, from `bodyOffset`.
+    public var replacedBody: [UInt8]?
+
+    /// An edited message, fields as documented above.
+    public init(headerSection: [UInt8], bodyOffset: Int, replacedBody: [UInt8]? = nil) {
+        self.headerSection = headerSection
+        self.bodyOffset = bodyOffset
+        self.replacedBody = replacedBody
+    }
+
+    /// What `modified` (a script run's `modifiedMessage`) changed of `original` (the
+    /// message the scripts were given): its header section, and its body only when that
+    /// differs.
+    public init(_ modified: Message, from original: Message) {
+        self.init(headerSection: Array(modified.headerSection), bodyOffset: original.bodyOffset,
+                  replacedBody: modified.body == original.body ? nil : Array(modified.body))
     }
 }

@@ -82,6 +82,18 @@ final class PreparedMessage: Sendable {
         DeliveryAgent.MessageUnreadable(message: "cannot read the spooled message: \(error)")
     }
 
+    /// The whole message as one recipient's scripts left it (blocking): `edited`'s header
+    /// section in front of its new body, or of the body of the message as received; the
+    /// message itself when `edited` is nil.
+    func whole(edited: EditedMessage?) -> Result<Message, DeliveryAgent.MessageUnreadable> {
+        guard let edited else { return whole() }
+        if let body = edited.replacedBody { return .success(Message(bytes: edited.headerSection + body)) }
+        return whole().map { original in
+            let body = original.bytes[min(edited.bodyOffset, original.bytes.count)...]
+            return Message(bytes: edited.headerSection + body)
+        }
+    }
+
     /// The whole message, parsed (blocking): the script's parse unless that is a prefix
     /// cut at `limit`, else read again from the source (redirects resend all of it).
     func whole() -> Result<Message, DeliveryAgent.MessageUnreadable> {
@@ -104,7 +116,9 @@ final class PreparedMessage: Sendable {
 /// The Sieve context of one recipient: the shared message, this recipient's envelope,
 /// the user's mailboxes for `mailboxexists`, and what `environment` reports.
 struct RecipientSieveContext: SieveContext {
-    let message: Message
+    /// The message as the next script sees it: as received, or as an earlier script of the
+    /// chain edited it.
+    var message: Message
     let envelope: SieveEnvelope
     let store: any MailStore
     let user: DeliveryUser
@@ -188,7 +202,10 @@ struct DeliveryEnvironment: Sendable {
             case .script(let script): .compiled(name: path, script: script)
             }
         }
-        return .success(PlanBuilder.plan(ScriptSequence.run(sequence, context: context, options: sieveOptions)))
+        let outcome = ScriptSequence.run(sequence, context: context, options: sieveOptions)
+        var plan = PlanBuilder.plan(outcome)
+        if let edited = outcome.message, edited !== parsed { plan.editedMessage = EditedMessage(edited, from: parsed) }
+        return .success(plan)
     }
 
     /// Stores the plan's copies, with the INBOX fallback, and builds the outcome.
@@ -197,6 +214,7 @@ struct DeliveryEnvironment: Sendable {
         var outcome = RecipientOutcome(recipient: user.recipient, reply: Replies.discarded, disposition: .discarded,
                                        redirects: plan.redirects, vacation: plan.vacation, notes: plan.notes)
         outcome.duplicateMarks = plan.duplicateMarks
+        outcome.editedMessage = plan.editedMessage
         func rejected(_ outcome: RecipientOutcome, _ reason: String) -> RecipientOutcome {
             var outcome = outcome
             outcome.reply = Replies.rejected(reason)
@@ -209,9 +227,11 @@ struct DeliveryEnvironment: Sendable {
         }
         let traceFields = self.traceFields(user: user, transaction: transaction)
         func request(_ copy: DeliveryPlan.Copy) -> CopyRequest {
-            CopyRequest(user: user, mailbox: copy.mailbox, flags: copy.flags,
-                        create: copy.create || configuration.storage.createMissingFolders,
-                        traceFields: traceFields, message: message.source, keepsLineEnds: transaction.keepsLineEnds)
+            var request = CopyRequest(user: user, mailbox: copy.mailbox, flags: copy.flags,
+                                      create: copy.create || configuration.storage.createMissingFolders,
+                                      traceFields: traceFields, message: message.source, keepsLineEnds: transaction.keepsLineEnds)
+            request.edited = plan.editedMessage
+            return request
         }
 
         var fellBack = false
@@ -265,8 +285,18 @@ struct DeliveryEnvironment: Sendable {
         return outcome
     }
 
+    /// The recipient's trace fields: the spool's preamble when it was made for this
+    /// recipient (already in the store's line-end form, so the store can link the spool file
+    /// after comparing the bytes), else rendered now.
     private func traceFields(user: DeliveryUser, transaction: DeliveryTransaction) -> [UInt8] {
-        TraceFields.render(
+        if case .spooled(let spooled) = transaction.message, let preamble = spooled.preamble, !preamble.origin.isEmpty,
+           preamble.origin == TraceFields.origin(
+               sender: transaction.sender, recipient: user.recipient, heloName: transaction.heloName,
+               clientHostName: transaction.clientHostName, clientAddress: transaction.clientAddress,
+               hostname: configuration.hostname, transactionID: transaction.id, date: transaction.receivedAt) {
+            return preamble.bytes
+        }
+        return TraceFields.render(
             sender: transaction.sender, recipient: user.recipient, heloName: transaction.heloName,
             clientHostName: transaction.clientHostName, clientAddress: transaction.clientAddress,
             hostname: configuration.hostname, transactionID: transaction.id, date: transaction.receivedAt)
@@ -278,9 +308,10 @@ struct DeliveryEnvironment: Sendable {
                                  message: PreparedMessage) -> RecipientOutcome {
         var outcome = outcome
         if !outcome.copies.contains(where: { DeliveryPlan.Copy(mailbox: $0.mailbox, flags: [], create: false).isInbox }) {
-            let request = CopyRequest(user: user, mailbox: "INBOX", flags: [], create: false,
+            var request = CopyRequest(user: user, mailbox: "INBOX", flags: [], create: false,
                                       traceFields: traceFields(user: user, transaction: transaction),
                                       message: message.source, keepsLineEnds: transaction.keepsLineEnds)
+            request.edited = outcome.editedMessage
             do throws(StoreFailure) {
                 let stored = try store.store(request)
                 outcome.copies.append(stored)

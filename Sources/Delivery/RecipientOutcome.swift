@@ -31,6 +31,9 @@ public struct RecipientOutcome: Sendable {
     /// `duplicate` values the scripts marked, recorded once the outcome is final and not a
     /// temporary failure (RFC 7352 §3).
     public var duplicateMarks: [DuplicateMark] = []
+    /// The recipient's own version of the message when its scripts edited it; nil when
+    /// its copies are the message as received.
+    public var editedMessage: EditedMessage?
 
     /// An outcome, fields as documented above.
     public init(recipient: String, reply: DeliveryReply, disposition: Disposition, copies: [StoredCopy] = [],

@@ -60,6 +60,17 @@ public enum TraceFields {
         return Array(text.utf8)
     }
 
+    /// Everything `render` writes, as one text: two renderings with the same origin are
+    /// the same bytes, so fields rendered once (a spool preamble) can be recognised as a
+    /// recipient's own without rendering them again.
+    public static func origin(sender: String, recipient: String, heloName: String,
+                              clientHostName: String?, clientAddress: String?,
+                              hostname: String, transactionID: String, date: Int64) -> String {
+        // NUL cannot occur in an SMTP path or a host name; SOH stands for "not known".
+        [sender, recipient, heloName, clientHostName ?? "\u{1}", clientAddress ?? "\u{1}", hostname, transactionID,
+         String(date)].joined(separator: "\u{0}")
+    }
+
     /// `name: part part ...` folded before a part that would pass 78 characters.
     static func fold(name: String, parts: [String]) -> String {
         var out = name + ":"

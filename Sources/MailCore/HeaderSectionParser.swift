@@ -24,6 +24,9 @@ enum HeaderSectionParser {
     struct Result {
         var fields: [HeaderField]
         var bodyOffset: Int
+        /// Where each field's lines are (name to the end of its last line break), when
+        /// asked for (`recordingSpans`); empty otherwise.
+        var spans: [Range<Int>] = []
     }
 
     static func parse(_ bytes: [UInt8]) -> Result {
@@ -32,11 +35,20 @@ enum HeaderSectionParser {
 
     /// Parses the header section in `input[start..<end]`; `bodyOffset` is absolute.
     static func parse(
-        _ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atMessageStart: Bool
+        _ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, atMessageStart: Bool,
+        recordingSpans: Bool = false
     ) -> Result {
         var fields: [HeaderField] = []
+        var spans: [Range<Int>] = []
         var index = start
         var current: PendingField?
+        var currentStart = start
+        var lineEnd = start
+        func finishCurrent() {
+            guard let field = current else { return }
+            fields.append(field.finish(input))
+            if recordingSpans { spans.append(currentStart..<lineEnd) }
+        }
 
         if atMessageStart && hasMboxSeparator(input, at: index, end: end) {
             index = nextLine(input, from: index, end: end).next
@@ -46,26 +58,28 @@ enum HeaderSectionParser {
             let (contentEnd, next) = nextLine(input, from: index, end: end)
             if contentEnd == index {
                 // The blank line: the header section ends here.
-                if let field = current { fields.append(field.finish(input)) }
-                return Result(fields: fields, bodyOffset: next)
+                finishCurrent()
+                return Result(fields: fields, bodyOffset: next, spans: spans)
             }
             let first = input[index]
             if first == 0x20 || first == 0x09 {
                 current?.appendContinuation(input, index..<contentEnd)
             } else if let colon = fieldNameEnd(input, from: index, to: contentEnd) {
-                if let field = current { fields.append(field.finish(input)) }
+                finishCurrent()
                 var nameEnd = colon
                 while nameEnd > index && (input[nameEnd - 1] == 0x20 || input[nameEnd - 1] == 0x09) { nameEnd -= 1 }
                 let name = String(decoding: UnsafeBufferPointer(rebasing: input[index..<nameEnd]), as: UTF8.self)
                 current = PendingField(name: name, firstLine: (colon + 1)..<contentEnd)
+                currentStart = index
             } else {
-                if let field = current { fields.append(field.finish(input)) }
-                return Result(fields: fields, bodyOffset: index)
+                finishCurrent()
+                return Result(fields: fields, bodyOffset: index, spans: spans)
             }
             index = next
+            if current != nil { lineEnd = next }
         }
-        if let field = current { fields.append(field.finish(input)) }
-        return Result(fields: fields, bodyOffset: end)
+        finishCurrent()
+        return Result(fields: fields, bodyOffset: end, spans: spans)
     }
 
     /// The end of the line starting at `from`, without its line break, and the start of

@@ -1,3 +1,4 @@
+import MailCore
 import Delivery
 import Sieve
 
@@ -60,6 +61,10 @@ extension ConfigurationFile {
             }
             configuration.delivery.domain = domain
         }
+        if var sieve = try root.subtable("sieve") {
+            try readEditheader(&sieve, into: &configuration.delivery.scripts.sieveOptions.editheader)
+            try sieve.finish()
+        }
         for test in [ScoreTestSettings.Test.spam, .virus] {
             guard var table = try root.subtable(test.rawValue) else { continue }
             let settings = try readScoreTest(&table, for: test)
@@ -72,6 +77,43 @@ extension ConfigurationFile {
             } else {
                 configuration.delivery.scripts.sieveOptions.virustest = settings
             }
+        }
+    }
+}
+
+/// The `[sieve]` table's editheader keys (Pigeonhole's `sieve_editheader_*` settings):
+///
+/// ```toml
+/// [sieve]
+/// editheader_protected = ["X-Spam-Status"]   # neither added nor deleted by scripts
+/// editheader_forbid_add = ["X-Verified"]
+/// editheader_forbid_delete = ["DKIM-Signature"]
+/// editheader_max_header_size = "2k"          # longest value addheader may add
+/// ```
+///
+/// - SeeAlso: RFC 5293 §6, `EditheaderSettings`
+extension ConfigurationFile {
+    static func readEditheader(_ table: inout TOMLReader, into settings: inout EditheaderSettings) throws(ConfigurationError) {
+        func names(_ key: String) throws(ConfigurationError) -> [String] {
+            let list = try table.strings(key) ?? []
+            if let bad = list.first(where: { !HeaderFieldWriter.isValidFieldName($0) }) {
+                throw ConfigurationError("\(table.file): 'sieve.\(key)' holds \"\(bad)\", which is not a header field name "
+                                         + "(printable ASCII without spaces or ':')")
+            }
+            return list.map { $0.lowercased() }
+        }
+        for name in try names("editheader_protected") {
+            settings.forbiddenToAdd.insert(name)
+            settings.forbiddenToDelete.insert(name)
+        }
+        settings.forbiddenToAdd.formUnion(try names("editheader_forbid_add"))
+        settings.forbiddenToDelete.formUnion(try names("editheader_forbid_delete"))
+        if let size = try table.size("editheader_max_header_size") {
+            guard size >= EditheaderSettings.minimumMaximumValueSize else {
+                throw ConfigurationError("\(table.file): 'sieve.editheader_max_header_size' is \(size) octets; "
+                                         + "it must be at least \(EditheaderSettings.minimumMaximumValueSize)")
+            }
+            settings.maximumValueSize = size
         }
     }
 }

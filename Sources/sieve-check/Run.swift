@@ -128,6 +128,10 @@ extension SieveCheck {
             } else {
                 print("actions:")
                 print(result.textSummary)
+                if let header = result.editedHeaderSummary {
+                    print("edited header:")
+                    print(header)
+                }
                 for error in result.errors { printError(error.description) }
                 for warning in result.warnings {
                     printError(Diagnostic(.warning, warning.message, at: warning.location, file: warning.file).description)

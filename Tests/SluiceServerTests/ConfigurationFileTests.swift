@@ -175,6 +175,11 @@ struct ConfigurationFileTests {
          "t.toml: [spamtest]: sieve_spamtest_status_header: cannot use the regular expression \"score=(.*\""),
         ("[spamtest]\nstatus_headr = \"X\"\n", "t.toml: unknown key 'spamtest.status_headr' in [spamtest]"),
         ("domain = \"\"\n", "t.toml: 'domain' is \"\", expected a DNS domain"),
+        ("[sieve]\neditheader_protected = [\"X Bad\"]\n",
+         "t.toml: 'sieve.editheader_protected' holds \"X Bad\", which is not a header field name"),
+        ("[sieve]\neditheader_max_header_size = 512\n",
+         "t.toml: 'sieve.editheader_max_header_size' is 512 octets; it must be at least 1024"),
+        ("[sieve]\neditheader_forbid = [\"X\"]\n", "t.toml: unknown key 'sieve.editheader_forbid' in [sieve]"),
     ])
     func errors(text: String, expected: String) {
         do {
@@ -183,6 +188,17 @@ struct ConfigurationFileTests {
         } catch {
             #expect(error.message.hasPrefix(expected), "\(error.message)")
         }
+    }
+
+    @Test("[sieve] sets the fields editheader may not change and the value limit")
+    func editheaderSettings() throws {
+        let text = "[sieve]\neditheader_protected = [\"X-Spam-Status\"]\neditheader_forbid_add = [\"X-Verified\"]\n"
+            + "editheader_forbid_delete = [\"DKIM-Signature\"]\neditheader_max_header_size = \"4k\"\n"
+        let settings = try ConfigurationFile.parse(text, file: "t.toml").delivery.scripts.sieveOptions.editheader
+        #expect(settings.forbiddenToAdd == ["x-spam-status", "x-verified"])
+        #expect(settings.forbiddenToDelete == ["x-spam-status", "dkim-signature"])
+        #expect(settings.maximumValueSize == 4096)
+        #expect(!settings.allowsAdding("X-Verified") && settings.allowsDeleting("X-Verified"))
     }
 
     @Test("built-in defaults put Maildirs and scripts under the working directory")

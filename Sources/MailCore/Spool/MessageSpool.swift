@@ -67,12 +67,16 @@ public struct SpoolPreamble: Sendable, Hashable {
     /// When they were made (seconds since the epoch): the date they carry, which later
     /// copies of the same message must carry as well.
     public var createdAt: Int64
+    /// What the bytes were made from, in the maker's own terms: whoever later needs the same
+    /// bytes compares this instead of making them again. Empty when not given.
+    public var origin: String
 
     /// A preamble, fields as documented above.
-    public init(bytes: [UInt8], converted: ConvertedBytes, createdAt: Int64) {
+    public init(bytes: [UInt8], converted: ConvertedBytes, createdAt: Int64, origin: String = "") {
         self.bytes = bytes
         self.converted = converted
         self.createdAt = createdAt
+        self.origin = origin
     }
 }
 

@@ -210,5 +210,7 @@ final class Command: Sendable {
         case include(IncludeCommand)
         /// RFC 6609 `return`: ends the current script (the main script: as `stop`).
         case returnFromScript
+        /// RFC 5293 `addheader` / `deleteheader`.
+        case editHeader(HeaderEdit)
     }
 }

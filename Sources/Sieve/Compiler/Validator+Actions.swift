@@ -78,6 +78,8 @@ extension Validator {
             return nil
         case "set":
             return compileSet(node, location: location).map(make)
+        case "addheader", "deleteheader":
+            return compileEditheader(node, name: name, location: location).map(make)
         case "mark", "unmark":
             guard readArguments(node.arguments, of: "command", named: name, at: location, tags: [], positionals: []) != nil
             else { return nil }

@@ -288,6 +288,7 @@ struct Validator {
         "set": .variables, "setflag": .imap4flags, "addflag": .imap4flags, "removeflag": .imap4flags,
         "error": .ihave, "mark": .imapflags, "unmark": .imapflags,
         "include": .include, "return": .include, "global": .include,
+        "addheader": .editheader, "deleteheader": .editheader,
     ]
     static let extensionOfTest: [String: SieveCapability] = [
         "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body, "mailboxexists": .mailbox, "ihave": .ihave,

@@ -80,7 +80,7 @@ public enum SieveInterpreter {
         carry.keepCommand = run.result.keepCommandSeen
         let implicitFlags = script.usesFlags || !run.internalFlags.isEmpty ? FlagList.flags(in: [run.internalFlags]) : []
         return SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors,
-                           duplicateMarks: run.duplicateMarks)
+                           duplicateMarks: run.duplicateMarks, modifiedMessage: run.messageEdited ? run.message : nil)
     }
 }
 
@@ -132,6 +132,8 @@ struct Run {
     var duplicateMarks: [DuplicateMark] = []
     /// The include extension's run state: the compiled tree, globals, what ran.
     var includes: IncludeRunState
+    /// Whether a command changed `message` (editheader): the result then carries it.
+    var messageEdited = false
 
     struct Failure: Error {
         var message: String
@@ -272,6 +274,8 @@ struct Run {
                 return .returnFromScript
             case .testSuite(let testSuiteCommand):
                 if try execute(testSuiteCommand, at: command.location) == .stop { return .stop }
+            case .editHeader(let edit):
+                try execute(edit, at: command.location)
             case .flags(let operation, let slot, let flags):
                 let list = expand(flags)
                 let current = slot.map { variables[$0] } ?? internalFlags

@@ -175,6 +175,8 @@ struct CapabilityUsage {
             return tests.contains("spamtest")
         case "include":
             return !commands.isDisjoint(with: ["include", "return", "global"])
+        case "editheader":
+            return commands.contains("addheader") || commands.contains("deleteheader")
         case "imapflags":
             return !commands.isDisjoint(with: ["setflag", "addflag", "removeflag", "mark", "unmark"]) || tests.contains("hasflag")
                 || tags.contains("flags")

@@ -34,6 +34,16 @@ extension SieveResult {
     public var textSummary: String {
         (actions.map { "  " + $0.description } + duplicateMarks.map { "  " + $0.description }).joined(separator: "\n")
     }
+
+    /// The header section of `modifiedMessage` one line each, indented two spaces, as
+    /// `sieve-check run` prints it under `edited header:`; nil when the run changed nothing.
+    public var editedHeaderSummary: String? {
+        guard let message = modifiedMessage else { return nil }
+        let text = String(decoding: message.headerSection, as: UTF8.self)
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\r\n" || $0 == "\n" })
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.map { "  " + $0 }.joined(separator: "\n")
+    }
 }
 
 extension TraceEvent {
@@ -64,6 +74,8 @@ extension TraceEvent {
             return "\(error.location.line): error: \(error.message)"
         case .warning(let warning):
             return "\(warning.location.line):   warning: \(warning.message)"
+        case .messageEdit(let change, let location):
+            return "\(location.line):   edit \(change)"
         }
     }
 }

@@ -102,8 +102,8 @@ public struct ScriptSequence: Sendable {
     private var implicitKeepFlags: [String] = []
     /// Whether a later script may still run.
     public var keepInEffect: Bool { carry.keepInEffect && !failed }
-    /// The message the next script sees when a script changed it (editheader); nil: the
-    /// context's message. A hook: a script's result does not carry a changed message yet.
+    /// The message the next script sees when a script changed it (editheader, filter);
+    /// nil: the context's message.
     public var message: Message?
 
     /// An empty sequence: the keep in effect, nothing done yet.
@@ -163,9 +163,8 @@ public struct ScriptSequence: Sendable {
                 steps.append(ScriptStep(name: name, status: .failed, result: result, contributed: [], keepAfter: false))
                 return
             }
-            // Integration point for editheader: when `SieveResult` carries the message a
-            // script changed, set `message` to it here so the next script sees the change
-            // (Pigeonhole runs later scripts on the edited message).
+            // The next scripts see this one's edits (editheader, filter), as in Pigeonhole.
+            if let modified = result.modifiedMessage { message = modified }
             if pendingCount > 0 { entries.removeAll { !$0.executed && !$0.deferred } }
             let contributed = merge(result.actions, from: name, keepCommand: carry.keepCommand)
             steps.append(ScriptStep(name: name, status: .ran, result: result, contributed: contributed,

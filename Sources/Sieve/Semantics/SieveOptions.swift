@@ -31,6 +31,11 @@ public struct SieveOptions: Sendable, Hashable {
     ///
     /// - SeeAlso: RFC 7352 §3.3
     public var duplicatePeriods = DuplicatePeriods()
+    /// Which header fields scripts may not add or delete, and how long an added value
+    /// may be (`editheader`).
+    ///
+    /// - SeeAlso: RFC 5293 §6
+    public var editheader = EditheaderSettings()
 
     public init(limits: SieveLimits = SieveLimits(),
                 subaddressSeparator: String = "+",
@@ -185,4 +190,6 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case imapflags
     /// RFC 6609: `include`, `return`, `global` and the `global.` variable namespace.
     case include
+    /// RFC 5293: the `addheader` and `deleteheader` commands.
+    case editheader
 }

@@ -1,3 +1,5 @@
+import MailCore
+
 /// The outcome of one script run: what to do with the message, and what went wrong.
 ///
 /// When `errors` is not empty the run failed: the actions collected before the error
@@ -16,13 +18,16 @@ public struct SieveResult: Sendable, Hashable {
     ///
     /// - SeeAlso: RFC 7352 §3
     public var duplicateMarks: [DuplicateMark]
+    /// The message as this recipient's copy must be stored and redirected, when a command changed it (editheader, filter); nil when unchanged.
+    public var modifiedMessage: Message?
 
     public init(actions: [SieveAction], errors: [SieveRuntimeError] = [], warnings: [SieveRuntimeError] = [],
-                duplicateMarks: [DuplicateMark] = []) {
+                duplicateMarks: [DuplicateMark] = [], modifiedMessage: Message? = nil) {
         self.actions = actions
         self.errors = errors
         self.warnings = warnings
         self.duplicateMarks = duplicateMarks
+        self.modifiedMessage = modifiedMessage
     }
 
     /// Whether the run ended without an error.

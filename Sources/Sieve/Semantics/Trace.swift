@@ -24,6 +24,8 @@ public enum TraceEvent: Sendable, Hashable {
     /// Something went wrong that did not stop the run (a `:regex` key invalid after
     /// variable expansion).
     case warning(SieveRuntimeError)
+    /// A command changed the message (`addheader`, `deleteheader`): what it did, in words.
+    case messageEdit(String, location: SourceLocation)
 }
 
 /// A finished test: what it looked at and whether it held.

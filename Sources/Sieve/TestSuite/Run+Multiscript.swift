@@ -34,7 +34,8 @@ extension Run {
         }
         let outcome = sequence.outcome
         state.errors += outcome.errors.map(\.message)
-        TestSuiteExecution.execute(outcome.actions, message: message, envelope: envelope, into: &state)
+        // The outcome is carried out on the message as the scripts edited it (editheader).
+        TestSuiteExecution.execute(outcome.actions, message: outcome.message ?? message, envelope: envelope, into: &state)
         return compiledAll && !outcome.failed
     }
 }

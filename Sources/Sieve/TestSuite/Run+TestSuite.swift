@@ -270,7 +270,8 @@ extension Run {
         }
         // As in Pigeonhole, a script under test may use the testsuite language itself.
         let compiled = SieveCompiler.compile(source, file: path, options: options, loader: state.scriptLoader)
-        state.errors = compiled.diagnostics.filter { $0.severity == .error }.map(\.message)
+        // Pigeonhole's test_error lists the compiler's warnings with its errors, in order.
+        state.errors = compiled.diagnostics.filter { $0.severity == .error || $0.severity == .warning }.map(\.message)
         if compiled.script == nil {
             // Pigeonhole ends a failed compile with one more error naming the stage that
             // failed, and its test files count it (test_error :count).
@@ -298,6 +299,8 @@ extension Run {
         let step = sequence.steps.last
         let errors = (step?.result?.errors ?? []) + (step?.result?.warnings ?? [])
         testSuite?.errors = errors.map(\.message)
+        // The script's header edits are the message its result is executed with.
+        if let edited = step?.result?.modifiedMessage { message = edited }
         return step?.status == .ran
     }
 

@@ -24,6 +24,11 @@ extension Run {
             environment.configItems[name] = value
             return true
         }
+        if lowered.hasPrefix("sieve_editheader_") {
+            state.editheaderSettings[lowered] = value
+            options.editheader = EditheaderSettings.fromTestConfig(state.editheaderSettings, base: state.baseOptions.editheader)
+            return true
+        }
         for test in [ScoreTestSettings.Test.spam, .virus] {
             let prefix = "sieve_\(test.rawValue)_"
             guard lowered.hasPrefix(prefix) else { continue }

@@ -46,6 +46,8 @@ struct TestSuiteState {
     var currentTest: String?
     /// The `sieve_spamtest_*` / `sieve_virustest_*` settings given so far, by full key.
     var scoreTestSettings: [String: String] = [:]
+    /// The `sieve_editheader_*` settings made so far (lowercased key → value).
+    var editheaderSettings: [String: String] = [:]
 
     /// Decides and composes what executed redirects and vacation replies send.
     let mailer: any TestSuiteMailer

@@ -106,7 +106,8 @@ struct TestSuiteSetupTests {
         ("sieve_vacation_send_from_recipient", "yes", nil),
         ("sieve_vacation_check_recipient", "maybe", "sieve_vacation_check_recipient expects yes or no, found \"maybe\""),
         ("sieve_user_email", "a@example.org", nil),
-        ("sieve_editheader_max_header_size", "1k", "unknown setting \"sieve_editheader_max_header_size\" in test_config; Sluice maps \"recipient_delimiter\""),
+        ("sieve_editheader_max_header_size", "1k", nil),
+        ("sieve_no_such_setting", "1", "unknown setting \"sieve_no_such_setting\" in test_config; Sluice maps \"recipient_delimiter\""),
     ] as [(String, String, String?)])
     func configKeys(key: String, value: String, failure: String?) {
         let lines = suiteLines("test \"t\" {\ntest_config_set \"\(key)\" \"\(value)\";\n}")
