@@ -28,6 +28,10 @@ struct DeliveryPlan: Sendable, Equatable {
     var discarded = false
     var redirects: [RedirectRequest] = []
     var vacation: VacationAction?
+    /// Lines the scripts wrote with `debug_log`, for the log.
+    var debugMessages: [String] = []
+    /// Programs to pipe the message to (vnd.dovecot.pipe), in order, one per program.
+    var pipes: [PipeRequest] = []
     /// Script errors, conflicts and fallbacks, for the log and the outcome.
     var notes: [String] = []
     /// Whether a script failed (then INBOX is among the copies).
@@ -40,6 +44,8 @@ struct PlanBuilder {
     private var plan = DeliveryPlan()
     private var implicitKeepCancelled = false
     private var implicitKeepFlags: [String] = []
+    /// The message as the script being added left it (a `filter` may have replaced it).
+    private var currentMessage: Message?
 
     /// Adds one script's outcome; returns false when evaluation must stop (an error).
     mutating func add(_ run: ScriptRun) -> Bool {
@@ -51,12 +57,15 @@ struct PlanBuilder {
                  + diagnostics.joined(separator: "; "))
             return false
         case .ran(let path, let result):
+            plan.debugMessages += result.debugMessages
             if !result.errors.isEmpty {
                 fail("script \(path) failed at run time; the message is kept in INBOX: "
                      + result.errors.map(\.description).joined(separator: "; "))
                 return false
             }
             var sawImplicitKeep = false
+            currentMessage = result.modifiedMessage
+            defer { currentMessage = nil }
             for action in result.actions {
                 sawImplicitKeep = apply(action, from: path) || sawImplicitKeep
             }
@@ -89,6 +98,10 @@ struct PlanBuilder {
                 plan.rejection = reason
             } else {
                 plan.notes.append("script \(path): a second rejection was ignored (only one per message)")
+            }
+        case .pipe(let pipe):
+            if !plan.pipes.contains(where: { $0.action.program == pipe.program }) {
+                plan.pipes.append(PipeRequest(action: pipe, message: currentMessage))
             }
         case .vacation(let vacation):
             if plan.vacation == nil {
@@ -129,7 +142,7 @@ struct PlanBuilder {
             return plan
         }
         if let reason = plan.rejection {
-            if !plan.copies.isEmpty || !plan.redirects.isEmpty {
+            if !plan.copies.isEmpty || !plan.redirects.isEmpty || !plan.pipes.isEmpty {
                 plan.notes.append("rejection \"\(DiagnosticText.printable(reason))\" conflicts with a delivering action of "
                                   + "another script; the rejection was dropped and the message delivered")
                 plan.rejection = nil
@@ -153,4 +166,11 @@ struct PlanBuilder {
 func unite(_ a: [String], _ b: [String]) -> [String] {
     var seen = Set<String>()
     return (a + b).filter { seen.insert($0).inserted }
+}
+
+/// A `pipe` a script asked for, with the message it must get: the one a `filter` of that
+/// script produced, or nil for the message as it arrived.
+struct PipeRequest: Sendable, Equatable {
+    var action: PipeAction
+    var message: Message?
 }

@@ -109,6 +109,8 @@ struct RecipientSieveContext: SieveContext {
     let store: any MailStore
     let user: DeliveryUser
     let environment: SieveEnvironment
+    /// The message as it arrived, whole: what `filter` and `execute :pipe` read.
+    var prepared: PreparedMessage?
 
     /// The environment of a delivery: this host and domain, the client that handed the
     /// message over (its address and, when known, its name), the user.
@@ -172,7 +174,8 @@ struct DeliveryEnvironment: Sendable {
         let context = RecipientSieveContext(
             message: parsed, envelope: SieveEnvelope(from: transaction.sender, to: user.recipient),
             store: store, user: user,
-            environment: RecipientSieveContext.environment(configuration: configuration, transaction: transaction, user: user))
+            environment: RecipientSieveContext.environment(configuration: configuration, transaction: transaction, user: user),
+            prepared: message)
         for (path, lookup) in scripts {
             let run: ScriptRun
             switch lookup {
@@ -193,6 +196,7 @@ struct DeliveryEnvironment: Sendable {
                message: PreparedMessage, isExpired: () -> Bool) -> RecipientOutcome {
         var outcome = RecipientOutcome(recipient: user.recipient, reply: Replies.discarded, disposition: .discarded,
                                        redirects: plan.redirects, vacation: plan.vacation, notes: plan.notes)
+        outcome.debugMessages = plan.debugMessages
         if let reason = plan.rejection {
             outcome.reply = Replies.rejected(reason)
             outcome.rejectionReason = reason
@@ -240,9 +244,19 @@ struct DeliveryEnvironment: Sendable {
                 }
             }
         }
+        if !plan.pipes.isEmpty {
+            let failed = pipe(plan.pipes, user: user, transaction: transaction, message: message, outcome: &outcome)
+            if failed {
+                // As after a failed redirect: the implicit keep's INBOX copy takes the message.
+                return keepAfterFailedRedirect(outcome, user: user, transaction: transaction, message: message)
+            }
+        }
         if let first = outcome.copies.first {
             outcome.reply = Replies.saved(first.id)
             outcome.disposition = .stored
+        } else if !plan.pipes.isEmpty && plan.redirects.isEmpty {
+            outcome.reply = Replies.piped
+            outcome.disposition = .redirected
         } else if plan.discarded || plan.redirects.isEmpty {
             outcome.reply = Replies.discarded
             outcome.disposition = .discarded

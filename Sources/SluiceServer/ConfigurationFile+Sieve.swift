@@ -60,6 +60,10 @@ extension ConfigurationFile {
             }
             configuration.delivery.domain = domain
         }
+        if var programs = try root.subtable("programs") {
+            try readPrograms(&programs, into: &configuration.delivery.scripts.sieveOptions)
+            try programs.finish()
+        }
         for test in [ScoreTestSettings.Test.spam, .virus] {
             guard var table = try root.subtable(test.rawValue) else { continue }
             let settings = try readScoreTest(&table, for: test)

@@ -12,11 +12,14 @@ extension SieveCheck {
         @ArgumentParser.Argument(help: "Sieve scripts to check.")
         var scripts: [String]
 
+        @OptionGroup var site: SiteConfigurationOption
+
         func run() throws {
             var failed = false
+            let options = try site.load().options
             for path in scripts {
                 let source = try readFile(path)
-                let result = SieveCompiler.compile(source, file: path, options: SieveOptions())
+                let result = SieveCompiler.compile(source, file: path, options: options)
                 for diagnostic in result.diagnostics {
                     printError(diagnostic.description)
                 }

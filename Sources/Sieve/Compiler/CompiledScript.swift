@@ -144,6 +144,8 @@ struct Test: Sendable {
         case spamtest(percent: Bool, match: MatchSpec)
         /// RFC 5235 `virustest`.
         case virustest(match: MatchSpec)
+        /// `filter` or `execute` used as a test: true when the program succeeded.
+        case program(ProgramCall)
     }
 }
 
@@ -198,5 +200,9 @@ final class Command: Sendable {
         case flags(FlagOperation, slot: Int?, flags: StrList)
         /// A `vnd.dovecot.testsuite` command (`sieve-check test` only).
         case testSuite(TestSuiteCommand)
+        /// `pipe`, `filter` or `execute` (vnd.dovecot.pipe, .filter, .execute).
+        case program(ProgramCall)
+        /// `debug_log` (vnd.dovecot.debug).
+        case debugLog(message: Str)
     }
 }

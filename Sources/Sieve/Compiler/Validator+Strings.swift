@@ -25,6 +25,11 @@ extension Validator {
             case .match(let n): out.append(.match(n)); hasReference = true
             case .variable(let name): out.append(.variable(slot(for: name))); hasReference = true
             case .namespaced(let namespace, let whole):
+                if let value = testSuiteVariable(whole) {
+                    out.append(.text(value))
+                    hasReference = true
+                    continue
+                }
                 if let item = environmentVariable(whole, at: literal.range.start) {
                     if !item.isEmpty { out.append(.environment(item)) }
                     hasReference = true

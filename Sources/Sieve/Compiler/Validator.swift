@@ -86,11 +86,11 @@ struct Validator {
         for literal in names {
             let name = literal.value
             guard let capability = SieveCapability(rawValue: name.lowercased()) else {
-                error("unsupported extension \"\(name)\" in require", at: literal.range.start)
+                error(Self.foreignCapabilityReason(name) ?? "unsupported extension \"\(name)\" in require", at: literal.range.start)
                 continue
             }
             guard options.enabledExtensions.contains(capability.rawValue) else {
-                error("extension \"\(name)\" is not enabled on this server", at: literal.range.start)
+                error(Self.disabledReason(capability) ?? "extension \"\(name)\" is not enabled on this server", at: literal.range.start)
                 continue
             }
             if capability == .imapflags || capability == .imap4flags,
@@ -276,11 +276,13 @@ struct Validator {
         "fileinto": .fileinto, "reject": .reject, "ereject": .ereject, "vacation": .vacation,
         "set": .variables, "setflag": .imap4flags, "addflag": .imap4flags, "removeflag": .imap4flags,
         "error": .ihave, "mark": .imapflags, "unmark": .imapflags,
+        "pipe": .vndDovecotPipe, "filter": .vndDovecotFilter, "execute": .vndDovecotExecute, "debug_log": .vndDovecotDebug,
     ]
     static let extensionOfTest: [String: SieveCapability] = [
         "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body, "mailboxexists": .mailbox, "ihave": .ihave,
         "date": .date, "currentdate": .date,
         "environment": .environment, "spamtest": .spamtest, "virustest": .virustest,
+        "filter": .vndDovecotFilter, "execute": .vndDovecotExecute,
     ]
     static let coreTests: Set<String> = ["address", "allof", "anyof", "exists", "false", "header", "not", "size", "true"]
     static let coreCommands: Set<String> = ["if", "elsif", "else", "require", "stop", "keep", "discard", "redirect"]

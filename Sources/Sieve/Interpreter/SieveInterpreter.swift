@@ -24,15 +24,21 @@ public enum SieveInterpreter {
         run.mailboxExists = { context.mailboxExists($0) }
         if script.readsCurrentTime { run.clock = { context.currentDate } }
         run.environment = context.environment
+        run.programRunner = { context.runProgram($0) }
         do {
             _ = try run.execute(script.commands)
         } catch {
             let runtimeError = SieveRuntimeError(error.message, at: error.location, file: script.file)
             tracer?.record(.error(runtimeError))
-            return SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError], warnings: run.nonFatalErrors)
+            var failed = SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError], warnings: run.nonFatalErrors)
+            failed.debugMessages = run.debugMessages
+            return failed
         }
         let implicitFlags = script.usesFlags ? FlagList.flags(in: [run.internalFlags]) : []
-        return SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors)
+        var result = SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors)
+        result.modifiedMessage = run.modifiedMessage
+        result.debugMessages = run.debugMessages
+        return result
     }
 }
 
@@ -74,6 +80,14 @@ struct Run {
     var clock: () -> DateTime = DateTime.systemNow
     /// The current time once asked: one instant for the whole run (RFC 5260 §5).
     var fixedNow: DateTime?
+    /// Runs `filter` and `execute` programs (the context's `runProgram`).
+    var programRunner: (ExternalProgramRequest) -> ExternalProgramOutcome = { _ in
+        .failed(reason: "running external programs is not available here")
+    }
+    /// The message a `filter` produced, nil while the message is the one that arrived.
+    var modifiedMessage: Message?
+    /// Lines written by `debug_log`.
+    var debugMessages: [String] = []
 
     struct Failure: Error {
         var message: String
@@ -201,6 +215,10 @@ struct Run {
                 tracer?.record(.variable(name: script.variableNames[slot], value: variables[slot], location: command.location))
             case .testSuite(let testSuiteCommand):
                 if try execute(testSuiteCommand, at: command.location) == .stop { return .stop }
+            case .program(let call):
+                try executeProgram(call, at: command.location)
+            case .debugLog(let message):
+                debugLog(message, at: command.location)
             case .flags(let operation, let slot, let flags):
                 let list = expand(flags)
                 let current = slot.map { variables[$0] } ?? internalFlags

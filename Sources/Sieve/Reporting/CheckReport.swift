@@ -53,6 +53,7 @@ extension SieveAction: Encodable {
     private enum Key: String, CodingKey {
         case action, implicit, mailbox, flags, copy, create, address, reason
         case to, from, subject, handle, seconds, mime
+        case program, arguments, `try`
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -89,6 +90,12 @@ extension SieveAction: Encodable {
             try c.encode(v.handle, forKey: .handle)
             try c.encode(v.seconds, forKey: .seconds)
             if v.isMime { try c.encode(true, forKey: .mime) }
+        case .pipe(let p):
+            try c.encode("pipe", forKey: .action)
+            try c.encode(p.program, forKey: .program)
+            try c.encode(p.arguments, forKey: .arguments)
+            if p.copy { try c.encode(true, forKey: .copy) }
+            if p.isTry { try c.encode(true, forKey: .try) }
         }
     }
 }

@@ -63,6 +63,8 @@ extension TraceEvent {
             return "\(error.location.line): error: \(error.message)"
         case .warning(let warning):
             return "\(warning.location.line):   warning: \(warning.message)"
+        case .debug(let message, let location):
+            return "\(location.line):   debug_log: \(message)"
         }
     }
 }

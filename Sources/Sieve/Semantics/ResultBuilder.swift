@@ -26,6 +26,7 @@ struct ResultBuilder {
     private var rejectKind: String?
     private var hasVacation = false
     private var hasDiscard = false
+    private var pipePrograms: Set<String> = []
     let limits: SieveLimits
 
     init(limits: SieveLimits) {
@@ -42,6 +43,7 @@ struct ResultBuilder {
         if !fileintoIndex.isEmpty { return "fileinto" }
         if !redirectIndex.isEmpty { return "redirect" }
         if hasVacation { return "vacation" }
+        if !pipePrograms.isEmpty { return "pipe" }
         return nil
     }
 
@@ -117,6 +119,15 @@ struct ResultBuilder {
             }
             try append(action)
             hasVacation = true
+        case .pipe(let pipe):
+            // vnd.dovecot.pipe: a delivering action (it cancels the implicit keep unless
+            // :copy); piping twice to one program is an error, as in Pigeonhole.
+            try conflictWithReject("pipe")
+            guard pipePrograms.insert(pipe.program).inserted else {
+                throw Failure(message: "duplicate pipe to program \(quoted(pipe.program)): a message is piped to each program at most once")
+            }
+            try append(action)
+            if !pipe.copy { implicitKeepCancelled = true }
         }
     }
 

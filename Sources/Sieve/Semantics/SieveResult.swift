@@ -1,3 +1,5 @@
+import MailCore
+
 /// The outcome of one script run: what to do with the message, and what went wrong.
 ///
 /// When `errors` is not empty the run failed: the actions collected before the error
@@ -11,6 +13,11 @@ public struct SieveResult: Sendable, Hashable {
     /// Errors that did not stop the run, worth an operator's attention (a `:regex` key
     /// that is not a valid expression once its variables are expanded: it never matches).
     public var warnings: [SieveRuntimeError]
+    /// The message as this recipient's copy must be stored and redirected, when a command changed it (editheader, filter); nil when unchanged.
+    public var modifiedMessage: Message?
+    /// Lines the script wrote with `debug_log` (vnd.dovecot.debug), in order, for the
+    /// delivery log.
+    public var debugMessages: [String] = []
 
     public init(actions: [SieveAction], errors: [SieveRuntimeError] = [], warnings: [SieveRuntimeError] = []) {
         self.actions = actions

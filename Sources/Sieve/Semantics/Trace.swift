@@ -24,6 +24,8 @@ public enum TraceEvent: Sendable, Hashable {
     /// Something went wrong that did not stop the run (a `:regex` key invalid after
     /// variable expansion).
     case warning(SieveRuntimeError)
+    /// `debug_log` wrote a line (vnd.dovecot.debug).
+    case debug(message: String, location: SourceLocation)
 }
 
 /// A finished test: what it looked at and whether it held.

@@ -236,9 +236,10 @@ extension Run {
         guard var state = testSuite else { return false }
         let actions = result.finish(implicitKeepFlags: state.implicitKeepFlags)
         state.errors = []
-        TestSuiteExecution.execute(actions, message: message, envelope: envelope, into: &state)
+        let succeeded = TestSuiteExecution.execute(actions, message: message, envelope: envelope, into: &state,
+                                                   programs: options.programs)
         testSuite = state
-        return true
+        return succeeded
     }
 
     // MARK: scripts under test
@@ -298,6 +299,7 @@ extension Run {
         let scriptOptions = TestSuiteState.scriptOptions(options)
         var run = Run(script: script, message: message, envelope: envelope, options: scriptOptions, tracer: nil)
         run.environment = environment
+        run.programRunner = programRunner
         var builder = ResultBuilder(limits: scriptOptions.limits)
         for action in start.actions {
             do { try builder.add(action) } catch { return .failure(Failure(message: error.message, location: script.startLocation)) }
@@ -331,6 +333,7 @@ enum TestSuiteActionNames {
         case .reject: return ["reject"]
         case .ereject: return ["ereject", "reject"]
         case .vacation: return ["vacation"]
+        case .pipe: return ["pipe"]
         }
     }
 }
