@@ -21,11 +21,14 @@ extension SieveCheck {
         @Flag(help: "Exit 1 when there is any warning.")
         var strict = false
 
+        @OptionGroup var site: SiteConfigurationOption
+
         func run() throws {
             var failed = false
             var warned = false
+            let options = try site.load().options
             for path in scripts {
-                let diagnostics = SieveLinter.lint(try readFile(path), file: path, options: SieveOptions())
+                let diagnostics = SieveLinter.lint(try readFile(path), file: path, options: options)
                 for diagnostic in diagnostics {
                     if diagnostic.severity == .error { printError(diagnostic.description) } else { print(diagnostic.description) }
                 }

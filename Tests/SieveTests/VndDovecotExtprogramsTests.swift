@@ -78,6 +78,8 @@ struct ExtprogramsValidationTests {
                               + "enables it by setting \(setting) in the [programs] table of sluice.toml"])
         }
         #expect(!SieveOptions.supportedExtensions.contains("vnd.dovecot.pipe"))
+        // The command is not reported again as missing its require.
+        #expect(diagnostics("require \"vnd.dovecot.pipe\";\npipe \"a\";\nfrob;").count == 2)
     }
 
     @Test("imapsieve is refused as an IMAP server's extension")

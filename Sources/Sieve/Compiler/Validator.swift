@@ -22,6 +22,9 @@ struct Validator {
     /// Unknown command and test names (lowercased) and unknown tags ("owner :tag") already
     /// reported: each is reported at its first use only.
     var reportedUnknown: Set<String> = []
+    /// Capabilities `require` named that the site has not enabled: already reported there,
+    /// so their commands and tests are not reported again as missing a require.
+    var requiredButDisabled: Set<SieveCapability> = []
 
     init(options: SieveOptions, file: String?) {
         self.options = options
@@ -91,6 +94,7 @@ struct Validator {
             }
             guard options.enabledExtensions.contains(capability.rawValue) else {
                 error(Self.disabledReason(capability) ?? "extension \"\(name)\" is not enabled on this server", at: literal.range.start)
+                requiredButDisabled.insert(capability)
                 continue
             }
             if capability == .imapflags || capability == .imap4flags,
@@ -290,6 +294,7 @@ struct Validator {
     /// Checks that a command/test from an extension is required; reports it otherwise.
     mutating func checkRequired(_ capability: SieveCapability?, kind: String, name: String, at location: SourceLocation) -> Bool {
         guard let capability, !capabilities.contains(capability) else { return true }
+        if requiredButDisabled.contains(capability) { return false }
         // vacation-seconds is a superset of vacation for our purposes.
         if capability == .vacation && capabilities.contains(.vacationSeconds) { return true }
         error("\(kind) '\(name)' requires the \"\(capability.rawValue)\" extension; add require \"\(capability.rawValue)\";", at: location)

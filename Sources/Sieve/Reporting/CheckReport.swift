@@ -8,6 +8,8 @@ public struct CheckReport: Sendable, Encodable {
     public var actions: [SieveAction]
     public var errors: [ErrorEntry]
     public var trace: [String]?
+    /// Lines the script wrote with `debug_log` (vnd.dovecot.debug); absent when none.
+    public var debugLog: [String]?
 
     /// One error with its position in the script.
     public struct ErrorEntry: Sendable, Encodable, Hashable {
@@ -27,6 +29,7 @@ public struct CheckReport: Sendable, Encodable {
             ErrorEntry(line: $0.location.line, column: $0.location.column, message: $0.message, severity: "warning")
         }
         self.trace = trace
+        debugLog = result.debugMessages.isEmpty ? nil : result.debugMessages
     }
 
     /// The report of a script that did not compile: no actions, its diagnostics.

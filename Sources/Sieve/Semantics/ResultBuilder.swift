@@ -15,6 +15,8 @@
 ///   touch it.
 /// - `reject`/`ereject` conflict with `keep`, `fileinto`, `redirect`, `vacation` and
 ///   with another `reject`/`ereject`, in either order. `discard` may accompany them.
+/// - `pipe` (vnd.dovecot.pipe) cancels the implicit keep unless `:copy`, conflicts with
+///   `reject`/`ereject`, and may name each program once.
 /// - Only one `vacation` per run.
 /// - At most `maxActions` entries in the list.
 struct ResultBuilder {
