@@ -13,7 +13,7 @@ import Sieve
 /// filter_dir = "/usr/local/lib/sluice/filter"
 /// execute_dir = "/usr/local/lib/sluice/execute"
 /// timeout = 10           # seconds; 0: no limit
-/// max_output = "1M"      # what filter and execute :output may read back
+/// max_output = "64M"     # what filter and execute :output may read back
 /// input_line_ends = "crlf"  # or "lf"
 /// ```
 extension ConfigurationFile {

@@ -166,6 +166,13 @@ struct ExtprogramsEvaluationTests {
         #expect(log.all.first?.inputIsOriginalMessage == true)
     }
 
+    @Test("a filter that writes nothing leaves the message as it was, and the run fails")
+    func emptyFilter() throws {
+        let result = try runWith("require \"vnd.dovecot.filter\";\nfilter \"broken\";") { _ in .succeeded(output: []) }
+        #expect(result.modifiedMessage == nil)
+        #expect(result.errors.first?.message == "filter action: program \"broken\" wrote no message; the message is left as it was")
+    }
+
     @Test("without a program directory the run fails with a clear reason")
     func unconfigured() throws {
         var options = SieveOptions()

@@ -39,13 +39,14 @@ public struct ExternalProgramSettings: Sendable, Hashable {
     /// SIGKILL). Default 10 s; nil: no limit.
     public var timeout: Duration?
     /// Most octets of output kept from a program (`filter`'s new message, `execute
-    /// :output`); a program that writes more fails. Default 1 MiB.
+    /// :output`); a program that writes more fails. Default 64 MiB (a filter writes a whole
+    /// message back).
     public var maxOutput: Int
     /// Line ends of what a program reads on standard input. Default CRLF.
     public var inputLineEnds: ProgramInputLineEnds
 
     public init(directories: [ExternalProgramKind: String] = [:], timeout: Duration? = .seconds(10),
-                maxOutput: Int = 1 << 20, inputLineEnds: ProgramInputLineEnds = .crlf) {
+                maxOutput: Int = 64 << 20, inputLineEnds: ProgramInputLineEnds = .crlf) {
         self.directories = directories
         self.timeout = timeout
         self.maxOutput = maxOutput

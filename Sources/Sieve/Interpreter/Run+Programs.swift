@@ -62,6 +62,10 @@ extension Run {
         } else {
             outcome = programRunner(request)
         }
+        // An empty message is no message: the filter failed, whatever its status said.
+        if call.kind == .filter, case .succeeded(let output) = outcome, output.isEmpty {
+            return .failed(reason: "filter action: program \(quoted(call.name)) wrote no message; the message is left as it was")
+        }
         switch outcome {
         case .succeeded(let output):
             if call.kind == .filter {
