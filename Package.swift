@@ -46,8 +46,11 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // The only module that calls libxml2: JUnit and HTML reports, HTML to text.
         .target(name: "Reports", dependencies: ["CLibXML2"]),
-        // Vacation and redirect tracking (who was answered when): SQLite through GRDB.
-        .target(name: "Tracking", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // Who was answered when, which message went where, which values `duplicate` saw:
+        // the tracking store protocol and an in-memory store.
+        .target(name: "Tracking"),
+        // The tracking store in an embedded SQLite database (GRDB); only the server links it.
+        .target(name: "TrackingSQLite", dependencies: ["Tracking", .product(name: "GRDB", package: "GRDB.swift")]),
         // Whether and what to auto-reply or redirect (RFC 5230, RFC 3834, RFC 5228 §4.2).
         .target(name: "AutoReply", dependencies: ["MailCore", "Sieve", "Tracking"]),
         // Runs the site's programs for pipe, filter and execute: no shell, a clean environment,
@@ -55,21 +58,27 @@ let package = Package(
         .target(name: "ExternalProgram"),
         // Outbound mail to the site's MTA: SMTP client on SwiftNIO, or a sendmail command.
         .target(name: "Submission", dependencies: ["MailCore", nioCore, nioPosix]),
-        // The server as a whole: configuration file, LMTP ↔ Delivery bridge, service lifecycle.
+        // sluice.toml: reading and checking the configuration file into the settings of
+        // the server, the delivery agent and Sieve (sieve-check reads it too).
+        .target(
+            name: "SluiceConfig",
+            dependencies: ["MailCore", "LMTP", "Delivery", "Maildir", "Sieve", logging, .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        // The server as a whole: LMTP ↔ Delivery bridge, service lifecycle, local delivery.
         .target(
             name: "SluiceServer",
             dependencies: [
-                "MailCore", "LMTP", "Delivery", "Maildir", "Sieve", "AutoReply", "Submission", "Reports", logging,
+                "MailCore", "LMTP", "Delivery", "Maildir", "Sieve", "AutoReply", "Submission", "Reports", "Tracking",
+                "TrackingSQLite", "SluiceConfig", logging,
                 nioCore, nioPosix,
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         // `sluice serve`, `sluice check-config`. Wiring only.
         .executableTarget(
             name: "sluice",
             dependencies: [
-                "SluiceServer", logging,
+                "SluiceServer", "SluiceConfig", "MailCore", "Submission", logging,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -84,7 +93,7 @@ let package = Package(
             dependencies: [
                 "Sieve", "MailCore", "Reports", "SieveCheckKit", "SieveReplay",
                 // `--config sluice.toml`: the site's Sieve settings (limits, spamtest, ...).
-                "SluiceServer",
+                "SluiceConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -99,14 +108,14 @@ let package = Package(
             dependencies: ["LMTP", "MailCore", nioCore, nioPosix, .product(name: "NIOEmbedded", package: "swift-nio")]
         ),
         .testTarget(
-            name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore", "Maildir", "Submission", "Tracking"]
+            name: "DeliveryTests", dependencies: ["Delivery", "Sieve", "MailCore", "Maildir", "Submission", "Tracking", "TrackingSQLite", logging]
         ),
         // Parses libxml2 output back into Swift values for tests (not a product).
         .target(name: "XMLTestSupport", dependencies: ["CLibXML2"], path: "Tests/XMLTestSupport"),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CLibXML2", "XMLTestSupport"]),
-        .testTarget(name: "TrackingTests", dependencies: ["Tracking"]),
+        .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TrackingSQLite"]),
         .testTarget(name: "ExternalProgramTests", dependencies: ["ExternalProgram"]),
-        .testTarget(name: "AutoReplyTests", dependencies: ["AutoReply", "MailCore", "Sieve", "Tracking"]),
+        .testTarget(name: "AutoReplyTests", dependencies: ["AutoReply", "MailCore", "Sieve", "Tracking", "TrackingSQLite"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "SMTPTestSupport"]),
         // Runs the built sieve-check binary (the dependency makes `swift test` build it).
         .testTarget(name: "SieveCheckTests", dependencies: ["sieve-check"]),
@@ -115,9 +124,9 @@ let package = Package(
             dependencies: ["SieveCheckKit", "Sieve", "MailCore", "Reports", "CLibXML2", "XMLTestSupport"]
         ),
         .testTarget(name: "SieveReplayTests", dependencies: ["SieveReplay", "Sieve", "MailCore"]),
-        .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "Delivery", "Sieve"]),
+        .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "SluiceConfig", "Delivery", "Sieve"]),
         // Starts the real server on loopback and talks LMTP to it with a raw-socket client.
-        .testTarget(name: "EndToEndTests", dependencies: ["SluiceServer", "sluice", "Delivery", "MailCore", "SMTPTestSupport", logging]),
+        .testTarget(name: "EndToEndTests", dependencies: ["SluiceServer", "SluiceConfig", "sluice", "Delivery", "MailCore", "SMTPTestSupport", logging, nioCore]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,7 @@
 import Logging
 import MailCore
 import Sieve
+import Tracking
 
 /// The delivery agent: for each recipient of a transaction, resolves the user, runs the
 /// Sieve scripts and stores the copies, producing one outcome (with its reply) per
@@ -39,9 +40,11 @@ public struct DeliveryAgent: Sendable {
     /// Arms each transaction's deadline; tests replace it to fire the deadline by hand.
     var deadlineTimer = DeadlineTimer.clock
 
-    /// An agent with the configured user database, the Maildir store, and the
-    /// configured outbound path and tracking database (opened on first use).
-    public init(configuration: DeliveryConfiguration, logger: Logger) throws(DeliveryConfigurationError) {
+    /// An agent with the configured user database, the Maildir store, the configured
+    /// outbound path, and `trackingStore` for vacation, redirect and duplicate records.
+    public init(configuration: DeliveryConfiguration, logger: Logger, trackingStore: any TrackingStore)
+        throws(DeliveryConfigurationError)
+    {
         let database: ConfiguredUserDatabase
         do {
             database = try ConfiguredUserDatabase(configuration: configuration.users)
@@ -50,7 +53,7 @@ public struct DeliveryAgent: Sendable {
         }
         try self.init(configuration: configuration, logger: logger, userDatabase: database,
                       store: MaildirMailStore(configuration: configuration.storage.maildir),
-                      outbound: OutboundServices.configured(configuration))
+                      outbound: OutboundServices.configured(configuration, trackingStore: trackingStore))
     }
 
     /// An agent with another user database, store or outbound services (an external
@@ -77,7 +80,7 @@ public struct DeliveryAgent: Sendable {
         self.userDatabase = userDatabase
         self.logger = logger
         self.environment = DeliveryEnvironment(configuration: configuration, sieveOptions: options, cache: cache,
-                                               store: store)
+                                               store: store, duplicates: DuplicateTracking(store: outbound.trackingStore))
         self.outbound = OutboundSender(configuration: configuration, services: outbound)
     }
 
@@ -218,6 +221,9 @@ public struct DeliveryAgent: Sendable {
         }
         if outcome.reply.isSuccess && (outcome.vacation != nil || !outcome.redirects.isEmpty) {
             outcome = await sendOutbound(outcome, user: user, transaction: transaction, message: message, run: run)
+        }
+        if !outcome.duplicateMarks.isEmpty && DuplicateTracking.records(outcome.disposition) {
+            outcome.notes += await environment.duplicates.record(outcome.duplicateMarks, user: user.address)
         }
         outcome.recipient = recipient
         return outcome

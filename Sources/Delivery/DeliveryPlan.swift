@@ -36,6 +36,9 @@ struct DeliveryPlan: Sendable, Equatable {
     var notes: [String] = []
     /// Whether a script failed (then INBOX is among the copies).
     var scriptFailed = false
+    /// `duplicate` values to record once the outcome is final (of the scripts that ran
+    /// without error).
+    var duplicateMarks: [DuplicateMark] = []
 }
 
 /// Accumulates the results of a recipient's scripts into one `DeliveryPlan` following
@@ -63,6 +66,7 @@ struct PlanBuilder {
                      + result.errors.map(\.description).joined(separator: "; "))
                 return false
             }
+            plan.duplicateMarks += result.duplicateMarks
             var sawImplicitKeep = false
             currentMessage = result.modifiedMessage
             defer { currentMessage = nil }

@@ -21,13 +21,19 @@ public struct OutboundServices: Sendable {
     }
 
     /// The services a configuration describes: the SMTP client or sendmail command of
-    /// `configuration.outbound`, and the SQLite tracking store of
-    /// `configuration.vacation`. The database is opened on first use, so a delivery
-    /// that sends nothing never needs it (`sluice deliver` may run as a user who cannot
-    /// write it); when it cannot be opened, vacation replies fail (logged) and
-    /// redirects count as failed.
-    public static func configured(_ configuration: DeliveryConfiguration) throws(DeliveryConfigurationError)
-        -> OutboundServices
+    /// `configuration.outbound`, and `trackingStore` (the process opens the configured
+    /// database; the SQLite store opens it on first use, so a delivery that sends nothing
+    /// never needs it: `sluice deliver` may run as a user who cannot write it; when it
+    /// cannot be opened, vacation replies fail (logged) and redirects count as failed).
+    public static func configured(_ configuration: DeliveryConfiguration, trackingStore: any TrackingStore)
+        throws(DeliveryConfigurationError) -> OutboundServices
+    {
+        OutboundServices(submitter: try submitter(configuration), trackingStore: trackingStore)
+    }
+
+    /// The SMTP client or sendmail command of `configuration.outbound`.
+    public static func submitter(_ configuration: DeliveryConfiguration) throws(DeliveryConfigurationError)
+        -> any MessageSubmitter
     {
         let outbound = configuration.outbound
         let submitter: any MessageSubmitter
@@ -46,8 +52,7 @@ public struct OutboundServices: Sendable {
                 executablePath: path, fixedArguments: Array(outbound.sendmailCommand.dropFirst()),
                 timeout: outbound.submissionTimeout))
         }
-        return OutboundServices(submitter: submitter,
-                                trackingStore: SQLiteTrackingStore(path: configuration.vacation.trackingDatabase))
+        return submitter
     }
 
     /// Services that submit nothing (every submission fails, so redirects fall back to

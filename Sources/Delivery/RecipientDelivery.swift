@@ -110,7 +110,8 @@ struct RecipientSieveContext: SieveContext {
     let user: DeliveryUser
     let environment: SieveEnvironment
     /// The message as it arrived, whole: what `filter` and `execute :pipe` read.
-    var prepared: PreparedMessage?
+    let prepared: PreparedMessage?
+    let duplicates: DuplicateTracking
 
     /// The environment of a delivery: this host and domain, the client that handed the
     /// message over (its address and, when known, its name), the user.
@@ -126,6 +127,10 @@ struct RecipientSieveContext: SieveContext {
     func mailboxExists(_ name: String) -> Bool {
         store.mailboxExists(name, user: user)
     }
+
+    func isDuplicate(_ key: DuplicateKey) throws(DuplicateTrackingError) -> Bool {
+        try duplicates.isDuplicate(key, user: user.address)
+    }
 }
 
 /// The immutable parts every recipient's work shares.
@@ -134,6 +139,8 @@ struct DeliveryEnvironment: Sendable {
     let sieveOptions: SieveOptions
     let cache: ScriptCache<CompiledScript>
     let store: any MailStore
+    /// Where `duplicate` tests look up and record values.
+    let duplicates: DuplicateTracking
 
     /// Evaluates the scripts and stores the copies for one user (blocking).
     ///
@@ -175,7 +182,7 @@ struct DeliveryEnvironment: Sendable {
             message: parsed, envelope: SieveEnvelope(from: transaction.sender, to: user.recipient),
             store: store, user: user,
             environment: RecipientSieveContext.environment(configuration: configuration, transaction: transaction, user: user),
-            prepared: message)
+            prepared: message, duplicates: duplicates)
         for (path, lookup) in scripts {
             let run: ScriptRun
             switch lookup {
@@ -197,6 +204,7 @@ struct DeliveryEnvironment: Sendable {
         var outcome = RecipientOutcome(recipient: user.recipient, reply: Replies.discarded, disposition: .discarded,
                                        redirects: plan.redirects, vacation: plan.vacation, notes: plan.notes)
         outcome.debugMessages = plan.debugMessages
+        outcome.duplicateMarks = plan.duplicateMarks
         if let reason = plan.rejection {
             outcome.reply = Replies.rejected(reason)
             outcome.rejectionReason = reason

@@ -32,6 +32,9 @@ public struct RecipientOutcome: Sendable {
     public var debugMessages: [String] = []
     /// Time spent on this recipient, from the start of the transaction's work.
     public var duration: Duration
+    /// `duplicate` values the scripts marked, recorded once the outcome is final and not a
+    /// temporary failure (RFC 7352 §3).
+    public var duplicateMarks: [DuplicateMark] = []
 
     /// An outcome, fields as documented above.
     public init(recipient: String, reply: DeliveryReply, disposition: Disposition, copies: [StoredCopy] = [],

@@ -4,35 +4,9 @@ import Foundation
 import Logging
 import MailCore
 import Reports
+import SluiceConfig
 import Submission
-
-/// What `sluice deliver` does when a script rejects the message (`reject`, `ereject`),
-/// where no protocol reply can carry the refusal.
-public enum RejectAction: String, Sendable, Hashable, CaseIterable {
-    /// Exit with `EX_NOPERM` (77) and the reason on standard error, so the MTA bounces
-    /// the message (the default).
-    case exit
-    /// Send an RFC 5429 rejection MDN to the envelope sender and exit 0.
-    case mdn
-}
-
-/// The `[deliver]` section: how `sluice deliver` behaves.
-public struct LocalDeliveryConfiguration: Sendable, Hashable {
-    /// What a rejection does. Default `.exit`.
-    public var rejectAction: RejectAction = .exit
-
-    /// The defaults documented on each property.
-    public init() {}
-
-    /// Reads `[deliver]` (`reject_action = "exit" | "mdn"`).
-    static func read(_ reader: inout TOMLReader) throws(ConfigurationError) -> LocalDeliveryConfiguration {
-        var configuration = LocalDeliveryConfiguration()
-        if let action = try reader.choice("reject_action", RejectAction.allCases.map(\.rawValue)) {
-            configuration.rejectAction = RejectAction(rawValue: action) ?? .exit
-        }
-        return configuration
-    }
-}
+import TrackingSQLite
 
 /// The exit statuses of `sluice deliver`, from `<sysexits.h>`, which MTAs (Postfix's
 /// `local` and `pipe`, sendmail) map to "delivered", "retry later" or "bounce".
@@ -101,7 +75,8 @@ public struct LocalDelivery: Sendable {
         throws(ConfigurationError)
     {
         do {
-            agent = try DeliveryAgent(configuration: configuration.delivery, logger: logger)
+            agent = try DeliveryAgent(configuration: configuration.delivery, logger: logger,
+                                      trackingStore: SQLiteTrackingStore(path: configuration.delivery.vacation.trackingDatabase))
         } catch {
             throw ConfigurationError("invalid delivery configuration: \(error)")
         }
@@ -247,7 +222,7 @@ extension LocalDelivery {
         -> any MessageSubmitter
     {
         do {
-            return try OutboundServices.configured(configuration.delivery).submitter
+            return try OutboundServices.submitter(configuration.delivery)
         } catch {
             throw ConfigurationError("invalid outbound configuration: \(error)")
         }

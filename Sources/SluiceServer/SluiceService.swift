@@ -1,9 +1,11 @@
 import Delivery
+import SluiceConfig
 import LMTP
 import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import TrackingSQLite
 
 /// The running server: one LMTP listener per configured address, all handing their
 /// transactions to one delivery agent.
@@ -26,7 +28,8 @@ public final class SluiceService: Service, Sendable {
     ) throws(ConfigurationError) {
         let agent: DeliveryAgent
         do {
-            agent = try DeliveryAgent(configuration: configuration.delivery, logger: logger)
+            agent = try DeliveryAgent(configuration: configuration.delivery, logger: logger,
+                                      trackingStore: SQLiteTrackingStore(path: configuration.delivery.vacation.trackingDatabase))
         } catch {
             throw ConfigurationError("invalid delivery configuration: \(error)")
         }

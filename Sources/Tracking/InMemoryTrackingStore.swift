@@ -28,6 +28,17 @@ public actor InMemoryTrackingStore: TrackingStore {
         return true
     }
 
+    public func isLive(kind: TrackingKind, user: String, peer: String, key: String, now: Date) -> Bool {
+        guard let expiry = expiries[Identity(kind: kind, user: user, peer: peer, key: key)] else { return false }
+        return now < expiry
+    }
+
+    public func record(kind: TrackingKind, user: String, peer: String, key: String, period: Duration, now: Date) {
+        let seconds = period.secondsValue
+        guard seconds > 0 else { return }
+        expiries[Identity(kind: kind, user: user, peer: peer, key: key)] = now.addingTimeInterval(seconds)
+    }
+
     public func forget(kind: TrackingKind, user: String, peer: String, key: String) {
         expiries[Identity(kind: kind, user: user, peer: peer, key: key)] = nil
     }

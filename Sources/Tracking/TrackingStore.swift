@@ -11,6 +11,10 @@ public enum TrackingKind: String, Sendable, Hashable, CaseIterable {
     /// "This user's script redirected this message to this target."
     /// - SeeAlso: RFC 5228 §4.2 (loop and duplicate control)
     case redirect
+    /// "This user's script saw this value (a Message-ID, say) in this tracking list."
+    /// `peer` is the list, `key` the value.
+    /// - SeeAlso: RFC 7352 §3
+    case duplicate
 }
 
 /// Remembers which auto-replies and redirects were sent, so that the same one is not
@@ -39,6 +43,17 @@ public protocol TrackingStore: Sendable {
     func shouldSend(kind: TrackingKind, user: String, peer: String, key: String, period: Duration, now: Date)
         async throws -> Bool
 
+    /// Whether a live record exists for this identity at `now` (a read; nothing changes).
+    ///
+    /// - SeeAlso: RFC 7352 §3 (was the value seen before?)
+    func isLive(kind: TrackingKind, user: String, peer: String, key: String, now: Date) async throws -> Bool
+
+    /// Records this identity as live until `now + period`, replacing the expiry of a
+    /// record that exists (live or not). A `period` of zero or less records nothing.
+    ///
+    /// - SeeAlso: RFC 7352 §3 (`:last` renews the record on every message)
+    func record(kind: TrackingKind, user: String, peer: String, key: String, period: Duration, now: Date) async throws
+
     /// Removes the record for this identity, if any, e.g. after the message it stands
     /// for could not be submitted, so that a later attempt may send again.
     func forget(kind: TrackingKind, user: String, peer: String, key: String) async throws
@@ -63,7 +78,7 @@ public struct TrackingStoreError: Error, Sendable, CustomStringConvertible {
 
 extension Duration {
     /// The duration in (fractional) seconds.
-    var secondsValue: Double {
+    package var secondsValue: Double {
         let parts = components
         return Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }

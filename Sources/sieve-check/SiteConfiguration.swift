@@ -1,6 +1,6 @@
 import ArgumentParser
 import Sieve
-import SluiceServer
+import SluiceConfig
 
 /// `--config sluice.toml`: run with the site's Sieve settings (limits, vacation periods,
 /// `[spamtest]`, `[virustest]`, host name and domain) instead of the defaults.

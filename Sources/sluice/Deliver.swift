@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MailCore
 import SluiceServer
+import SluiceConfig
 import Submission
 
 extension Sluice {

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import SluiceServer
+import SluiceConfig
 
 /// `sluice`: the Sieve-filtering LMTP delivery agent.
 @main

@@ -4,6 +4,7 @@ import Testing
 import Tracking
 
 @testable import AutoReply
+import TrackingSQLite
 
 let originalText = "Return-Path: <sender@example.org>\r\nFrom: sender@example.org\r\nTo: user@example.com\r\n"
     + "Subject: Report\r\nMessage-ID: <r1@example.org>\r\n\r\nBody line one.\r\n.leading dot\r\n"

@@ -5,6 +5,7 @@ import Testing
 import Tracking
 
 @testable import AutoReply
+import TrackingSQLite
 
 /// One table row: what to change in the default request, and the expected decision.
 struct PolicyCase: Sendable, CustomTestStringConvertible {

@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 import Tracking
 @testable import Delivery
+import TrackingSQLite
 
 /// Records what it is asked to submit; fails while `failing` is set.
 final class RecordingSubmitter: MessageSubmitter {

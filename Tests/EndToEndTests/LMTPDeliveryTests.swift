@@ -5,6 +5,7 @@ import MailCore
 import Glibc
 #endif
 import SluiceServer
+import SluiceConfig
 import Testing
 
 /// Talks to the server on its own thread; returns whatever the conversation collected.

@@ -3,6 +3,7 @@ import Foundation
 import MailCore
 import SMTPTestSupport
 import SluiceServer
+import SluiceConfig
 import Testing
 
 /// A server relaying to its own SMTP sink on loopback, with its log captured.

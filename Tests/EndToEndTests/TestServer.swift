@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import SluiceServer
+import SluiceConfig
 import Synchronization
 
 /// A real Sluice server on a loopback port in a fresh folder, for one test.

@@ -3,6 +3,7 @@ import Foundation
 import Sieve
 import Testing
 @testable import SluiceServer
+import SluiceConfig
 
 @Suite("sluice.toml configuration file")
 struct ConfigurationFileTests {

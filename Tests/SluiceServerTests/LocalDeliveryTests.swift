@@ -2,6 +2,7 @@ import Delivery
 import Foundation
 import MailCore
 import SluiceServer
+import SluiceConfig
 import Testing
 
 @Suite("sluice deliver: line ends and the mbox From_ line")

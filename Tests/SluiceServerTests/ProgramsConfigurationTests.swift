@@ -1,7 +1,7 @@
 import Foundation
 import Sieve
 import Testing
-@testable import SluiceServer
+@testable import SluiceConfig
 
 @Suite("sluice.toml [programs]: external programs for pipe, filter, execute")
 struct ProgramsConfigurationTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Tracking
+import TrackingSQLite
 
 /// A fresh folder per test, removed when the test ends.
 final class TemporaryFolder: Sendable {
@@ -195,5 +196,35 @@ struct SQLiteTrackingStoreTests {
             _ = try await store.shouldSend(kind: .vacation, user: "u", peer: "p", key: "k", period: .seconds(1), now: epoch)
         }
         #expect(error?.message.contains(blocker) == true)
+    }
+}
+
+@Suite("RFC 7352 §3 duplicate tracking: isLive and record")
+struct DuplicateTrackingStoreTests {
+    @Test("a recorded value is live until now + period, and only for its identity", arguments: StoreKind.allCases)
+    func recordThenRead(kind: StoreKind) async throws {
+        let folder = try TemporaryFolder()
+        let store = kind.make(folder)
+        #expect(!(try await store.isLive(kind: .duplicate, user: "u", peer: "+default", key: "<id@x>", now: epoch)))
+        try await store.record(kind: .duplicate, user: "u", peer: "+default", key: "<id@x>", period: .seconds(60), now: epoch)
+        #expect(try await store.isLive(kind: .duplicate, user: "u", peer: "+default", key: "<id@x>",
+                                       now: epoch.addingTimeInterval(59)))
+        #expect(!(try await store.isLive(kind: .duplicate, user: "u", peer: "+default", key: "<id@x>",
+                                         now: epoch.addingTimeInterval(60))))
+        #expect(!(try await store.isLive(kind: .duplicate, user: "other", peer: "+default", key: "<id@x>", now: epoch)))
+        #expect(!(try await store.isLive(kind: .duplicate, user: "u", peer: "+h-lists", key: "<id@x>", now: epoch)))
+        #expect(!(try await store.isLive(kind: .vacation, user: "u", peer: "+default", key: "<id@x>", now: epoch)))
+    }
+
+    @Test("recording again renews the expiry; a zero period records nothing", arguments: StoreKind.allCases)
+    func renew(kind: StoreKind) async throws {
+        let folder = try TemporaryFolder()
+        let store = kind.make(folder)
+        try await store.record(kind: .duplicate, user: "u", peer: "0default", key: "k", period: .seconds(10), now: epoch)
+        try await store.record(kind: .duplicate, user: "u", peer: "0default", key: "k", period: .seconds(10),
+                               now: epoch.addingTimeInterval(8))
+        #expect(try await store.isLive(kind: .duplicate, user: "u", peer: "0default", key: "k", now: epoch.addingTimeInterval(15)))
+        try await store.record(kind: .duplicate, user: "u", peer: "0default", key: "z", period: .zero, now: epoch)
+        #expect(!(try await store.isLive(kind: .duplicate, user: "u", peer: "0default", key: "z", now: epoch)))
     }
 }

@@ -146,6 +146,8 @@ struct Test: Sendable {
         case virustest(match: MatchSpec)
         /// `filter` or `execute` used as a test: true when the program succeeded.
         case program(ProgramCall)
+        /// RFC 7352 `duplicate`.
+        case duplicate(DuplicateTest)
     }
 }
 

@@ -201,6 +201,9 @@ extension Validator {
         case "spamtest", "virustest":
             guard noNested(node, name: name) else { return nil }
             return compileScoreTest(node, name: name, location: location)
+        case "duplicate":
+            guard noNested(node, name: name) else { return nil }
+            return compileDuplicate(node, location: location)
         default:
             reportUnknown("test", node.name, at: location)
             return nil

@@ -35,6 +35,12 @@ struct Validator {
         diagnostics.append(Diagnostic(.error, message, at: location, file: file))
     }
 
+    /// Something the script asked for that the site changes (a value over a limit): the
+    /// script still compiles.
+    mutating func warning(_ message: String, at location: SourceLocation) {
+        diagnostics.append(Diagnostic(.warning, message, at: location, file: file))
+    }
+
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     /// Reports an unknown command or test name, once per script (later uses are errors too,
@@ -114,6 +120,7 @@ struct Validator {
     /// imap4flags implementation (minus variable arguments, plus `mark`/`unmark`).
     static let impliedCapability: [SieveCapability: SieveCapability] = [
         .vndDovecotEnvironment: .environment, .spamtestplus: .spamtest, .imapflags: .imap4flags,
+        .vndDovecotDuplicate: .duplicate,
     ]
 
     /// Whether the script uses the imapflags draft rather than imap4flags (no variable
@@ -287,6 +294,7 @@ struct Validator {
         "date": .date, "currentdate": .date,
         "environment": .environment, "spamtest": .spamtest, "virustest": .virustest,
         "filter": .vndDovecotFilter, "execute": .vndDovecotExecute,
+        "duplicate": .duplicate,
     ]
     static let coreTests: Set<String> = ["address", "allof", "anyof", "exists", "false", "header", "not", "size", "true"]
     static let coreCommands: Set<String> = ["if", "elsif", "else", "require", "stop", "keep", "discard", "redirect"]

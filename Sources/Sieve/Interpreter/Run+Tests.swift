@@ -113,6 +113,8 @@ extension Run {
             matched = try evaluateScoreTest(.virus, percent: false, match, at: test.location, trace: &comparison)
         case .program(let call):
             matched = try evaluateProgram(call, at: test.location)
+        case .duplicate(let duplicate):
+            matched = try evaluateDuplicate(duplicate, at: test.location, trace: &comparison)
         }
         tracer?.record(.test(TestTrace(name: test.name, location: test.location, matched: matched, comparison: comparison)))
         return matched

@@ -25,6 +25,7 @@ public enum SieveInterpreter {
         if script.readsCurrentTime { run.clock = { context.currentDate } }
         run.environment = context.environment
         run.programRunner = { context.runProgram($0) }
+        run.isDuplicate = { (key: DuplicateKey) throws(DuplicateTrackingError) -> Bool in try context.isDuplicate(key) }
         do {
             _ = try run.execute(script.commands)
         } catch {
@@ -35,7 +36,8 @@ public enum SieveInterpreter {
             return failed
         }
         let implicitFlags = script.usesFlags ? FlagList.flags(in: [run.internalFlags]) : []
-        var result = SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors)
+        var result = SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors,
+                                 duplicateMarks: run.duplicateMarks)
         result.modifiedMessage = run.modifiedMessage
         result.debugMessages = run.debugMessages
         return result
@@ -88,6 +90,12 @@ struct Run {
     var modifiedMessage: Message?
     /// Lines written by `debug_log`.
     var debugMessages: [String] = []
+    /// Asks the context whether a `duplicate` value was seen by an earlier message.
+    var isDuplicate: (DuplicateKey) throws(DuplicateTrackingError) -> Bool = { _ in false }
+    /// The answers `duplicate` got in this run, so a test asked twice answers the same.
+    var duplicateChecks: [DuplicateKey: Bool] = [:]
+    /// Values to record as seen once the message is delivered (RFC 7352 §3).
+    var duplicateMarks: [DuplicateMark] = []
 
     struct Failure: Error {
         var message: String

@@ -168,8 +168,10 @@ struct CapabilityUsage {
             return tags.contains("index")
         case "environment":
             return tests.contains("environment")
-        case "spamtest", "virustest":
+        case "spamtest", "virustest", "duplicate":
             return tests.contains(capability)
+        case "vnd.dovecot.duplicate":
+            return tests.contains("duplicate")
         case "spamtestplus":
             return tests.contains("spamtest")
         case "imapflags":

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The JSON document `sieve-check run --json` prints:
-/// `{"actions":[...],"errors":[...]}` (and `"trace":[...]` with `--trace`).
+/// `{"actions":[...],"errors":[...]}` (and `"trace":[...]` with `--trace`, `"duplicates":[...]`
+/// when `duplicate` tests marked values to record).
 ///
 /// Each action is an object whose `"action"` key names it; see README.md for the schema.
 public struct CheckReport: Sendable, Encodable {
@@ -10,6 +11,8 @@ public struct CheckReport: Sendable, Encodable {
     public var trace: [String]?
     /// Lines the script wrote with `debug_log` (vnd.dovecot.debug); absent when none.
     public var debugLog: [String]?
+    /// The values `duplicate` tests would record once the message is delivered; nil when none.
+    public var duplicates: [DuplicateMark]?
 
     /// One error with its position in the script.
     public struct ErrorEntry: Sendable, Encodable, Hashable {
@@ -30,6 +33,7 @@ public struct CheckReport: Sendable, Encodable {
         }
         self.trace = trace
         debugLog = result.debugMessages.isEmpty ? nil : result.debugMessages
+        duplicates = result.duplicateMarks.isEmpty ? nil : result.duplicateMarks
     }
 
     /// The report of a script that did not compile: no actions, its diagnostics.
@@ -100,5 +104,19 @@ extension SieveAction: Encodable {
             if p.copy { try c.encode(true, forKey: .copy) }
             if p.isTry { try c.encode(true, forKey: .try) }
         }
+    }
+}
+
+extension DuplicateMark: Encodable {
+    private enum Key: String, CodingKey {
+        case value, handle, last, seconds
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(key.value, forKey: .value)
+        try c.encodeIfPresent(key.handle, forKey: .handle)
+        if key.last { try c.encode(true, forKey: .last) }
+        try c.encode(seconds, forKey: .seconds)
     }
 }

@@ -29,9 +29,10 @@ extension SieveEnvelope {
 }
 
 extension SieveResult {
-    /// The actions one per line, as `sieve-check run` prints them without `--json`.
+    /// The actions one per line, as `sieve-check run` prints them without `--json`, then
+    /// the `duplicate` values the delivery would record.
     public var textSummary: String {
-        actions.map { "  " + $0.description }.joined(separator: "\n")
+        (actions.map { "  " + $0.description } + duplicateMarks.map { "  " + $0.description }).joined(separator: "\n")
     }
 }
 

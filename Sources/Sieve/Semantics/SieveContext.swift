@@ -49,6 +49,12 @@ public protocol SieveContext: Sendable {
     ///
     /// - SeeAlso: Pigeonhole's spec-bosch-sieve-extprograms §4, §5
     func runProgram(_ request: ExternalProgramRequest) -> ExternalProgramOutcome
+    /// Whether an earlier message of this user was tracked with `key` by a `duplicate`
+    /// test, and its record is still live (default: never). Throws when the tracking
+    /// store cannot be asked; the run then fails.
+    ///
+    /// - SeeAlso: RFC 7352 §3
+    func isDuplicate(_ key: DuplicateKey) throws(DuplicateTrackingError) -> Bool
 }
 
 extension SieveContext {
@@ -59,6 +65,7 @@ extension SieveContext {
     public func runProgram(_ request: ExternalProgramRequest) -> ExternalProgramOutcome {
         .failed(reason: "running external programs is not available here")
     }
+    public func isDuplicate(_ key: DuplicateKey) throws(DuplicateTrackingError) -> Bool { false }
 }
 
 /// A ready-made context: a message and its envelope.

@@ -31,6 +31,10 @@ public struct SieveOptions: Sendable, Hashable {
     /// on a program run. The extensions are off until a site names a directory and enables
     /// the capability (`ExternalProgramSettings.enable(in:)`).
     public var programs: ExternalProgramSettings = ExternalProgramSettings()
+    /// How long `duplicate` remembers a value.
+    ///
+    /// - SeeAlso: RFC 7352 §3.3
+    public var duplicatePeriods = DuplicatePeriods()
 
     public init(limits: SieveLimits = SieveLimits(),
                 subaddressSeparator: String = "+",
@@ -163,6 +167,11 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case spamtestplus
     /// RFC 5235: the `virustest` test.
     case virustest
+    /// RFC 7352: the `duplicate` test.
+    case duplicate
+    /// Pigeonhole's name for the draft of `duplicate`: `:value` instead of `:uniqueid`.
+    /// Implies `duplicate`.
+    case vndDovecotDuplicate = "vnd.dovecot.duplicate"
     /// The deprecated imapflags draft (draft-melnikov-sieve-imapflags-03): the flag
     /// commands without a variable argument, `mark`/`unmark`, mapped onto imap4flags.
     case imapflags

@@ -18,11 +18,18 @@ public struct SieveResult: Sendable, Hashable {
     /// Lines the script wrote with `debug_log` (vnd.dovecot.debug), in order, for the
     /// delivery log.
     public var debugMessages: [String] = []
+    /// `duplicate` values to record as seen once the message is delivered (none when the
+    /// run failed).
+    ///
+    /// - SeeAlso: RFC 7352 §3
+    public var duplicateMarks: [DuplicateMark]
 
-    public init(actions: [SieveAction], errors: [SieveRuntimeError] = [], warnings: [SieveRuntimeError] = []) {
+    public init(actions: [SieveAction], errors: [SieveRuntimeError] = [], warnings: [SieveRuntimeError] = [],
+                duplicateMarks: [DuplicateMark] = []) {
         self.actions = actions
         self.errors = errors
         self.warnings = warnings
+        self.duplicateMarks = duplicateMarks
     }
 
     /// Whether the run ended without an error.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Tracking
 import Synchronization
 
 /// A `TrackingStore` in an embedded SQLite database (through GRDB), one file per node.
@@ -149,6 +150,43 @@ public final class SQLiteTrackingStore: TrackingStore {
                     try db.execute(sql: "DELETE FROM tracking WHERE expires_at <= ?", arguments: [recordedAt])
                 }
                 return inserted
+            }
+        } catch {
+            throw TrackingStoreError("tracking database \(configuration.path): cannot record a \(kind.rawValue) record: \(error)")
+        }
+    }
+
+    public func isLive(kind: TrackingKind, user: String, peer: String, key: String, now: Date) async throws -> Bool {
+        let pool = try database()
+        do {
+            return try await pool.read { db in
+                try Bool.fetchOne(
+                    db,
+                    sql: "SELECT EXISTS (SELECT 1 FROM tracking WHERE kind = ? AND user = ? AND peer = ? AND key = ? AND expires_at > ?)",
+                    arguments: [kind.rawValue, user, peer, key, now.timeIntervalSince1970]) ?? false
+            }
+        } catch {
+            throw TrackingStoreError("tracking database \(configuration.path): cannot read a \(kind.rawValue) record: \(error)")
+        }
+    }
+
+    public func record(kind: TrackingKind, user: String, peer: String, key: String, period: Duration, now: Date)
+        async throws
+    {
+        let seconds = period.secondsValue
+        guard seconds > 0 else { return }
+        let pool = try database()
+        let recordedAt = now.timeIntervalSince1970
+        do {
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO tracking (kind, user, peer, key, recorded_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (kind, user, peer, key) DO UPDATE
+                            SET recorded_at = excluded.recorded_at, expires_at = excluded.expires_at
+                        """,
+                    arguments: [kind.rawValue, user, peer, key, recordedAt, recordedAt + seconds])
             }
         } catch {
             throw TrackingStoreError("tracking database \(configuration.path): cannot record a \(kind.rawValue) record: \(error)")

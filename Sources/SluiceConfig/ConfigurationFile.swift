@@ -2,6 +2,7 @@ import Delivery
 import Foundation
 import Logging
 import Maildir
+import Sieve
 import TOMLKit
 
 /// Reads `sluice.toml`. Every key is optional and falls back to the documented default;
@@ -255,5 +256,12 @@ public enum ConfigurationFile {
         configuration.sieveOptions.vacationPeriods.minimum = minimum
         configuration.sieveOptions.vacationPeriods.standard = standard
         configuration.sieveOptions.vacationPeriods.maximum = maximum
+        let duplicate = configuration.sieveOptions.duplicatePeriods
+        let duplicateStandard = try scripts.int("duplicate_default_period", in: 1...Int(Int32.max)) ?? duplicate.standard
+        let duplicateMaximum = try scripts.int("duplicate_max_period", in: 1...Int(Int32.max)) ?? duplicate.maximum
+        guard duplicateStandard <= duplicateMaximum else {
+            throw ConfigurationError("\(scripts.file): duplicate_default_period (\(duplicateStandard)) must not exceed duplicate_max_period (\(duplicateMaximum))")
+        }
+        configuration.sieveOptions.duplicatePeriods = DuplicatePeriods(standard: duplicateStandard, maximum: duplicateMaximum)
     }
 }

@@ -139,7 +139,7 @@ public struct SluiceConfiguration: Sendable {
     }
 
     /// The LMTP server configuration for one listener.
-    func serverConfiguration(for listener: Listener) -> LMTPServerConfiguration {
+    public func serverConfiguration(for listener: Listener) -> LMTPServerConfiguration {
         let address: LMTPServerConfiguration.Address
         switch listener {
         case .tcp(let host, let port): address = .tcp(host: host, port: port)
