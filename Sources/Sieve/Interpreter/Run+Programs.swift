@@ -62,9 +62,13 @@ extension Run {
         } else {
             outcome = programRunner(request)
         }
-        // An empty message is no message: the filter failed, whatever its status said.
+        // An empty message is no message: it does not replace the one there is (a warning).
         if call.kind == .filter, case .succeeded(let output) = outcome, output.isEmpty {
-            return .failed(reason: "filter action: program \(quoted(call.name)) wrote no message; the message is left as it was")
+            let warning = SieveRuntimeError("filter action: program \(quoted(call.name)) wrote no message; the message is left as it was",
+                                            at: location, file: script.file)
+            nonFatalErrors.append(warning)
+            tracer?.record(.warning(warning))
+            return outcome
         }
         switch outcome {
         case .succeeded(let output):
