@@ -40,7 +40,7 @@ let package = Package(
         // vacation replies and redirects sent to the site's MTA.
         .target(
             name: "Delivery",
-            dependencies: ["MailCore", "Sieve", "Maildir", "AutoReply", "Tracking", "Submission", "Reports", logging]
+            dependencies: ["MailCore", "Sieve", "Maildir", "AutoReply", "Tracking", "Submission", "Reports", "ExternalProgram", logging]
         ),
         // libxml2, seen through a shim that keeps its ICU types away from Foundation's.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -53,6 +53,9 @@ let package = Package(
         .target(name: "TrackingSQLite", dependencies: ["Tracking", .product(name: "GRDB", package: "GRDB.swift")]),
         // Whether and what to auto-reply or redirect (RFC 5230, RFC 3834, RFC 5228 §4.2).
         .target(name: "AutoReply", dependencies: ["MailCore", "Sieve", "Tracking"]),
+        // Runs the site's programs for pipe, filter and execute: no shell, a clean environment,
+        // a timeout and an output limit. Blocking; no dependencies.
+        .target(name: "ExternalProgram"),
         // Outbound mail to the site's MTA: SMTP client on SwiftNIO, or a sendmail command.
         .target(name: "Submission", dependencies: ["MailCore", nioCore, nioPosix]),
         // sluice.toml: reading and checking the configuration file into the settings of
@@ -81,7 +84,7 @@ let package = Package(
             ]
         ),
         // sieve-check's logic that needs both Sieve and Reports (a run → its HTML page).
-        .target(name: "SieveCheckKit", dependencies: ["Sieve", "MailCore", "Reports", "AutoReply"]),
+        .target(name: "SieveCheckKit", dependencies: ["Sieve", "MailCore", "Reports", "AutoReply", "ExternalProgram"]),
         // Dry runs of a Sieve script over an existing Maildir (`sieve-check replay`).
         .target(name: "SieveReplay", dependencies: ["Sieve", "MailCore", "Maildir"]),
         // The script-testing CLI. Wiring only; logic lives in Sieve, SieveCheckKit and SieveReplay.
@@ -113,6 +116,7 @@ let package = Package(
         .target(name: "XMLTestSupport", dependencies: ["CLibXML2"], path: "Tests/XMLTestSupport"),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "CLibXML2", "XMLTestSupport"]),
         .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TrackingSQLite"]),
+        .testTarget(name: "ExternalProgramTests", dependencies: ["ExternalProgram"]),
         .testTarget(name: "AutoReplyTests", dependencies: ["AutoReply", "MailCore", "Sieve", "Tracking", "TrackingSQLite"]),
         .testTarget(name: "SubmissionTests", dependencies: ["Submission", "SMTPTestSupport"]),
         // Runs the built sieve-check binary (the dependency makes `swift test` build it).

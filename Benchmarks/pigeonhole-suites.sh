@@ -13,6 +13,8 @@ dir=${1:?usage: $0 PIGEONHOLE_TESTS_DIR [SIEVE_CHECK] [-v]}
 bin=${2:-.build/release/sieve-check}
 verbose=${3:-}
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+# Our own stand-ins for the helper programs the extprograms tests run (never Pigeonhole's).
+programs=$(cd "$(dirname "$0")" && pwd)/pigeonhole-programs
 cd "$dir" || exit 2
 
 # Groups: name, then the files (globs relative to the tests folder).
@@ -51,3 +53,19 @@ run_group() {
 run_group "extensions Sluice had (issue 9 list)" "${existing[@]}"
 run_group "regex, date, index, environment, spamvirustest, comparators, examples" "${new[@]}"
 run_group "include" extensions/include/*.svtest
+run_group "editheader" extensions/editheader/*.svtest
+run_group "duplicate" extensions/duplicate/*.svtest
+run_group "multiscript" multiscript/*.svtest
+
+# extprograms: a copy of the tests' folder whose bin/ holds our helper programs instead.
+if [ -d plugins/extprograms ]; then
+    copy=$(mktemp -d)
+    trap 'rm -rf "$copy"' EXIT
+    cp -R plugins/extprograms "$copy/"
+    rm -rf "$copy/extprograms/bin"
+    cp -R "$programs" "$copy/extprograms/bin"
+    here=$PWD
+    cd "$copy" || exit 2
+    run_group "extprograms (pipe, filter, execute; our helper programs)" extprograms/*.svtest extprograms/*/*.svtest
+    cd "$here" || exit 2
+fi

@@ -300,6 +300,12 @@ public struct DeliveryAgent: Sendable {
             metadata["redirect"] = "\(outcome.redirects.map { $0.address + ($0.copy ? " (:copy)" : "") }.joined(separator: ","))"
             metadata["redirect_status"] = "\(outcome.redirectResults.isEmpty ? "not sent" : outcome.redirectResults.map(DiagnosticText.printable).joined(separator: " | "))"
         }
+        if !outcome.pipeResults.isEmpty {
+            metadata["pipe"] = "\(outcome.pipeResults.map(DiagnosticText.printable).joined(separator: " | "))"
+        }
+        if !outcome.debugMessages.isEmpty {
+            metadata["debug_log"] = "\(outcome.debugMessages.map(DiagnosticText.printable).joined(separator: " | "))"
+        }
         if let vacation = outcome.vacation {
             metadata["vacation"] = "to <\(DiagnosticText.printable(vacation.to))> handle \(DiagnosticText.printable(vacation.handle)) every \(vacation.seconds) s"
             metadata["vacation_status"] = "\(DiagnosticText.printable(outcome.vacationResult ?? "not sent"))"

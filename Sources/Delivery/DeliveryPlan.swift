@@ -20,6 +20,10 @@ struct DeliveryPlan: Sendable, Equatable {
     var discarded = false
     var redirects: [RedirectRequest] = []
     var vacation: VacationAction?
+    /// Lines the scripts wrote with `debug_log`, for the log.
+    var debugMessages: [String] = []
+    /// Programs to pipe the message to (vnd.dovecot.pipe), in order, one per program.
+    var pipes: [PipeRequest] = []
     /// Script errors, conflicts and fallbacks, for the log and the outcome.
     var notes: [String] = []
     /// Whether a script failed (then INBOX is among the copies).
@@ -39,6 +43,7 @@ enum PlanBuilder {
     static func plan(_ outcome: ScriptSequenceOutcome) -> DeliveryPlan {
         var plan = DeliveryPlan(notes: outcome.notes, scriptFailed: outcome.failed)
         plan.duplicateMarks = outcome.steps.flatMap { $0.status == .ran ? $0.result?.duplicateMarks ?? [] : [] }
+        plan.debugMessages = outcome.steps.flatMap { $0.result?.debugMessages ?? [] }
         for action in outcome.actions {
             switch action {
             case .keep(let flags, _):
@@ -53,6 +58,12 @@ enum PlanBuilder {
                 plan.rejection = plan.rejection ?? reason
             case .vacation(let vacation):
                 plan.vacation = plan.vacation ?? vacation
+            case .pipe(let pipe):
+                // The program gets the message as the scripts left it (a `filter` may have
+                // replaced it); one pipe per program.
+                if !plan.pipes.contains(where: { $0.action.program == pipe.program }) {
+                    plan.pipes.append(PipeRequest(action: pipe, message: outcome.message))
+                }
             }
         }
         return plan
@@ -66,4 +77,11 @@ enum PlanBuilder {
         }
         plan.copies.append(copy.isInbox ? DeliveryPlan.Copy(mailbox: "INBOX", flags: copy.flags, create: false) : copy)
     }
+}
+
+/// A `pipe` a script asked for, with the message it must get: the one the scripts'
+/// `filter`s or edits produced, or nil for the message as it arrived.
+struct PipeRequest: Sendable, Equatable {
+    var action: PipeAction
+    var message: Message?
 }

@@ -123,6 +123,8 @@ struct RecipientSieveContext: SieveContext {
     let store: any MailStore
     let user: DeliveryUser
     let environment: SieveEnvironment
+    /// The message as it arrived, whole: what `filter` and `execute :pipe` read.
+    let prepared: PreparedMessage?
     let duplicates: DuplicateTracking
 
     /// The environment of a delivery: this host and domain, the client that handed the
@@ -194,7 +196,7 @@ struct DeliveryEnvironment: Sendable {
             message: parsed, envelope: SieveEnvelope(from: transaction.sender, to: user.recipient),
             store: store, user: user,
             environment: RecipientSieveContext.environment(configuration: configuration, transaction: transaction, user: user),
-            duplicates: duplicates)
+            prepared: message, duplicates: duplicates)
         let sequence: [SequencedScript] = scripts.map { path, lookup in
             switch lookup {
             case .missing: .missing(name: path)
@@ -213,6 +215,7 @@ struct DeliveryEnvironment: Sendable {
                message: PreparedMessage, isExpired: () -> Bool) -> RecipientOutcome {
         var outcome = RecipientOutcome(recipient: user.recipient, reply: Replies.discarded, disposition: .discarded,
                                        redirects: plan.redirects, vacation: plan.vacation, notes: plan.notes)
+        outcome.debugMessages = plan.debugMessages
         outcome.duplicateMarks = plan.duplicateMarks
         outcome.editedMessage = plan.editedMessage
         func rejected(_ outcome: RecipientOutcome, _ reason: String) -> RecipientOutcome {
@@ -268,13 +271,23 @@ struct DeliveryEnvironment: Sendable {
                 }
             }
         }
-        // An earlier script's copies stand when a later script rejects (Pigeonhole).
+        if !plan.pipes.isEmpty {
+            let failed = pipe(plan.pipes, user: user, transaction: transaction, message: message, outcome: &outcome)
+            if failed && plan.rejection == nil {
+                // As after a failed redirect: the implicit keep's INBOX copy takes the message.
+                return keepAfterFailedRedirect(outcome, user: user, transaction: transaction, message: message)
+            }
+        }
+        // An earlier script's copies and pipes stand when a later script rejects (Pigeonhole).
         if let reason = plan.rejection {
             return rejected(outcome, reason)
         }
         if let first = outcome.copies.first {
             outcome.reply = Replies.saved(first.id)
             outcome.disposition = .stored
+        } else if !plan.pipes.isEmpty && plan.redirects.isEmpty {
+            outcome.reply = Replies.piped
+            outcome.disposition = .redirected
         } else if plan.discarded || plan.redirects.isEmpty {
             outcome.reply = Replies.discarded
             outcome.disposition = .discarded

@@ -26,6 +26,10 @@ public struct RecipientOutcome: Sendable {
     public var rejectionReason: String?
     /// Everything worth an operator's attention: script errors, fallbacks, conflicts.
     public var notes: [String]
+    /// How each `pipe` went (`"archive" done`, `"archive" failed: ...`), in order.
+    public var pipeResults: [String] = []
+    /// Lines the scripts wrote with `debug_log` (vnd.dovecot.debug).
+    public var debugMessages: [String] = []
     /// Time spent on this recipient, from the start of the transaction's work.
     public var duration: Duration
     /// `duplicate` values the scripts marked, recorded once the outcome is final and not a
@@ -55,7 +59,7 @@ public struct RecipientOutcome: Sendable {
         case stored
         /// The scripts discarded the message (250, nothing stored).
         case discarded
-        /// The message was only redirected (250, nothing stored).
+        /// The message was only redirected or piped to programs (250, nothing stored).
         case redirected
         /// A script rejected the message (550 5.7.1).
         case rejected
@@ -97,6 +101,8 @@ enum Replies {
                                          text: "Discarded by the recipient's Sieve filter")
     static let redirected = DeliveryReply(code: 250, status: .ok,
                                           text: "Redirected by the recipient's Sieve filter")
+    static let piped = DeliveryReply(code: 250, status: .ok,
+                                     text: "Piped to a program by the recipient's Sieve filter")
 
     static func rejected(_ reason: String) -> DeliveryReply {
         let lines = ReplyText.lines(reason)

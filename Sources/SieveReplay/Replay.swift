@@ -52,6 +52,7 @@ public struct ReplaySummary: Sendable, Hashable {
             case .discard: discards += 1
             case .reject, .ereject: rejects += 1
             case .vacation: vacations += 1
+            case .pipe(let pipe): destinations["| " + pipe.program, default: 0] += 1
             }
         }
     }

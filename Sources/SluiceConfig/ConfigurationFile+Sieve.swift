@@ -65,6 +65,10 @@ extension ConfigurationFile {
             try readEditheader(&sieve, into: &configuration.delivery.scripts.sieveOptions.editheader)
             try sieve.finish()
         }
+        if var programs = try root.subtable("programs") {
+            try readPrograms(&programs, into: &configuration.delivery.scripts.sieveOptions)
+            try programs.finish()
+        }
         for test in [ScoreTestSettings.Test.spam, .virus] {
             guard var table = try root.subtable(test.rawValue) else { continue }
             let settings = try readScoreTest(&table, for: test)

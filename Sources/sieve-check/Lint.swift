@@ -28,8 +28,9 @@ extension SieveCheck {
         func run() throws {
             var failed = false
             var warned = false
+            let options = try site.load().options
             for path in scripts {
-                let diagnostics = SieveLinter.lint(try readFile(path), file: path, options: try site.load().options,
+                let diagnostics = SieveLinter.lint(try readFile(path), file: path, options: options,
                                                    loader: try includes.loader(for: path, site: site))
                 for diagnostic in diagnostics {
                     if diagnostic.severity == .error { printError(diagnostic.description) } else { print(diagnostic.description) }

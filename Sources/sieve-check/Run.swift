@@ -108,7 +108,9 @@ extension SieveCheck {
                 throw ValidationError(error.message)
             }
             let context = SieveMessageContext(message: parsed, envelope: envelope, htmlTextExtractor: LibXML2HTMLTextExtractor(),
-                                              fixedDate: date.flatMap { DateTime(rfc3339: $0) }, environment: scriptEnvironment)
+                                              fixedDate: date.flatMap { DateTime(rfc3339: $0) }, environment: scriptEnvironment,
+                                              programRunner: CheckPrograms.runner(user: scriptEnvironment.username,
+                                                                                  host: scriptEnvironment.host))
             let tracer = trace || html != nil ? SieveTraceRecorder() : nil
             let result = SieveInterpreter.run(program, context: context, options: options, tracer: tracer)
 
@@ -126,6 +128,7 @@ extension SieveCheck {
             if json {
                 print(CheckReport(result: result, trace: traceLines).jsonText())
             } else {
+                for line in result.debugMessages { print("debug_log: " + line) }
                 print("actions:")
                 print(result.textSummary)
                 if let header = result.editedHeaderSummary {

@@ -6,7 +6,7 @@ import SluiceConfig
 /// `[spamtest]`, `[virustest]`, host name and domain) instead of the defaults.
 struct SiteConfigurationOption: ParsableArguments {
     @Option(name: .customLong("config"), help: ArgumentHelp(
-        "Use the Sieve settings of this sluice.toml ([scripts] limits, [spamtest], [virustest], hostname, domain).",
+        "Use the Sieve settings of this sluice.toml ([scripts] limits, [spamtest], [virustest], [programs], hostname, domain).",
         valueName: "file"))
     var path: String?
 
@@ -22,9 +22,16 @@ struct SiteConfigurationOption: ParsableArguments {
     }
 
     /// The Sieve options, host name and domain: the file's, or the defaults (and this
-    /// machine's host name).
+    /// machine's host name). Without a file every extension Sluice has counts as enabled,
+    /// the external-program ones included (with no program directory, so their programs
+    /// cannot run): a script is checked against what a site may allow; with a file,
+    /// against what that site allows.
     func load() throws -> (options: SieveOptions, hostname: String?, domain: String?) {
-        guard let path else { return (SieveOptions(), nil, nil) }
+        guard let path else {
+            var options = SieveOptions()
+            for capability in SieveCapability.externalPrograms { options.enabledExtensions.insert(capability.rawValue) }
+            return (options, nil, nil)
+        }
         do {
             let configuration = try ConfigurationFile.load(path: path)
             return (configuration.delivery.scripts.sieveOptions, configuration.delivery.hostname, configuration.delivery.domain)

@@ -27,8 +27,11 @@ extension SieveCheck {
 
         func run() throws {
             // Redirects and vacation replies follow the delivery agent's rules (RFC 3834 included).
-            let runner = TestSuiteRunner(options: try site.load().options, mailer: DeliveryTestSuiteMailer(),
+            var runner = TestSuiteRunner(options: try site.load().options, mailer: DeliveryTestSuiteMailer(),
                                          readFile: { path in try readFile(path) })
+            // Programs of pipe, filter and execute run for real once a test file names their directories.
+            runner.programRunner = CheckPrograms.runner(user: TestSuiteRunner.testEnvironment.username,
+                                                        host: TestSuiteRunner.testEnvironment.host)
             var reports: [TestFileReport] = []
             for file in files {
                 let report = runner.run(file: file)

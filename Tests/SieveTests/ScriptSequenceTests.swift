@@ -34,6 +34,8 @@ struct ScriptSequenceTests {
             case .reject(let reason), .ereject(let reason): seen.rejection = reason
             case .vacation(let vacation): seen.vacation = vacation.reason
             case .discard: seen.discarded = true
+            // No case of the table pipes; a pipe would show as a redirect to "| program".
+            case .pipe(let pipe): seen.redirects.append("| " + pipe.program)
             }
         }
         seen.stored.sort()

@@ -150,6 +150,8 @@ struct Test: Sendable {
         case spamtest(percent: Bool, match: MatchSpec)
         /// RFC 5235 `virustest`.
         case virustest(match: MatchSpec)
+        /// `filter` or `execute` used as a test: true when the program succeeded.
+        case program(ProgramCall)
         /// RFC 7352 `duplicate`.
         case duplicate(DuplicateTest)
     }
@@ -212,5 +214,9 @@ final class Command: Sendable {
         case returnFromScript
         /// RFC 5293 `addheader` / `deleteheader`.
         case editHeader(HeaderEdit)
+        /// `pipe`, `filter` or `execute` (vnd.dovecot.pipe, .filter, .execute).
+        case program(ProgramCall)
+        /// `debug_log` (vnd.dovecot.debug).
+        case debugLog(message: Str)
     }
 }

@@ -76,6 +76,12 @@ extension Validator {
         case "global":
             declareGlobals(node, location: location)
             return nil
+        case "pipe", "filter", "execute":
+            guard let kind = ExternalProgramKind(rawValue: name),
+                  let call = compileProgramCall(kind, arguments: node.arguments, of: "command", at: location) else { return nil }
+            return make(.program(call))
+        case "debug_log":
+            return compileDebugLog(node.arguments, at: location).map(make)
         case "set":
             return compileSet(node, location: location).map(make)
         case "addheader", "deleteheader":

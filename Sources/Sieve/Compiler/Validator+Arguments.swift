@@ -82,11 +82,12 @@ struct ReadArguments {
 extension Validator {
     /// Sorts `arguments` into tags and positionals, reporting unknown or misused tags
     /// and missing, extra or mistyped positional arguments. `optionalLeading` is how
-    /// many of the first positionals may be left out (hasflag, setflag...).
+    /// many of the first positionals may be left out (hasflag, setflag...), `optionalTrailing`
+    /// how many of the last (pipe's arguments list).
     /// Returns nil when any error was reported.
     mutating func readArguments(_ arguments: [Argument], of what: String, named name: String, at location: SourceLocation,
                                 tags specs: [TagSpec], positionals: [PositionalSpec],
-                                optionalLeading: Int = 0) -> ReadArguments? {
+                                optionalLeading: Int = 0, optionalTrailing: Int = 0) -> ReadArguments? {
         var read = ReadArguments()
         var groupsUsed: [String: String] = [:]
         var positional: [Argument] = []
@@ -168,11 +169,12 @@ extension Validator {
         // After an unknown tag or a missing tag parameter, counting positionals
         // would only add a confusing second error.
         if skipPositionalCheck { return nil }
-        let required = positionals.count - optionalLeading
+        let required = positionals.count - optionalLeading - optionalTrailing
         if positional.count < required || positional.count > positionals.count {
             let names = positionals.map { "\($0.role) (\($0.kind.phrase))" }.joined(separator: ", ")
-            let expected = optionalLeading > 0 ? "\(required) to \(positionals.count)" : "\(positionals.count)"
-            let noun = positionals.count == 1 && optionalLeading == 0 ? "argument" : "arguments"
+            let optional = optionalLeading + optionalTrailing
+            let expected = optional > 0 ? "\(required) to \(positionals.count)" : "\(positionals.count)"
+            let noun = positionals.count == 1 && optional == 0 ? "argument" : "arguments"
             if positionals.isEmpty {
                 error("\(what) '\(name)' takes no positional arguments, found \(positional.count)", at: positional[0].range.start)
             } else {
@@ -182,7 +184,7 @@ extension Validator {
             return nil
         }
         // Match the given positionals to the last specs when leading ones are left out.
-        let specsUsed = positionals.suffix(positional.count)
+        let specsUsed = optionalTrailing > 0 ? positionals.prefix(positional.count) : positionals.suffix(positional.count)
         for (argument, spec) in zip(positional, specsUsed) where !fits(argument, spec.kind) {
             error("\(what) '\(name)' expects \(spec.kind.phrase) for the \(spec.role), found \(argument.phrase)",
                   at: argument.range.start)

@@ -30,6 +30,11 @@ extension Validator {
                     hasReference = true
                     continue
                 }
+                if let value = testSuiteVariable(whole) {
+                    out.append(.text(value))
+                    hasReference = true
+                    continue
+                }
                 if let item = environmentVariable(whole, at: literal.range.start) {
                     if !item.isEmpty { out.append(.environment(item)) }
                     hasReference = true

@@ -194,6 +194,10 @@ extension Validator {
         case "environment":
             guard noNested(node, name: name) else { return nil }
             return compileEnvironment(node, location: location)
+        case "filter", "execute":
+            guard noNested(node, name: name), let kind = ExternalProgramKind(rawValue: name),
+                  let call = compileProgramCall(kind, arguments: node.arguments, of: "test", at: location) else { return nil }
+            return Test(kind: .program(call), name: name, location: location)
         case "spamtest", "virustest":
             guard noNested(node, name: name) else { return nil }
             return compileScoreTest(node, name: name, location: location)

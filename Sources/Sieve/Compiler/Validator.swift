@@ -24,6 +24,9 @@ struct Validator {
     var reportedUnknown: Set<String> = []
     /// The include extension's state: the loader, the scripts to include, globals.
     var include = IncludeValidation()
+    /// Capabilities `require` named that the site has not enabled: already reported there,
+    /// so their commands and tests are not reported again as missing a require.
+    var requiredButDisabled: Set<SieveCapability> = []
 
     init(options: SieveOptions, file: String?) {
         self.options = options
@@ -96,11 +99,12 @@ struct Validator {
         for literal in names {
             let name = literal.value
             guard let capability = SieveCapability(rawValue: name.lowercased()) else {
-                error("unsupported extension \"\(name)\" in require", at: literal.range.start)
+                error(Self.foreignCapabilityReason(name) ?? "unsupported extension \"\(name)\" in require", at: literal.range.start)
                 continue
             }
             guard options.enabledExtensions.contains(capability.rawValue) else {
-                error("extension \"\(name)\" is not enabled on this server", at: literal.range.start)
+                error(Self.disabledReason(capability) ?? "extension \"\(name)\" is not enabled on this server", at: literal.range.start)
+                requiredButDisabled.insert(capability)
                 continue
             }
             if capability == .imapflags || capability == .imap4flags,
@@ -289,11 +293,13 @@ struct Validator {
         "error": .ihave, "mark": .imapflags, "unmark": .imapflags,
         "include": .include, "return": .include, "global": .include,
         "addheader": .editheader, "deleteheader": .editheader,
+        "pipe": .vndDovecotPipe, "filter": .vndDovecotFilter, "execute": .vndDovecotExecute, "debug_log": .vndDovecotDebug,
     ]
     static let extensionOfTest: [String: SieveCapability] = [
         "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body, "mailboxexists": .mailbox, "ihave": .ihave,
         "date": .date, "currentdate": .date,
         "environment": .environment, "spamtest": .spamtest, "virustest": .virustest,
+        "filter": .vndDovecotFilter, "execute": .vndDovecotExecute,
         "duplicate": .duplicate,
     ]
     static let coreTests: Set<String> = ["address", "allof", "anyof", "exists", "false", "header", "not", "size", "true"]
@@ -302,6 +308,7 @@ struct Validator {
     /// Checks that a command/test from an extension is required; reports it otherwise.
     mutating func checkRequired(_ capability: SieveCapability?, kind: String, name: String, at location: SourceLocation) -> Bool {
         guard let capability, !capabilities.contains(capability) else { return true }
+        if requiredButDisabled.contains(capability) { return false }
         // vacation-seconds is a superset of vacation for our purposes.
         if capability == .vacation && capabilities.contains(.vacationSeconds) { return true }
         error("\(kind) '\(name)' requires the \"\(capability.rawValue)\" extension; add require \"\(capability.rawValue)\";", at: location)

@@ -111,6 +111,8 @@ extension Run {
             matched = try evaluateScoreTest(.spam, percent: percent, match, at: test.location, trace: &comparison)
         case .virustest(let match):
             matched = try evaluateScoreTest(.virus, percent: false, match, at: test.location, trace: &comparison)
+        case .program(let call):
+            matched = try evaluateProgram(call, at: test.location)
         case .duplicate(let duplicate):
             matched = try evaluateDuplicate(duplicate, at: test.location, trace: &comparison)
         }

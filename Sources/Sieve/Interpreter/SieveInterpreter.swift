@@ -54,6 +54,7 @@ public enum SieveInterpreter {
         run.mailboxExists = { context.mailboxExists($0) }
         if script.readsCurrentTime { run.clock = { context.currentDate } }
         run.environment = context.environment
+        run.programRunner = { context.runProgram($0) }
         run.isDuplicate = { (key: DuplicateKey) throws(DuplicateTrackingError) -> Bool in try context.isDuplicate(key) }
         run.internalFlags = carry.internalFlags
         run.result.earlierActions = carry.earlierActions
@@ -73,14 +74,18 @@ public enum SieveInterpreter {
             tracer?.record(.error(runtimeError))
             carry.keepInEffect = false
             carry.keepCommand = false
-            return SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError], warnings: run.nonFatalErrors)
+            var failed = SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError], warnings: run.nonFatalErrors)
+            failed.debugMessages = run.debugMessages
+            return failed
         }
         carry.internalFlags = run.internalFlags
         carry.keepInEffect = run.result.keepInEffect
         carry.keepCommand = run.result.keepCommandSeen
         let implicitFlags = script.usesFlags || !run.internalFlags.isEmpty ? FlagList.flags(in: [run.internalFlags]) : []
-        return SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors,
-                           duplicateMarks: run.duplicateMarks, modifiedMessage: run.messageEdited ? run.message : nil)
+        var result = SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors,
+                                 duplicateMarks: run.duplicateMarks, modifiedMessage: run.messageEdited ? run.message : nil)
+        result.debugMessages = run.debugMessages
+        return result
     }
 }
 
@@ -124,6 +129,12 @@ struct Run {
     var clock: () -> DateTime = DateTime.systemNow
     /// The current time once asked: one instant for the whole run (RFC 5260 §5).
     var fixedNow: DateTime?
+    /// Runs `filter` and `execute` programs (the context's `runProgram`).
+    var programRunner: (ExternalProgramRequest) -> ExternalProgramOutcome = { _ in
+        .failed(reason: "running external programs is not available here")
+    }
+    /// Lines written by `debug_log`.
+    var debugMessages: [String] = []
     /// Asks the context whether a `duplicate` value was seen by an earlier message.
     var isDuplicate: (DuplicateKey) throws(DuplicateTrackingError) -> Bool = { _ in false }
     /// The answers `duplicate` got in this run, so a test asked twice answers the same.
@@ -132,7 +143,7 @@ struct Run {
     var duplicateMarks: [DuplicateMark] = []
     /// The include extension's run state: the compiled tree, globals, what ran.
     var includes: IncludeRunState
-    /// Whether a command changed `message` (editheader): the result then carries it.
+    /// Whether a command changed `message` (editheader, filter): the result then carries it.
     var messageEdited = false
 
     struct Failure: Error {
@@ -276,6 +287,10 @@ struct Run {
                 if try execute(testSuiteCommand, at: command.location) == .stop { return .stop }
             case .editHeader(let edit):
                 try execute(edit, at: command.location)
+            case .program(let call):
+                try executeProgram(call, at: command.location)
+            case .debugLog(let message):
+                debugLog(message, at: command.location)
             case .flags(let operation, let slot, let flags):
                 let list = expand(flags)
                 let current = slot.map { variables[$0] } ?? internalFlags

@@ -149,6 +149,7 @@ struct CapabilityUsage {
                 || tags.contains("flags")
         case "variables":
             return commands.contains("set") || tests.contains("string") || usesVariableReference || commands.contains("global")
+                || tags.contains("execute:output")
         case "vacation-seconds":
             return tags.contains("vacation:seconds")
         case "subaddress":

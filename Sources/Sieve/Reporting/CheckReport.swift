@@ -9,6 +9,8 @@ public struct CheckReport: Sendable, Encodable {
     public var actions: [SieveAction]
     public var errors: [ErrorEntry]
     public var trace: [String]?
+    /// Lines the script wrote with `debug_log` (vnd.dovecot.debug); absent when none.
+    public var debugLog: [String]?
     /// The values `duplicate` tests would record once the message is delivered; nil when none.
     public var duplicates: [DuplicateMark]?
 
@@ -30,6 +32,7 @@ public struct CheckReport: Sendable, Encodable {
             ErrorEntry(line: $0.location.line, column: $0.location.column, message: $0.message, severity: "warning")
         }
         self.trace = trace
+        debugLog = result.debugMessages.isEmpty ? nil : result.debugMessages
         duplicates = result.duplicateMarks.isEmpty ? nil : result.duplicateMarks
     }
 
@@ -57,6 +60,7 @@ extension SieveAction: Encodable {
     private enum Key: String, CodingKey {
         case action, implicit, mailbox, flags, copy, create, address, reason
         case to, from, subject, handle, seconds, mime
+        case program, arguments, `try`
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -93,6 +97,12 @@ extension SieveAction: Encodable {
             try c.encode(v.handle, forKey: .handle)
             try c.encode(v.seconds, forKey: .seconds)
             if v.isMime { try c.encode(true, forKey: .mime) }
+        case .pipe(let p):
+            try c.encode("pipe", forKey: .action)
+            try c.encode(p.program, forKey: .program)
+            try c.encode(p.arguments, forKey: .arguments)
+            if p.copy { try c.encode(true, forKey: .copy) }
+            if p.isTry { try c.encode(true, forKey: .try) }
         }
     }
 }

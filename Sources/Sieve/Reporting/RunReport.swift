@@ -76,6 +76,8 @@ extension TraceEvent {
             return "\(warning.location.line):   warning: \(warning.message)"
         case .messageEdit(let change, let location):
             return "\(location.line):   edit \(change)"
+        case .debug(let message, let location):
+            return "\(location.line):   debug_log: \(message)"
         }
     }
 }

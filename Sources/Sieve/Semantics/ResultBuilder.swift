@@ -15,6 +15,8 @@
 ///   touch it.
 /// - `reject`/`ereject` conflict with `keep`, `fileinto`, `redirect`, `vacation` and
 ///   with another `reject`/`ereject`, in either order. `discard` may accompany them.
+/// - `pipe` (vnd.dovecot.pipe) cancels the implicit keep unless `:copy`, conflicts with
+///   `reject`/`ereject`, and may name each program once.
 /// - Only one `vacation` per run.
 /// - At most `maxActions` entries in the list.
 struct ResultBuilder {
@@ -29,6 +31,7 @@ struct ResultBuilder {
     private var rejectKind: String?
     private var hasVacation = false
     private var hasDiscard = false
+    private var pipePrograms: Set<String> = []
     let limits: SieveLimits
     /// Actions and redirects earlier scripts of a sequence carried out: they count towards
     /// the limits, which hold per message (as Pigeonhole's do), not per script.
@@ -49,6 +52,7 @@ struct ResultBuilder {
         if !fileintoIndex.isEmpty { return "fileinto" }
         if !redirectIndex.isEmpty { return "redirect" }
         if hasVacation { return "vacation" }
+        if !pipePrograms.isEmpty { return "pipe" }
         return nil
     }
 
@@ -126,6 +130,15 @@ struct ResultBuilder {
             }
             try append(action)
             hasVacation = true
+        case .pipe(let pipe):
+            // vnd.dovecot.pipe: a delivering action (it cancels the implicit keep unless
+            // :copy); piping twice to one program is an error, as in Pigeonhole.
+            try conflictWithReject("pipe")
+            guard pipePrograms.insert(pipe.program).inserted else {
+                throw Failure(message: "duplicate pipe to program \(quoted(pipe.program)): a message is piped to each program at most once")
+            }
+            try append(action)
+            if !pipe.copy { implicitKeepCancelled = true }
         }
     }
 

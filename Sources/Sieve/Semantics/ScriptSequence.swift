@@ -201,7 +201,7 @@ public struct ScriptSequence: Sendable {
                 if Self.storesInInbox(action) { entries.removeAll { $0.deferred } }
                 entries.append(Entry(action: action, deferred: false))
                 joined.append(action)
-            case .redirect:
+            case .redirect, .pipe:
                 if entries.contains(where: { Self.sameDelivery($0.action, action) }) {
                     notes.append("script \(name): \(action) was already carried out by an earlier script")
                     continue
@@ -297,6 +297,7 @@ public struct ScriptSequence: Sendable {
         case (.keep, .keep): return true
         case (.fileinto(let x, _, _, _), .fileinto(let y, _, _, _)): return x == y
         case (.redirect(let x, _), .redirect(let y, _)): return ResultBuilder.redirectKey(x) == ResultBuilder.redirectKey(y)
+        case (.pipe(let x), .pipe(let y)): return x.program == y.program
         default: return false
         }
     }

@@ -22,6 +22,31 @@ public enum SieveAction: Sendable, Hashable {
     case ereject(reason: String)
     /// Send an auto-reply if the tracking rules allow it (RFC 5230).
     case vacation(VacationAction)
+    /// Hand the message to a program of the site's pipe directory (vnd.dovecot.pipe).
+    case pipe(PipeAction)
+}
+
+/// A `pipe` action: the program the delivery agent runs with this recipient's copy on
+/// its standard input once the script has finished.
+///
+/// - SeeAlso: Pigeonhole's spec-bosch-sieve-extprograms §3
+public struct PipeAction: Sendable, Hashable {
+    /// The program's name in the pipe directory.
+    public var program: String
+    /// Its arguments, passed as they are (no shell).
+    public var arguments: [String]
+    /// `:copy` (RFC 3894): the implicit keep stays.
+    public var copy: Bool
+    /// `:try`: a program that fails or cannot be run is ignored instead of counting as a
+    /// failed delivery action.
+    public var isTry: Bool
+
+    public init(program: String, arguments: [String], copy: Bool, isTry: Bool) {
+        self.program = program
+        self.arguments = arguments
+        self.copy = copy
+        self.isTry = isTry
+    }
 }
 
 /// A vacation auto-reply request, with every default already resolved.
@@ -84,6 +109,9 @@ extension SieveAction: CustomStringConvertible {
             return "ereject " + quoted(reason)
         case .vacation(let v):
             return "vacation to " + quoted(v.to) + " handle " + quoted(v.handle) + " seconds \(v.seconds)"
+        case .pipe(let p):
+            return "pipe" + (p.isTry ? " :try" : "") + (p.copy ? " :copy" : "") + " " + quoted(p.program)
+                + (p.arguments.isEmpty ? "" : " [" + p.arguments.map(quoted).joined(separator: ", ") + "]")
         }
     }
 }

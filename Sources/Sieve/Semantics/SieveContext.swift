@@ -43,6 +43,12 @@ public protocol SieveContext: Sendable {
     ///
     /// - SeeAlso: RFC 5183 §4
     var environment: SieveEnvironment { get }
+    /// Runs a program of the site's `filter` or `execute` directory for the script and waits
+    /// for it (blocking). The default refuses: a context that can run programs says so by
+    /// implementing this.
+    ///
+    /// - SeeAlso: Pigeonhole's spec-bosch-sieve-extprograms §4, §5
+    func runProgram(_ request: ExternalProgramRequest) -> ExternalProgramOutcome
     /// Whether an earlier message of this user was tracked with `key` by a `duplicate`
     /// test, and its record is still live (default: never). Throws when the tracking
     /// store cannot be asked; the run then fails.
@@ -56,6 +62,9 @@ extension SieveContext {
     public var htmlTextExtractor: (any HTMLTextExtractor)? { nil }
     public var currentDate: DateTime { DateTime.systemNow() }
     public var environment: SieveEnvironment { SieveEnvironment() }
+    public func runProgram(_ request: ExternalProgramRequest) -> ExternalProgramOutcome {
+        .failed(reason: "running external programs is not available here")
+    }
     public func isDuplicate(_ key: DuplicateKey) throws(DuplicateTrackingError) -> Bool { false }
 }
 
@@ -70,14 +79,22 @@ public struct SieveMessageContext: SieveContext {
     public var fixedDate: DateTime?
     /// What `environment` reports.
     public var environment: SieveEnvironment
+    /// Runs `filter` and `execute` programs; nil refuses them.
+    public var programRunner: (@Sendable (ExternalProgramRequest) -> ExternalProgramOutcome)?
 
     public init(message: Message, envelope: SieveEnvelope, htmlTextExtractor: (any HTMLTextExtractor)? = nil,
-                fixedDate: DateTime? = nil, environment: SieveEnvironment = SieveEnvironment()) {
+                fixedDate: DateTime? = nil, environment: SieveEnvironment = SieveEnvironment(),
+                programRunner: (@Sendable (ExternalProgramRequest) -> ExternalProgramOutcome)? = nil) {
         self.message = message
         self.envelope = envelope
         self.htmlTextExtractor = htmlTextExtractor
         self.fixedDate = fixedDate
         self.environment = environment
+        self.programRunner = programRunner
+    }
+
+    public func runProgram(_ request: ExternalProgramRequest) -> ExternalProgramOutcome {
+        programRunner?(request) ?? .failed(reason: "running external programs is not available here")
     }
 
     public var currentDate: DateTime { fixedDate ?? DateTime.systemNow() }

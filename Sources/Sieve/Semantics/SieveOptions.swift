@@ -27,6 +27,10 @@ public struct SieveOptions: Sendable, Hashable {
     ///
     /// - SeeAlso: RFC 5235 §3.3
     public var virustest: ScoreTestSettings?
+    /// Where `vnd.dovecot.pipe`, `filter` and `execute` find their programs, and the bounds
+    /// on a program run. The extensions are off until a site names a directory and enables
+    /// the capability (`ExternalProgramSettings.enable(in:)`).
+    public var programs: ExternalProgramSettings = ExternalProgramSettings()
     /// How long `duplicate` remembers a value.
     ///
     /// - SeeAlso: RFC 7352 §3.3
@@ -60,7 +64,10 @@ public struct SieveOptions: Sendable, Hashable {
     /// - SeeAlso: RFC 5228 §2.7.3, §6
     /// `vnd.dovecot.testsuite` is not among them: it exists only for `sieve-check test`
     /// (`TestSuiteRunner` enables it), never for delivery.
-    public static let supportedExtensions: Set<String> = Set(SieveCapability.allCases.filter { $0 != .testsuite }.map(\.rawValue))
+    /// The external-program extensions (`vnd.dovecot.pipe`, `filter`, `execute`) are not
+    /// among them either: a site enables each by configuring its program directory.
+    public static let supportedExtensions: Set<String> = Set(
+        SieveCapability.allCases.filter { $0 != .testsuite && !SieveCapability.externalPrograms.contains($0) }.map(\.rawValue))
 }
 
 /// Bounds on one script run. Exceeding one is a runtime error (the run then falls back
@@ -192,4 +199,13 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case include
     /// RFC 5293: the `addheader` and `deleteheader` commands.
     case editheader
+    /// Pigeonhole's `pipe` action: hands the message to a program of the site's pipe directory.
+    case vndDovecotPipe = "vnd.dovecot.pipe"
+    /// Pigeonhole's `filter`: a program of the site's filter directory rewrites the message.
+    case vndDovecotFilter = "vnd.dovecot.filter"
+    /// Pigeonhole's `execute`: runs a program of the site's execute directory, its output
+    /// optionally into a variable.
+    case vndDovecotExecute = "vnd.dovecot.execute"
+    /// Pigeonhole's `debug_log` command: a line in the delivery log.
+    case vndDovecotDebug = "vnd.dovecot.debug"
 }

@@ -13,13 +13,16 @@ public struct SieveResult: Sendable, Hashable {
     /// Errors that did not stop the run, worth an operator's attention (a `:regex` key
     /// that is not a valid expression once its variables are expanded: it never matches).
     public var warnings: [SieveRuntimeError]
+    /// The message as this recipient's copy must be stored and redirected, when a command changed it (editheader, filter); nil when unchanged.
+    public var modifiedMessage: Message?
+    /// Lines the script wrote with `debug_log` (vnd.dovecot.debug), in order, for the
+    /// delivery log.
+    public var debugMessages: [String] = []
     /// `duplicate` values to record as seen once the message is delivered (none when the
     /// run failed).
     ///
     /// - SeeAlso: RFC 7352 §3
     public var duplicateMarks: [DuplicateMark]
-    /// The message as this recipient's copy must be stored and redirected, when a command changed it (editheader, filter); nil when unchanged.
-    public var modifiedMessage: Message?
 
     public init(actions: [SieveAction], errors: [SieveRuntimeError] = [], warnings: [SieveRuntimeError] = [],
                 duplicateMarks: [DuplicateMark] = [], modifiedMessage: Message? = nil) {

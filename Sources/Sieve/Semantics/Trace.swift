@@ -26,6 +26,8 @@ public enum TraceEvent: Sendable, Hashable {
     case warning(SieveRuntimeError)
     /// A command changed the message (`addheader`, `deleteheader`): what it did, in words.
     case messageEdit(String, location: SourceLocation)
+    /// `debug_log` wrote a line (vnd.dovecot.debug).
+    case debug(message: String, location: SourceLocation)
 }
 
 /// A finished test: what it looked at and whether it held.

@@ -249,9 +249,10 @@ extension Run {
             actions = result.finish(implicitKeepFlags: state.implicitKeepFlags)
         }
         state.errors = []
-        TestSuiteExecution.execute(actions, message: message, envelope: envelope, into: &state)
+        let succeeded = TestSuiteExecution.execute(actions, message: message, envelope: envelope, into: &state,
+                                                   programs: options.programs)
         testSuite = state
-        return true
+        return succeeded
     }
 
     // MARK: scripts under test
@@ -307,7 +308,7 @@ extension Run {
     /// The context scripts under test run in: the current message, envelope and environment.
     var scriptContext: SieveMessageContext {
         SieveMessageContext(message: message, envelope: envelope, htmlTextExtractor: htmlTextExtractor,
-                            environment: environment)
+                            environment: environment, programRunner: testSuite?.programRunner)
     }
 }
 
@@ -329,6 +330,7 @@ enum TestSuiteActionNames {
         case .reject: return ["reject"]
         case .ereject: return ["ereject", "reject"]
         case .vacation: return ["vacation"]
+        case .pipe: return ["pipe"]
         }
     }
 }

@@ -19,6 +19,7 @@ extension Run {
     /// warning.
     mutating func configureExtension(_ key: String, value: String?, state: inout TestSuiteState) -> Bool {
         let lowered = key.lowercased()
+        if configurePrograms(lowered, value: value) { return true }
         if lowered.hasPrefix("sieve_environment/") {
             let name = String(key.dropFirst("sieve_environment/".count))
             environment.configItems[name] = value
@@ -39,6 +40,37 @@ extension Run {
             }
             let parsed = try? ScoreTestSettings(settings: settings, for: test)
             if test == .spam { options.spamtest = parsed } else { options.virustest = parsed }
+            return true
+        }
+        return false
+    }
+}
+
+extension Run {
+    /// `sieve_pipe_bin_dir`, `sieve_filter_bin_dir`, `sieve_execute_bin_dir` (the program
+    /// directories), `sieve_<kind>_exec_timeout` (`0`: no limit) and
+    /// `sieve_<kind>_input_eol` (`crlf` or `lf`). Sluice has one timeout and one line-end
+    /// setting for all three kinds. False for other keys.
+    mutating func configurePrograms(_ key: String, value: String?) -> Bool {
+        for kind in ExternalProgramKind.allCases {
+            let prefix = "sieve_\(kind.rawValue)_"
+            guard key.hasPrefix(prefix) else { continue }
+            let defaults = ExternalProgramSettings()
+            switch key.dropFirst(prefix.count) {
+            case "bin_dir":
+                options.programs.directories[kind] = value.flatMap { $0.isEmpty ? nil : $0 }
+            case "exec_timeout":
+                guard let value else {
+                    options.programs.timeout = defaults.timeout
+                    return true
+                }
+                let seconds = (try? TestSuiteConfig.period(value, key)) ?? 0
+                options.programs.timeout = seconds == 0 ? nil : .seconds(seconds)
+            case "input_eol":
+                options.programs.inputLineEnds = value.flatMap { ProgramInputLineEnds(rawValue: $0.lowercased()) } ?? defaults.inputLineEnds
+            default:
+                return false
+            }
             return true
         }
         return false

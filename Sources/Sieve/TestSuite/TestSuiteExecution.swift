@@ -3,9 +3,13 @@ import MailCore
 /// Executes a result for `test_result_execute`: stores into the in-memory mail store and
 /// hands redirects and vacation replies to the run's `TestSuiteMailer`, whose messages go
 /// into the in-memory outbox (missing folders are created by default, as Sluice's
-/// delivery does).
+/// delivery does). Pipes run through the state's program runner; a failed one (not
+/// `:try`) makes the execution fail with its errors in `state.errors`.
 enum TestSuiteExecution {
-    static func execute(_ actions: [SieveAction], message: Message, envelope: SieveEnvelope, into state: inout TestSuiteState) {
+    @discardableResult
+    static func execute(_ actions: [SieveAction], message: Message, envelope: SieveEnvelope, into state: inout TestSuiteState,
+                        programs: ExternalProgramSettings = ExternalProgramSettings()) -> Bool {
+        var succeeded = true
         for action in actions {
             switch action {
             case .keep(let flags, _):
@@ -23,7 +27,35 @@ enum TestSuiteExecution {
                 state.rejections.append(reason)
             case .discard:
                 break
+            case .pipe(let pipe):
+                let problems = pipeProblems(pipe, message: message, envelope: envelope, state: state, programs: programs)
+                if !problems.isEmpty && !pipe.isTry {
+                    state.errors += problems
+                    succeeded = false
+                }
             }
+        }
+        return succeeded
+    }
+
+    /// What went wrong piping the message (empty when the program took it and exited 0):
+    /// the cause, then the failure of the action, as Pigeonhole reports them.
+    static func pipeProblems(_ pipe: PipeAction, message: Message, envelope: SieveEnvelope, state: TestSuiteState,
+                             programs: ExternalProgramSettings) -> [String] {
+        let failed = "failed to pipe message to program \(quoted(pipe.program))"
+        guard programs.directories[.pipe] != nil else {
+            return ["\(failed): the vnd.dovecot.pipe extension is not configured (no program directory)"]
+        }
+        var request = ExternalProgramRequest(
+            kind: .pipe, name: pipe.program, arguments: pipe.arguments,
+            input: ExternalProgramRequest.converting(message.bytes, to: programs.inputLineEnds), capturesOutput: false,
+            settings: programs)
+        request.envelope = envelope
+        switch state.programRunner(request) {
+        case .succeeded: return []
+        case .declined(let status): return ["\(failed): it exited with status \(status)"]
+        case .notFound(let reason): return ["\(failed): program not found (\(reason))"]
+        case .failed(let reason): return [reason, failed]
         }
     }
 }

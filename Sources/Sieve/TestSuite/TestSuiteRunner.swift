@@ -21,6 +21,9 @@ public struct TestSuiteRunner: Sendable {
     /// What `environment` reports to test files and the scripts they run. Default
     /// `TestSuiteRunner.testEnvironment`.
     public var environment: SieveEnvironment = TestSuiteRunner.testEnvironment
+    /// Runs the programs of `pipe`, `filter` and `execute` once a test file names their
+    /// directories (`test_config_set "sieve_pipe_bin_dir"` ...); nil refuses them.
+    public var programRunner: (@Sendable (ExternalProgramRequest) -> ExternalProgramOutcome)?
 
     public init(options: SieveOptions = SieveOptions(), mailer: any TestSuiteMailer = BasicTestSuiteMailer(),
                 readFile: @escaping @Sendable (String) throws -> [UInt8]) {
@@ -43,6 +46,8 @@ public struct TestSuiteRunner: Sendable {
     public func run(source: [UInt8], file: String) -> TestFileReport {
         var testOptions = options
         testOptions.enabledExtensions.insert(SieveCapability.testsuite.rawValue)
+        // Test files may require the program extensions; their directories come from the file.
+        for capability in SieveCapability.externalPrograms { testOptions.enabledExtensions.insert(capability.rawValue) }
         let parsed = SieveParser.parse(source, file: file, limits: testOptions.parserLimits)
         if parsed.hasErrors {
             return TestFileReport(file: file, fileErrors: parsed.diagnostics.filter { $0.severity == .error }.map(\.description))
@@ -63,6 +68,10 @@ public struct TestSuiteRunner: Sendable {
         run.environment = environment
         run.testSuite = TestSuiteState(directory: Self.directory(of: file), readFile: readFile, baseOptions: testOptions,
                                        mailer: mailer)
+        if let programRunner {
+            run.programRunner = programRunner
+            run.testSuite?.programRunner = programRunner
+        }
         var fileErrors: [String] = []
         do {
             _ = try run.execute(script.commands)

@@ -51,6 +51,10 @@ struct TestSuiteState {
 
     /// Decides and composes what executed redirects and vacation replies send.
     let mailer: any TestSuiteMailer
+    /// Runs the programs of `pipe` (when a result is executed), `filter` and `execute`.
+    var programRunner: @Sendable (ExternalProgramRequest) -> ExternalProgramOutcome = { _ in
+        .failed(reason: "running external programs is not available here")
+    }
 
     init(directory: String, readFile: @escaping (String) throws -> [UInt8], baseOptions: SieveOptions,
          mailer: any TestSuiteMailer = BasicTestSuiteMailer()) {

@@ -173,3 +173,14 @@ extension Validator {
         return nil
     }
 }
+
+extension Validator {
+    /// `${tst.path}` in a test file: the folder of the file being compiled (Pigeonhole's
+    /// test files name their helper folders relative to it). Nil for other names, and
+    /// outside test files.
+    func testSuiteVariable(_ name: String) -> String? {
+        guard capabilities.contains(.testsuite), name.lowercased() == "tst.path" else { return nil }
+        let folder = TestSuiteRunner.directory(of: file ?? "")
+        return folder.isEmpty ? "." : folder
+    }
+}
