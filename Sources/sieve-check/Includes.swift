@@ -5,14 +5,18 @@ import SluiceConfig
 import Glibc
 #endif
 
-/// `--global-dir DIR`: where `include :global` finds scripts (RFC 6609). Personal
-/// scripts are looked for next to the script being checked.
+/// `--global-dir DIR`: where `include :global` finds scripts (RFC 6609); `--personal-dir
+/// DIR`: where `include :personal` does (default: next to the script being checked).
 struct IncludeDirectoriesOption: ParsableArguments {
     @Option(name: .customLong("global-dir"), help: ArgumentHelp(
         "Where include :global \"NAME\" finds NAME.sieve (default: [scripts] global_dir of --config; else none).",
-        discussion: "include :personal \"NAME\" always looks for NAME.sieve next to the including script.",
         valueName: "dir"))
     var globalDirectory: String?
+
+    @Option(name: .customLong("personal-dir"), help: ArgumentHelp(
+        "Where include :personal \"NAME\" finds NAME.sieve (default: the folder of the script being checked).",
+        valueName: "dir"))
+    var personalDirectory: String?
 
     /// The loader for a script at `path`: personal includes next to it, global ones in
     /// `--global-dir`, else in the configuration's `global_dir`.
@@ -23,7 +27,8 @@ struct IncludeDirectoriesOption: ParsableArguments {
     /// The loader for a script at `path`, with `configured` as the global directory when
     /// `--global-dir` is not given.
     func loader(for path: String, configured: String?) -> ScriptDirectoryLoader {
-        ScriptDirectoryLoader(personalDirectory: Self.directory(of: path), globalDirectory: globalDirectory ?? configured)
+        ScriptDirectoryLoader(personalDirectory: personalDirectory ?? Self.directory(of: path),
+                              globalDirectory: globalDirectory ?? configured)
     }
 
     static func directory(of path: String) -> String {

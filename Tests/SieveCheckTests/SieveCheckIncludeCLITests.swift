@@ -32,6 +32,19 @@ struct SieveCheckIncludeCLITests {
         #expect(with.stdout.contains("main.sieve: OK"))
     }
 
+    @Test("compile: --personal-dir replaces the script's own folder for personal includes")
+    func compilePersonalDirectory() throws {
+        let (dir, global) = try Self.scripts()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let main = dir.appendingPathComponent("main.sieve").path
+        // The global folder has spam.sieve but no lists.sieve: the personal include is now missing.
+        let elsewhere = try SieveCheckCLITests.run(["compile", main, "--global-dir", global.path, "--personal-dir", global.path])
+        #expect(elsewhere.status == 1)
+        #expect(elsewhere.stderr.contains("\(main):2:9: error: included personal script \"lists\" does not exist"), "\(elsewhere.stderr)")
+        let here = try SieveCheckCLITests.run(["compile", main, "--global-dir", global.path, "--personal-dir", dir.path])
+        #expect(here.status == 0, "\(here.stderr)")
+    }
+
     @Test("compile: global_dir comes from --config too")
     func compileConfiguredGlobalDirectory() throws {
         let (dir, global) = try Self.scripts()
