@@ -50,12 +50,6 @@ final class IncludedScriptLoader: SieveScriptLoader {
         self.maximumBytes = maximumBytes
     }
 
-    /// The folder of a script path ("." for a bare name).
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
     func loadScript(named name: String, at location: ScriptLocation) throws(ScriptLoadError) -> IncludedSource? {
         let directory: String
         switch location {
@@ -67,7 +61,7 @@ final class IncludedScriptLoader: SieveScriptLoader {
             }
             directory = globalDirectory
         }
-        let path = (directory.hasSuffix("/") ? directory : directory + "/") + name + ".sieve"
+        let path = ScriptLocation.path(ofScript: name, in: directory)
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let code = errno

@@ -114,7 +114,7 @@ final class ScriptCache<Script: Sendable>: Sendable {
             version = found
         }
         let outcome: CachedScript<Script>
-        let loader = IncludedScriptLoader(personalDirectory: IncludedScriptLoader.directory(of: path),
+        let loader = IncludedScriptLoader(personalDirectory: ScriptLocation.folder(of: path),
                                           globalDirectory: globalDirectory, maximumBytes: maximumBytes)
         if version.size > Int64(maximumBytes) {
             outcome = .broken(["\(path): the script is \(version.size) bytes long; at most \(maximumBytes) are allowed"])

@@ -27,14 +27,10 @@ struct IncludeDirectoriesOption: ParsableArguments {
     /// The loader for a script at `path`, with `configured` as the global directory when
     /// `--global-dir` is not given.
     func loader(for path: String, configured: String?) -> ScriptDirectoryLoader {
-        ScriptDirectoryLoader(personalDirectory: personalDirectory ?? Self.directory(of: path),
+        ScriptDirectoryLoader(personalDirectory: personalDirectory ?? ScriptLocation.folder(of: path),
                               globalDirectory: globalDirectory ?? configured)
     }
 
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
 }
 
 extension SiteConfigurationOption {
@@ -66,7 +62,7 @@ struct ScriptDirectoryLoader: SieveScriptLoader {
             }
             directory = globalDirectory
         }
-        let path = (directory.hasSuffix("/") ? directory : directory + "/") + name + ".sieve"
+        let path = ScriptLocation.path(ofScript: name, in: directory)
         var status = stat()
         if stat(path, &status) != 0 {
             if errno == ENOENT || errno == ENOTDIR { return nil }

@@ -12,7 +12,8 @@ extension SieveCheck.Run {
         var scripts: [SequencedScript] = []
         var diagnostics: [[Diagnostic]] = []
         for path in paths {
-            let compiled = SieveCompiler.compile(try readFile(path), file: path, options: options)
+            let compiled = SieveCompiler.compile(try readFile(path), file: path, options: options,
+                                                 loader: try includes.loader(for: path, site: site))
             if !json { compiled.diagnostics.forEach { printError($0.description) } }
             diagnostics.append(compiled.diagnostics)
             if let program = compiled.script {
@@ -21,17 +22,7 @@ extension SieveCheck.Run {
                 scripts.append(.broken(name: path, diagnostics: compiled.diagnostics.filter { $0.severity == .error }.map(\.description)))
             }
         }
-        let parsed = Message(bytes: try readFile(message))
-        let envelope = SieveEnvelope.defaulted(for: parsed, from: from, to: to)
-        let scriptEnvironment: SieveEnvironment
-        do {
-            scriptEnvironment = try CheckEnvironment.environment(assignments: environment, recipient: envelope.to,
-                                                                 hostname: hostname, domain: domain)
-        } catch {
-            throw ValidationError(error.message)
-        }
-        let context = SieveMessageContext(message: parsed, envelope: envelope, htmlTextExtractor: LibXML2HTMLTextExtractor(),
-                                          fixedDate: date.flatMap { DateTime(rfc3339: $0) }, environment: scriptEnvironment)
+        let context = try messageContext(hostname: hostname, domain: domain)
         let recorders = paths.map { _ in trace ? SieveTraceRecorder() : nil }
         let outcome = ScriptSequence.run(scripts, context: context, options: options) { index, _ in recorders[index] }
         let traces = recorders.map { $0.map { $0.events.map(\.traceLine) } }
@@ -58,5 +49,25 @@ extension SieveCheck.Run {
         }
         if outcome.steps.contains(where: { if case .broken = $0.status { true } else { false } }) { throw ExitCode(1) }
         if outcome.failed { throw ExitCode(2) }
+    }
+}
+
+extension SieveCheck.Run {
+    /// The run's context: the message file, the envelope (given or taken from the message),
+    /// the environment, the fixed date, and the site's programs for `filter`/`execute`.
+    func messageContext(hostname: String?, domain: String?) throws -> SieveMessageContext {
+        let parsed = Message(bytes: try readFile(message))
+        let envelope = SieveEnvelope.defaulted(for: parsed, from: from, to: to)
+        let scriptEnvironment: SieveEnvironment
+        do {
+            scriptEnvironment = try CheckEnvironment.environment(assignments: environment, recipient: envelope.to,
+                                                                 hostname: hostname, domain: domain)
+        } catch {
+            throw ValidationError(error.message)
+        }
+        return SieveMessageContext(message: parsed, envelope: envelope, htmlTextExtractor: LibXML2HTMLTextExtractor(),
+                                   fixedDate: date.flatMap { DateTime(rfc3339: $0) }, environment: scriptEnvironment,
+                                   programRunner: CheckPrograms.runner(user: scriptEnvironment.username,
+                                                                       host: scriptEnvironment.host))
     }
 }

@@ -98,19 +98,8 @@ extension SieveCheck {
             }
             if !json { compiled.diagnostics.forEach { printError($0.description) } }
 
-            let parsed = Message(bytes: try readFile(message))
-            let envelope = SieveEnvelope.defaulted(for: parsed, from: from, to: to)
-            let scriptEnvironment: SieveEnvironment
-            do {
-                scriptEnvironment = try CheckEnvironment.environment(assignments: environment, recipient: envelope.to,
-                                                                     hostname: hostname, domain: domain)
-            } catch {
-                throw ValidationError(error.message)
-            }
-            let context = SieveMessageContext(message: parsed, envelope: envelope, htmlTextExtractor: LibXML2HTMLTextExtractor(),
-                                              fixedDate: date.flatMap { DateTime(rfc3339: $0) }, environment: scriptEnvironment,
-                                              programRunner: CheckPrograms.runner(user: scriptEnvironment.username,
-                                                                                  host: scriptEnvironment.host))
+            let context = try messageContext(hostname: hostname, domain: domain)
+            let (parsed, envelope) = (context.message, context.envelope)
             let tracer = trace || html != nil ? SieveTraceRecorder() : nil
             let result = SieveInterpreter.run(program, context: context, options: options, tracer: tracer)
 

@@ -67,6 +67,21 @@ struct SieveCheckIncludeCLITests {
         #expect(Array(actions) == ["  fileinto \"Lists\"", "  fileinto \"Junk\"", "  fileinto \"Main\""], "\(outcome.stdout)")
     }
 
+    @Test("run --before: the user's script still finds its includes")
+    func runSequenceIncludes() throws {
+        let (dir, global) = try Self.scripts()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let before = dir.appendingPathComponent("before.sieve")
+        try Data("require \"imap4flags\";\naddflag \"\\\\Seen\";\n".utf8).write(to: before)
+        let outcome = try SieveCheckCLITests.run(["run", dir.appendingPathComponent("main.sieve").path,
+                                                  dir.appendingPathComponent("message.eml").path, "--global-dir", global.path,
+                                                  "--before", before.path, "--json"])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        for folder in ["Lists", "Junk", "Main"] {
+            #expect(outcome.stdout.contains("\"mailbox\":\"\(folder)\""), "\(outcome.stdout)")
+        }
+    }
+
     @Test("compile: an error inside an included script names the chain")
     func chainedError() throws {
         let dir = try SieveCheckCLITests.folder([

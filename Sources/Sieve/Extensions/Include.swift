@@ -7,6 +7,18 @@ public enum ScriptLocation: String, Sendable, Hashable, CaseIterable {
     case personal
     /// `:global`: the site's shared script directory.
     case global
+
+    /// `DIRECTORY/NAME.sieve`: where the script `NAME` lies in a folder of scripts.
+    public static func path(ofScript name: String, in directory: String) -> String {
+        (directory.hasSuffix("/") ? directory : directory + "/") + name + ".sieve"
+    }
+
+    /// The folder a script's path names ("." for a bare file name): where its personal
+    /// includes are looked for.
+    public static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
 }
 
 /// The text of a script an `include` names, as a loader found it.
