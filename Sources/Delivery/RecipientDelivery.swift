@@ -225,7 +225,7 @@ struct DeliveryEnvironment: Sendable {
             outcome.disposition = .rejected
             return outcome
         }
-        if let reason = plan.rejection, plan.copies.isEmpty {
+        if let reason = plan.rejection, plan.copies.isEmpty, plan.pipes.isEmpty {
             return rejected(outcome, reason)
         }
         let traceFields = self.traceFields(user: user, transaction: transaction)

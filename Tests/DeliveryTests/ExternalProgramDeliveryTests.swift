@@ -38,6 +38,21 @@ struct ExternalProgramDeliveryTests {
         #expect(site.messages("ann").isEmpty)
     }
 
+    @Test("a before script's pipe :copy runs even when the user's script rejects the message")
+    func pipeThenReject() async throws {
+        var site = try programSite()
+        let saved = site.dir.file("piped")
+        try program(site, "pipe/archive", "cat > '\(saved)'")
+        let before = try site.dir.write("global/before.sieve", "require [\"vnd.dovecot.pipe\", \"copy\"];\npipe :copy \"archive\";")
+        site.configuration.scripts.before = [before]
+        try site.script("dee", "require \"reject\";\nreject \"not here\";")
+        let outcome = try #require(await site.agent().deliver(transaction(["dee@example.org"])).first)
+        #expect(outcome.reply.code == 550)
+        #expect(outcome.pipeResults == ["\"archive\" done"])
+        #expect(try String(contentsOfFile: saved, encoding: .utf8) == sampleMessage)
+        #expect(site.messages("dee").isEmpty)
+    }
+
     @Test("a failed pipe keeps the message in INBOX, as a failed redirect does; :try ignores it")
     func pipeFailure() async throws {
         let site = try programSite()
