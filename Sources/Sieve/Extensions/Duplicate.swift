@@ -120,7 +120,7 @@ extension Validator {
         var source = DuplicateTest.Source.messageID
         if let header = string("header") {
             if let name = header.constantValue {
-                guard isValidHeaderName(name) else {
+                guard HeaderFieldWriter.isValidFieldName(name) else {
                     error("duplicate :header \(quoted(name)) is not a valid header field name", at: read.tags["header"]?.range.start ?? location)
                     return nil
                 }
@@ -143,11 +143,6 @@ extension Validator {
         return Test(kind: .duplicate(DuplicateTest(handle: string("handle"), source: source, seconds: seconds,
                                                    last: read.has("last"))),
                     name: "duplicate", location: location)
-    }
-
-    /// RFC 5322 §3.6.8 field-name: printable ASCII except ':' and space.
-    private func isValidHeaderName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { $0 > 32 && $0 < 127 && $0 != UInt8(ascii: ":") }
     }
 }
 
