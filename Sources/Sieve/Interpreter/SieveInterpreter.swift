@@ -49,6 +49,12 @@ public enum SieveInterpreter {
     /// actions and receives the keep state after the run.
     static func run(_ script: CompiledScript, context: some SieveContext, options: SieveOptions,
                     tracer: (any SieveTracer)?, carrying carry: inout SequenceCarry) -> SieveResult {
+        if let reason = script.imapEventRequirement {
+            let runtimeError = SieveRuntimeError(reason, at: script.startLocation, file: script.file)
+            tracer?.record(.error(runtimeError))
+            carry.keepInEffect = false
+            return SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError])
+        }
         var run = Run(script: script, message: context.message, envelope: context.envelope, options: options, tracer: tracer)
         run.htmlTextExtractor = context.htmlTextExtractor
         run.mailboxExists = { context.mailboxExists($0) }
