@@ -127,6 +127,8 @@ struct Run {
     var mailboxExists: (String) -> Bool = { _ in true }
     /// Errors that did not stop the run (a `:regex` key invalid after expansion).
     var nonFatalErrors: [SieveRuntimeError] = []
+    /// Whether the run reported the message's MIME structure limit already.
+    var reportedStructureLimit = false
     /// What `environment` and `${env.NAME}` report (RFC 5183).
     var environment = SieveEnvironment()
     /// Strings already extracted for `body`, by transform key, kept for the run.
