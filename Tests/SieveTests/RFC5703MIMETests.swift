@@ -168,6 +168,21 @@ struct RFC5703MIMETests {
         ])
     }
 
+    @Test(arguments: [
+        // Each capability is used: no "required but never used" (extracttext uses variables).
+        ("require [\"mime\", \"foreverypart\", \"extracttext\", \"variables\", \"replace\", \"enclose\"];\n"
+         + "foreverypart { if header :mime :type \"Content-Type\" \"text\" { extracttext \"t\"; replace \"x\"; } }\n"
+         + "enclose \"y\";\n", []),
+        ("require [\"mime\", \"foreverypart\", \"replace\"];\nkeep;\n",
+         ["capability \"mime\" is required but never used", "capability \"foreverypart\" is required but never used",
+          "capability \"replace\" is required but never used"]),
+    ])
+    func lintKnowsWhatTheExtensionsUse(_ script: String, _ expected: [String]) {
+        let found = SieveLinter.lint(Array(script.utf8), file: "t.sieve").map(\.message)
+        #expect(found.count == expected.count, "\(found)")
+        for piece in expected { #expect(found.contains { $0.hasPrefix(piece) }, "\(found)") }
+    }
+
     @Test func tenThousandPartsCostLinearWork() throws {
         var text = "From: a@example.com\r\nSubject: many\r\nContent-Type: multipart/mixed; boundary=P\r\n\r\n"
         for index in 0..<9_990 { text += "--P\r\nContent-Type: text/plain\r\nX-N: \(index)\r\n\r\npart \(index)\r\n" }
