@@ -183,6 +183,18 @@ struct RFC5703MIMETests {
         for piece in expected { #expect(found.contains { $0.hasPrefix(piece) }, "\(found)") }
     }
 
+    @Test(arguments: [
+        ("require \"mime\"; if header :mime \"X\" \"y\" { }", true),
+        ("require \"foreverypart\"; foreverypart { }", true),
+        ("require \"enclose\"; enclose \"x\";", true),
+        ("require \"ihave\"; if ihave \"replace\" { replace \"x\"; }", true),
+        ("require \"fileinto\"; fileinto \"x\";", false),
+    ])
+    func scriptsThatReadPartsAskForTheWholeMessage(_ source: String, _ readsBody: Bool) throws {
+        let script = try #require(SieveCompiler.compile(source, file: "t.sieve", options: SieveOptions()).script)
+        #expect(script.readsMessageBody == readsBody)
+    }
+
     @Test func tenThousandPartsCostLinearWork() throws {
         var text = "From: a@example.com\r\nSubject: many\r\nContent-Type: multipart/mixed; boundary=P\r\n\r\n"
         for index in 0..<9_990 { text += "--P\r\nContent-Type: text/plain\r\nX-N: \(index)\r\n\r\npart \(index)\r\n" }

@@ -42,7 +42,7 @@ extension Validator {
     /// Whether the script uses an extension that reads MIME parts (the delivery agent then
     /// gives it the whole message, not only the header section).
     var readsMIMEParts: Bool {
-        !capabilities.isDisjoint(with: [.mime, .foreverypart, .extracttext, .replace, .enclose])
+        !capabilities.union(grantedByIhave).isDisjoint(with: [.mime, .foreverypart, .extracttext, .replace, .enclose])
     }
 
     /// - SeeAlso: RFC 5703 §5
