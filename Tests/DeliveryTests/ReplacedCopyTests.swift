@@ -39,6 +39,30 @@ struct ReplacedCopyTests {
         #expect(afterTraceFields(try site.dir.contents(plain[0])) == withAttachment)
     }
 
+    @Test("a long spooled message: the part after the first 64 KiB is found and replaced")
+    func longSpooledMessage() async throws {
+        let site = try TestSite()
+        try site.script("careful", """
+            require ["foreverypart", "mime", "replace"];
+            foreverypart { if header :mime :type "Content-Type" "application" { replace "Removed."; } }
+            """)
+        var text = "From: Sender <sender@example.com>\r\nTo: team@example.org\r\nSubject: Long\r\n"
+            + "Content-Type: multipart/mixed; boundary=L\r\n\r\n--L\r\nContent-Type: text/plain\r\n\r\n"
+        for line in 0..<3000 { text += "body line \(line) with some words in it to fill\r\n" }
+        text += "--L\r\nContent-Type: application/zip\r\n\r\nPK\r\n--L--\r\n"
+        let writer = MessageSpoolWriter(configuration: MessageSpoolConfiguration(memoryThreshold: 16 * 1024,
+                                                                                 directory: site.dir.path, lineEnding: .crlf))
+        try writer.append(Array(text.utf8)[...])
+        var tx = transaction(["careful@example.org", "plain@example.org"])
+        tx.message = .spooled(try writer.finish())
+        let outcomes = try await site.agent().deliver(tx)
+        #expect(outcomes.map(\.reply.code) == [250, 250])
+        let careful = afterTraceFields(try site.dir.contents(try #require(site.messages("careful").first)))
+        #expect(careful == text.replacing("Content-Type: application/zip\r\n\r\nPK",
+                                          with: "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 7bit\r\n\r\nRemoved."))
+        #expect(afterTraceFields(try site.dir.contents(try #require(site.messages("plain").first))) == text)
+    }
+
     @Test("enclose wraps one recipient's copy; the other's is the message as received")
     func encloseForOneRecipient() async throws {
         let site = try TestSite()
