@@ -4,25 +4,13 @@ extension MIMEPart {
     /// base64 or quoted-printable `message/rfc822` part), so no range of the message is it.
     ///
     /// Used to change one part of a message without copying the rest twice (Sieve's
-    /// `replace` inside `foreverypart`, RFC 5703 §5).
+    /// `replace` inside `foreverypart`).
+    ///
+    /// - SeeAlso: RFC 5703 §5
     public func range(in bytes: [UInt8]) -> Range<Int>? {
         let sameStorage = source.withUnsafeBufferPointer { mine in
             bytes.withUnsafeBufferPointer { theirs in mine.baseAddress == theirs.baseAddress && mine.count == theirs.count }
         }
         return sameStorage ? range : nil
-    }
-
-    /// The header section of the part as it appears in the message (without the empty
-    /// line that ends it).
-    public var rawHeader: ArraySlice<UInt8> {
-        var end = bodyRange.lowerBound
-        let header = source[range.lowerBound..<max(range.lowerBound, end)]
-        // The empty line belongs to neither the fields nor the body.
-        if header.last == 0x0A {
-            end -= 1
-            if end > range.lowerBound, source[end - 1] == 0x0D { end -= 1 }
-            if end == range.lowerBound || source[end - 1] == 0x0A { return source[range.lowerBound..<end] }
-        }
-        return header
     }
 }
