@@ -68,6 +68,7 @@ run_group "regex, date, index, environment, spamvirustest, comparators, examples
 run_group "include" extensions/include/*.svtest
 run_group "editheader" extensions/editheader/*.svtest
 run_group "duplicate" extensions/duplicate/*.svtest
+run_group "mime (mime, foreverypart, extracttext)" extensions/mime/*.svtest
 run_group "multiscript" multiscript/*.svtest
 
 # extprograms: a copy of the tests' folder whose bin/ holds our helper programs instead.

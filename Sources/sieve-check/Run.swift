@@ -124,6 +124,10 @@ extension SieveCheck {
                     print("edited header:")
                     print(header)
                 }
+                if let edited = result.modifiedMessage, edited.body != parsed.body {
+                    print("edited body: \(edited.body.count) octets (received: \(parsed.body.count)), MIME type "
+                          + edited.mimeRoot.contentType.mimeType)
+                }
                 for error in result.errors { printError(error.description) }
                 for warning in result.warnings {
                     printError(warning.warningDescription)

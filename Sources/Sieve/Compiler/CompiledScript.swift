@@ -154,6 +154,8 @@ struct Test: Sendable {
         case program(ProgramCall)
         /// RFC 7352 `duplicate`.
         case duplicate(DuplicateTest)
+        /// RFC 5703 §4: `header`, `address` or `exists` with `:mime`.
+        case mime(MIMETest)
     }
 }
 
@@ -218,5 +220,15 @@ final class Command: Sendable {
         case program(ProgramCall)
         /// `debug_log` (vnd.dovecot.debug).
         case debugLog(message: Str)
+        /// RFC 5703 §3 `foreverypart`.
+        case forEveryPart(ForEveryPart)
+        /// RFC 5703 §3 `break`: leaves `levels` + 1 enclosing loops (0: the innermost).
+        case breakLoop(levels: Int)
+        /// RFC 5703 §7 `extracttext`.
+        case extractText(ExtractText)
+        /// RFC 5703 §5 `replace`.
+        case replace(PartReplacement)
+        /// RFC 5703 §6 `enclose`.
+        case enclose(Enclosure)
     }
 }

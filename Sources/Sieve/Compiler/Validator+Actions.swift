@@ -12,6 +12,7 @@ extension Validator {
             reportUnknown("command", node.name, at: location)
             return nil
         }
+        if name == "foreverypart" { return compileForEveryPart(node, location: location) }
         if node.block != nil || !node.tests.isEmpty || node.hasTestList {
             return compileWithSpuriousParts(node, name: name)
         }
@@ -115,6 +116,14 @@ extension Validator {
             }
             let operation: Command.FlagOperation = name == "setflag" ? .set : name == "addflag" ? .add : .remove
             return make(.flags(operation, slot: slot, flags: compileStringList(read.positionals[read.positionals.count - 1])))
+        case "break":
+            return compileBreak(node, location: location).map(make)
+        case "extracttext":
+            return compileExtractText(node, location: location).map(make)
+        case "replace":
+            return compileReplace(node, location: location).map(make)
+        case "enclose":
+            return compileEnclose(node, location: location).map(make)
         default:
             reportUnknown("command", node.name, at: location)
             return nil

@@ -44,6 +44,9 @@ extension Validator {
             return nil
         }
 
+        if ["header", "address", "exists"].contains(name), Self.usesMIMETags(node) {
+            return compileMIMETest(node, name: name, location: location)
+        }
         switch name {
         case "true", "false":
             guard noNested(node, name: name),

@@ -27,6 +27,8 @@ struct Validator {
     /// Capabilities `require` named that the site has not enabled: already reported there,
     /// so their commands and tests are not reported again as missing a require.
     var requiredButDisabled: Set<SieveCapability> = []
+    /// The `foreverypart` loops open around the command being compiled, by `:name`.
+    var mimeLoops: [String?] = []
 
     init(options: SieveOptions, file: String?) {
         self.options = options
@@ -60,11 +62,12 @@ struct Validator {
             handleRequire(commands[index])
             index += 1
         }
+        checkExtracttextRequires(Array(commands[..<index]))
         let body = compileBlock(commands[index...], topLevel: true)
         if hasErrors { return nil }
         var compiled = CompiledScript(file: file, requiredCapabilities: requiredNames, commands: body,
                               variableNames: slotNames, usesFlags: capabilities.contains(.imap4flags) || grantedByIhave.contains(.imap4flags),
-                              readsMessageBody: capabilities.contains(.body) || grantedByIhave.contains(.body),
+                              readsMessageBody: capabilities.contains(.body) || grantedByIhave.contains(.body) || readsMIMEParts,
                               readsCurrentTime: capabilities.contains(.date) || grantedByIhave.contains(.date))
         compiled.globalSlots = slotNames.indices.filter { slotNames[$0].hasPrefix("global.") }
         return compiled
@@ -294,6 +297,7 @@ struct Validator {
         "include": .include, "return": .include, "global": .include,
         "addheader": .editheader, "deleteheader": .editheader,
         "pipe": .vndDovecotPipe, "filter": .vndDovecotFilter, "execute": .vndDovecotExecute, "debug_log": .vndDovecotDebug,
+        "foreverypart": .foreverypart, "break": .foreverypart, "extracttext": .extracttext, "replace": .replace, "enclose": .enclose,
     ]
     static let extensionOfTest: [String: SieveCapability] = [
         "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body, "mailboxexists": .mailbox, "ihave": .ihave,

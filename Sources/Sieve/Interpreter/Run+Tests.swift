@@ -115,6 +115,8 @@ extension Run {
             matched = try evaluateProgram(call, at: test.location)
         case .duplicate(let duplicate):
             matched = try evaluateDuplicate(duplicate, at: test.location, trace: &comparison)
+        case .mime(let mimeTest):
+            matched = try evaluate(mimeTest, at: test.location, trace: &comparison)
         }
         tracer?.record(.test(TestTrace(name: test.name, location: test.location, matched: matched, comparison: comparison)))
         return matched

@@ -153,6 +153,8 @@ struct Run {
     var includes: IncludeRunState
     /// Whether a command changed `message` (editheader, filter): the result then carries it.
     var messageEdited = false
+    /// The open `foreverypart` loops and the parts they walk (RFC 5703).
+    var mimeLoop = MIMELoopState()
 
     struct Failure: Error {
         var message: String
@@ -165,6 +167,8 @@ struct Run {
     enum Flow {
         /// `returnFromScript`: `return` ended the current script (RFC 6609 §3.3).
         case proceed, stop, returnFromScript
+        /// `break` (RFC 5703 §3) leaves the loops `mimeLoop.breakLevels` counts.
+        case breakLoop
     }
 
     init(script: CompiledScript, message: Message, envelope: SieveEnvelope, options: SieveOptions, tracer: (any SieveTracer)?) {
@@ -299,6 +303,18 @@ struct Run {
                 try executeProgram(call, at: command.location)
             case .debugLog(let message):
                 debugLog(message, at: command.location)
+            case .forEveryPart(let loop):
+                let flow = try execute(loop, at: command.location)
+                if flow != .proceed { return flow }
+            case .breakLoop(let levels):
+                mimeLoop.breakLevels = levels
+                return .breakLoop
+            case .extractText(let extract):
+                try execute(extract, at: command.location)
+            case .replace(let replacement):
+                try execute(replacement, at: command.location)
+            case .enclose(let enclosure):
+                try execute(enclosure, at: command.location)
             case .flags(let operation, let slot, let flags):
                 let list = expand(flags)
                 let current = slot.map { variables[$0] } ?? internalFlags

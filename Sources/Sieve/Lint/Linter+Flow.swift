@@ -149,7 +149,7 @@ struct CapabilityUsage {
                 || tags.contains("flags")
         case "variables":
             return commands.contains("set") || tests.contains("string") || usesVariableReference || commands.contains("global")
-                || tags.contains("execute:output")
+                || tags.contains("execute:output") || commands.contains("extracttext")
         case "vacation-seconds":
             return tags.contains("vacation:seconds")
         case "subaddress":
@@ -181,6 +181,10 @@ struct CapabilityUsage {
         case "imapflags":
             return !commands.isDisjoint(with: ["setflag", "addflag", "removeflag", "mark", "unmark"]) || tests.contains("hasflag")
                 || tags.contains("flags")
+        case "mime":
+            return tags.contains("mime")
+        case "foreverypart", "extracttext", "replace", "enclose":
+            return commands.contains(capability)
         case _ where capability.hasPrefix("comparator-"):
             return comparators.contains(String(capability.dropFirst("comparator-".count)))
         default:

@@ -78,6 +78,8 @@ extension TraceEvent {
             return "\(location.line):   edit \(change)"
         case .debug(let message, let location):
             return "\(location.line):   debug_log: \(message)"
+        case .partIteration(let text, let location):
+            return "\(location.line):   foreverypart \(text)"
         }
     }
 }

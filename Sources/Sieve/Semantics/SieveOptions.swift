@@ -213,4 +213,14 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case imapsieve
     /// Pigeonhole's vendor form of `imapsieve`. Implies `imapsieve`.
     case vndDovecotImapsieve = "vnd.dovecot.imapsieve"
+    /// RFC 5703 §4: `:mime` and `:anychild` on `header`, `address` and `exists`.
+    case mime
+    /// RFC 5703 §3: the `foreverypart` loop and `break`.
+    case foreverypart
+    /// RFC 5703 §7: `extracttext` (needs `variables` and `foreverypart`).
+    case extracttext
+    /// RFC 5703 §5: `replace` (this recipient's copy).
+    case replace
+    /// RFC 5703 §6: `enclose` (this recipient's copy).
+    case enclose
 }

@@ -28,6 +28,8 @@ public enum TraceEvent: Sendable, Hashable {
     case messageEdit(String, location: SourceLocation)
     /// `debug_log` wrote a line (vnd.dovecot.debug).
     case debug(message: String, location: SourceLocation)
+    /// A `foreverypart` loop entered a part, or left early (RFC 5703 §3): what, in words.
+    case partIteration(String, location: SourceLocation)
 }
 
 /// A finished test: what it looked at and whether it held.

@@ -1,0 +1,2 @@
+require "foreverypart";
+foreverypart { foreverypart { keep; } }
