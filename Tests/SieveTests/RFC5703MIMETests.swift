@@ -209,5 +209,12 @@ struct RFC5703MIMETests {
             """, message: message)
         #expect(seen == ["last", "anychild"])
         #expect(clock.now - start < .seconds(30))
+        // One loop with one test: about four steps a part, so it fits 50,000 and not 30,000.
+        let script = "require [\"foreverypart\", \"mime\", \"fileinto\"];\n"
+            + "foreverypart { if header :mime \"X-N\" \"9989\" { fileinto \"found\"; } }"
+        let roomy = try run(script, message: message, options: SieveOptions(limits: SieveLimits(maxEvaluationSteps: 50_000)))
+        #expect(roomy.errors.isEmpty && roomy.actions == [fileinto("found")])
+        let tight = try run(script, message: message, options: SieveOptions(limits: SieveLimits(maxEvaluationSteps: 30_000)))
+        #expect(tight.errors.map(\.message) == ["script exceeded the evaluation limit of 30000 steps"])
     }
 }
