@@ -1,10 +1,11 @@
 /// Builds the MIME tree of a message.
 ///
-/// Hostile input is bounded without hiding content: an entity nested deeper than
-/// `maximumDepth`, or met after `maximumParts` parts, is not split further; its unsplit
-/// body (or the rest of a multipart's body parts) becomes one `text/plain` part marked
-/// `isUnparsedRemainder`, so tests on the body still search it as raw text, and the root
-/// records which limit was reached (`structureLimit`).
+/// Hostile input is bounded without hiding content: below `maximumDepth` the parts are
+/// still split, without recursion, and listed flat under the entity at the limit; past
+/// `maximumParts` parts (or `maximumFlatteningScan` octets scanned for them), what is
+/// left becomes one `text/plain` part marked `isUnparsedRemainder`, so tests on the body
+/// still search it as raw text. The root records which limit was reached
+/// (`structureLimit`).
 ///
 /// - SeeAlso: RFC 2046 §5.1.1 (multipart syntax), §5.2.1 (message/rfc822).
 enum MIMEParser {
@@ -62,9 +63,13 @@ enum MIMEParser {
                 headerFields: headerFields, defaultType: defaultType, children: children, depth: depth,
                 source: source, range: range, bodyRange: bodyRange)
         }
-        guard depth < maximumDepth, state.budget > 0 else {
-            state.limit = state.limit ?? (depth >= maximumDepth ? .depth(maximumDepth) : .parts(maximumParts))
+        guard state.budget > 0 else {
+            state.limit = state.limit ?? .parts(maximumParts)
             return withChildren([.remainder(source: source, range: bodyRange, depth: depth + 1)])
+        }
+        guard depth < maximumDepth else {
+            state.limit = state.limit ?? .depth(maximumDepth)
+            return withChildren(flattenedDescendants(of: leaf, buffer: buffer, state: &state))
         }
         var children: [MIMEPart] = []
         if let boundary {

@@ -28,9 +28,9 @@ public struct MIMEPart: Sendable {
     let range: Range<Int>
     /// The body within `source`.
     let bodyRange: Range<Int>
-    /// Whether this part is what the parser did not split past its limits: the body of an
-    /// entity nested too deep, or the rest of a multipart after too many parts, as one
-    /// `text/plain` part without header fields, so body tests still search it as raw text.
+    /// Whether this part is what the parser did not split past its limits (the rest of a
+    /// multipart after too many parts, or a deeply nested body past the scan budget), as
+    /// one `text/plain` part without header fields, so body tests still search it as raw text.
     public private(set) var isUnparsedRemainder = false
     /// On the root: the parser limit the message reached, if any (its rest is in an
     /// `isUnparsedRemainder` part).
@@ -137,7 +137,7 @@ public enum MIMEStructureLimit: Sendable, Hashable, CustomStringConvertible {
         case .parts(let limit):
             return "the message has more than \(limit) MIME parts: the parts past the limit are searched as one raw text part"
         case .depth(let limit):
-            return "the message nests MIME parts deeper than \(limit) levels: what lies deeper is searched as one raw text part"
+            return "the message nests MIME parts deeper than \(limit) levels: the deeper parts are listed flat below level \(limit)"
         }
     }
 }

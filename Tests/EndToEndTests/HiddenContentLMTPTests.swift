@@ -9,12 +9,19 @@ struct HiddenContentLMTPTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("SieveScripts").appendingPathComponent("hidden-content")
 
-    @Test("the bait in the last of 10,001 parts and 1,000 levels deep is found; the log names the limit",
-          arguments: [("10001-parts.eml", "more than 10000 MIME parts"), ("1000-deep.eml", "deeper than 50 levels")])
-    func hiddenWord(_ file: String, _ limit: String) async throws {
+    static let cases = [
+        ("script.sieve", "10001-parts.eml", "more than 10000 MIME parts", "5:4"),
+        ("script.sieve", "1000-deep.eml", "deeper than 50 levels", "5:4"),
+        ("foreverypart.sieve", "10001-parts.eml", "more than 10000 MIME parts", "5:1"),
+        ("foreverypart.sieve", "1000-deep.eml", "deeper than 50 levels", "5:1"),
+    ]
+
+    @Test("the bait in the last of 10,001 parts and 1,000 levels deep is found by body and by foreverypart; the log names the limit",
+          arguments: cases)
+    func hiddenWord(_ script: String, _ file: String, _ limit: String, _ place: String) async throws {
         let log = LogCapture()
         try await withTestServer(logger: log.logger) { server in
-            try server.writeScript("jan", try String(contentsOf: Self.folder.appendingPathComponent("script.sieve"), encoding: .utf8))
+            try server.writeScript("jan", try String(contentsOf: Self.folder.appendingPathComponent(script), encoding: .utf8))
             let message = try String(contentsOf: Self.folder.appendingPathComponent("messages").appendingPathComponent(file),
                                      encoding: .utf8)
             let (rcpt, replies) = try await transaction(server, from: "promo@spam.example.com", to: ["jan@example.org"],
@@ -24,7 +31,7 @@ struct HiddenContentLMTPTests {
             #expect(server.messages("jan", folder: ".Quarantine").count == 1)
             #expect(server.messages("jan").isEmpty)
             let notes = log.delivery(of: "jan@example.org")?.metadata["notes"] ?? ""
-            #expect(notes.contains("/jan.sieve:5:4: warning: the message "), "\(notes)")
+            #expect(notes.contains("/jan.sieve:\(place): warning: the message "), "\(notes)")
             #expect(notes.contains(limit), "\(notes)")
         }
     }

@@ -9,18 +9,21 @@ struct SieveCheckHiddenContentCLITests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("SieveScripts").appendingPathComponent("hidden-content")
 
-    @Test("the bait is found; the warning is printed and traced",
-          arguments: [("10001-parts.eml", "more than 10000 MIME parts"), ("1000-deep.eml", "deeper than 50 levels")])
-    func hiddenWord(_ file: String, _ limit: String) throws {
-        let script = Self.folder.appendingPathComponent("script.sieve").path
+    @Test("the bait is found by body and by foreverypart; the warning is printed and traced",
+          arguments: [("script.sieve", "10001-parts.eml", "more than 10000 MIME parts", "5:4"),
+                      ("script.sieve", "1000-deep.eml", "deeper than 50 levels", "5:4"),
+                      ("foreverypart.sieve", "10001-parts.eml", "more than 10000 MIME parts", "5:1"),
+                      ("foreverypart.sieve", "1000-deep.eml", "deeper than 50 levels", "5:1")])
+    func hiddenWord(_ name: String, _ file: String, _ limit: String, _ place: String) throws {
+        let script = Self.folder.appendingPathComponent(name).path
         let message = Self.folder.appendingPathComponent("messages").appendingPathComponent(file).path
         let plain = try SieveCheckCLITests.run(["run", script, message])
         #expect(plain.status == 0, "\(plain.stderr)")
         #expect(plain.stdout.contains("fileinto \"Quarantine\""), "\(plain.stdout)")
-        #expect(plain.stderr.contains("script.sieve:5:4: warning: the message "), "\(plain.stderr)")
+        #expect(plain.stderr.contains("\(name):\(place): warning: the message "), "\(plain.stderr)")
         #expect(plain.stderr.contains(limit), "\(plain.stderr)")
         let traced = try SieveCheckCLITests.run(["run", "--trace", script, message])
-        #expect(traced.stdout.contains("5:   warning: the message"), "\(traced.stdout)")
+        #expect(traced.stdout.contains("  5:   warning: the message"), "\(traced.stdout)")
         #expect(traced.stdout.contains(limit))
     }
 }

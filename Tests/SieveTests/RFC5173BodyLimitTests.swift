@@ -2,8 +2,9 @@ import MailCore
 import Testing
 @testable import Sieve
 
-/// Past the MIME parser's limits (10,000 parts, 50 levels), the rest of a message is one
-/// raw text part: `body` still finds what is hidden there, and the run says so.
+/// Past the MIME parser's limits (10,000 parts, 50 levels) nothing is hidden: deeper parts
+/// are listed flat, the parts past the count are one raw text part; `body` still finds
+/// what is there, and the run says so.
 @Suite("RFC 5173 body past the MIME parser's limits")
 struct RFC5173BodyLimitTests {
     /// `count` text parts, the last one with `last`.
@@ -42,7 +43,7 @@ struct RFC5173BodyLimitTests {
     func reportsLimit() throws {
         let expected: [String: String] = [
             "10,001 parts": "the message has more than 10000 MIME parts: the parts past the limit are searched as one raw text part",
-            "1,000 deep": "the message nests MIME parts deeper than 50 levels: what lies deeper is searched as one raw text part",
+            "1,000 deep": "the message nests MIME parts deeper than 50 levels: the deeper parts are listed flat below level 50",
         ]
         for (name, message) in Self.hidden {
             let recorder = SieveTraceRecorder()

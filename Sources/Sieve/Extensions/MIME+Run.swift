@@ -92,6 +92,7 @@ extension Run {
                           + "\(MIMEExtension.maximumLoopNesting) may be open at once", location: location)
         }
         let walk = mimeWalk()
+        noteStructureLimit(at: location)
         let outermost = mimeLoop.current.isEmpty
         if outermost {
             mimeLoop.splices = []
@@ -148,6 +149,7 @@ extension Run {
     /// - SeeAlso: RFC 5703 §4.1, §4.2
     mutating func evaluate(_ test: MIMETest, at location: SourceLocation, trace: inout TraceComparison?) throws(Failure) -> Bool {
         let walk = mimeWalk()
+        if test.anyChild { noteStructureLimit(at: location) }
         let scope = walk.scope(of: mimeLoop.current.last ?? 0, anyChild: test.anyChild)
         let names = expandLowercased(test.names)
         // Reading one part's fields is cheap (the comparison counts on its own); a scope
