@@ -154,6 +154,9 @@ struct Test: Sendable {
         case program(ProgramCall)
         /// RFC 7352 `duplicate`.
         case duplicate(DuplicateTest)
+        /// RFC 8579 `specialuse_exists`, RFC 9042 `mailboxidexists`, RFC 5490 `metadata`,
+        /// `metadataexists`, `servermetadata`, `servermetadataexists`.
+        case mailboxAttribute(MailboxAttributeTest)
     }
 }
 
@@ -218,5 +221,8 @@ final class Command: Sendable {
         case program(ProgramCall)
         /// `debug_log` (vnd.dovecot.debug).
         case debugLog(message: Str)
+        /// `fileinto :specialuse` (RFC 8579) or `:mailboxid` (RFC 9042): the folder is
+        /// chosen when the command runs.
+        case fileintoSelecting(FileintoSelection)
     }
 }

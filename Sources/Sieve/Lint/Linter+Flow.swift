@@ -181,6 +181,14 @@ struct CapabilityUsage {
         case "imapflags":
             return !commands.isDisjoint(with: ["setflag", "addflag", "removeflag", "mark", "unmark"]) || tests.contains("hasflag")
                 || tags.contains("flags")
+        case "special-use":
+            return tests.contains("specialuse_exists") || tags.contains("specialuse")
+        case "mailboxid":
+            return tests.contains("mailboxidexists") || tags.contains("mailboxid")
+        case "mboxmetadata":
+            return tests.contains("metadata") || tests.contains("metadataexists")
+        case "servermetadata":
+            return tests.contains("servermetadata") || tests.contains("servermetadataexists")
         case _ where capability.hasPrefix("comparator-"):
             return comparators.contains(String(capability.dropFirst("comparator-".count)))
         default:

@@ -208,4 +208,12 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case vndDovecotExecute = "vnd.dovecot.execute"
     /// Pigeonhole's `debug_log` command: a line in the delivery log.
     case vndDovecotDebug = "vnd.dovecot.debug"
+    /// RFC 8579: `fileinto :specialuse` and the `specialuse_exists` test.
+    case specialUse = "special-use"
+    /// RFC 9042: `fileinto :mailboxid` and the `mailboxidexists` test.
+    case mailboxid
+    /// RFC 5490 §3: the `metadata` and `metadataexists` tests (per-mailbox annotations).
+    case mboxmetadata
+    /// RFC 5490 §4: the `servermetadata` and `servermetadataexists` tests.
+    case servermetadata
 }
