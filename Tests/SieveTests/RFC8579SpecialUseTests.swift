@@ -101,6 +101,21 @@ struct RFC8579SpecialUseTests {
         #expect(result.actions == [implicitKeep])
     }
 
+    @Test("lint: each capability counts as used by its tag or test, and only by them", arguments: [
+        (#"require ["fileinto", "special-use"]; fileinto :specialuse "\\Junk" "J";"#, nil),
+        (#"require "special-use"; if specialuse_exists "\\Junk" { keep; }"#, nil),
+        (#"require "mailboxid"; if mailboxidexists "F1" { keep; }"#, nil),
+        (#"require ["fileinto", "mailboxid"]; fileinto :mailboxid "F1" "J";"#, nil),
+        (#"require "mboxmetadata"; if metadataexists "INBOX" "/private/x" { keep; }"#, nil),
+        (#"require "servermetadata"; if servermetadata "/private/x" "y" { keep; }"#, nil),
+        (#"require ["fileinto", "special-use"]; fileinto "J";"#, "special-use"),
+        (#"require ["mboxmetadata", "servermetadata"]; if servermetadataexists "/private/x" { keep; }"#, "mboxmetadata"),
+    ])
+    func lintUsage(source: String, unused: String?) {
+        let found = SieveLinter.warnings(in: SieveParser.parse(source).script).filter { $0.check == .unusedRequire }
+        #expect(found.map(\.message).map { $0.contains("\"\(unused ?? "")\"") } == (unused == nil ? [] : [true]), "\(found)")
+    }
+
     @Test("RFC 6154 §6 syntax: a backslash and an atom", arguments: [
         ("\\Junk", true), ("\\X-Custom", true), ("\\All", true),
         ("Junk", false), ("\\", false), ("\\a b", false), ("\\a*", false), ("\\a%", false), ("\\a\\b", false),
