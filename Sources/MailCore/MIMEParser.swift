@@ -1,8 +1,10 @@
 /// Builds the MIME tree of a message.
 ///
-/// Hostile input is bounded: nesting deeper than `maximumDepth` is not split further
-/// (the part stays a leaf), and after `maximumParts` parts the remaining body parts of
-/// every multipart are ignored, like an epilogue.
+/// Hostile input is bounded without hiding content: an entity nested deeper than
+/// `maximumDepth`, or met after `maximumParts` parts, is not split further; its unsplit
+/// body (or the rest of a multipart's body parts) becomes one `text/plain` part marked
+/// `isUnparsedRemainder`, so tests on the body still search it as raw text, and the root
+/// records which limit was reached (`structureLimit`).
 ///
 /// - SeeAlso: RFC 2046 §5.1.1 (multipart syntax), §5.2.1 (message/rfc822).
 enum MIMEParser {
@@ -11,50 +13,76 @@ enum MIMEParser {
     /// Most parts built for one message.
     static let maximumParts = 10_000
 
+    /// What one parse keeps track of across the tree.
+    struct State {
+        /// Parts that may still be built.
+        var budget = maximumParts
+        /// The first limit reached.
+        var limit: MIMEStructureLimit?
+    }
+
     /// The tree of `message`, its root built from the already parsed header.
     static func root(of message: Message) -> MIMEPart {
-        var budget = maximumParts
-        return message.bytes.withUnsafeBufferPointer { buffer in
+        var state = State()
+        var root = message.bytes.withUnsafeBufferPointer { buffer in
             buildPart(
                 headerFields: message.headerFields, source: message.bytes, buffer: buffer,
                 range: 0..<buffer.count, bodyRange: message.bodyOffset..<buffer.count,
-                defaultType: .defaultType, depth: 0, budget: &budget)
+                defaultType: .defaultType, depth: 0, state: &state)
         }
+        root.structureLimit = state.limit
+        return root
     }
 
     /// Parses the header of the entity in `range`, then its body.
     static func parseEntity(
         source: [UInt8], buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>,
-        defaultType: ContentType, depth: Int, budget: inout Int
+        defaultType: ContentType, depth: Int, state: inout State
     ) -> MIMEPart {
         let header = HeaderSectionParser.parse(buffer, from: range.lowerBound, to: range.upperBound, atMessageStart: false)
         return buildPart(
             headerFields: header.fields, source: source, buffer: buffer, range: range,
             bodyRange: min(header.bodyOffset, range.upperBound)..<range.upperBound,
-            defaultType: defaultType, depth: depth, budget: &budget)
+            defaultType: defaultType, depth: depth, state: &state)
     }
 
     static func buildPart(
         headerFields: [HeaderField], source: [UInt8], buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>,
-        bodyRange: Range<Int>, defaultType: ContentType, depth: Int, budget: inout Int
+        bodyRange: Range<Int>, defaultType: ContentType, depth: Int, state: inout State
     ) -> MIMEPart {
-        budget -= 1
+        state.budget -= 1
         let leaf = MIMEPart(
             headerFields: headerFields, defaultType: defaultType, children: [], depth: depth,
             source: source, range: range, bodyRange: bodyRange)
-        guard depth < maximumDepth, budget > 0 else { return leaf }
         let type = leaf.contentType
+        let boundary = type.isMultipart ? type.boundary.flatMap { !$0.isEmpty && $0.utf8.count <= 200 ? $0 : nil } : nil
+        guard boundary != nil || type.isEmbeddedMessage else { return leaf }
+        func withChildren(_ children: [MIMEPart]) -> MIMEPart {
+            MIMEPart(
+                headerFields: headerFields, defaultType: defaultType, children: children, depth: depth,
+                source: source, range: range, bodyRange: bodyRange)
+        }
+        guard depth < maximumDepth, state.budget > 0 else {
+            state.limit = state.limit ?? (depth >= maximumDepth ? .depth(maximumDepth) : .parts(maximumParts))
+            return withChildren([.remainder(source: source, range: bodyRange, depth: depth + 1)])
+        }
         var children: [MIMEPart] = []
-        if type.isMultipart, let boundary = type.boundary, !boundary.isEmpty, boundary.utf8.count <= 200 {
+        if let boundary {
             let childDefault = type.subtype == "digest" ? ContentType.digestDefaultType : ContentType.defaultType
-            for partRange in bodyPartRanges(buffer, bodyRange, boundary: Array(boundary.utf8)) {
-                guard budget > 0 else { break }
+            let parts = bodyPartRanges(buffer, bodyRange, boundary: Array(boundary.utf8))
+            for partRange in parts {
+                guard state.budget > 0 else {
+                    state.limit = state.limit ?? .parts(maximumParts)
+                    children.append(.remainder(source: source, range: partRange.lowerBound..<parts[parts.count - 1].upperBound,
+                                               depth: depth + 1))
+                    break
+                }
                 children.append(
                     parseEntity(
                         source: source, buffer: buffer, range: partRange, defaultType: childDefault,
-                        depth: depth + 1, budget: &budget))
+                        depth: depth + 1, state: &state))
             }
-        } else if type.isEmbeddedMessage {
+        } else {
             switch leaf.transferEncoding {
             case .base64, .quotedPrintable:
                 // Not allowed by RFC 2046 §5.2.1, but seen: parse the decoded bytes.
@@ -62,21 +90,17 @@ enum MIMEParser {
                 let child = decoded.withUnsafeBufferPointer { inner in
                     parseEntity(
                         source: decoded, buffer: inner, range: 0..<inner.count, defaultType: .defaultType,
-                        depth: depth + 1, budget: &budget)
+                        depth: depth + 1, state: &state)
                 }
                 children.append(child)
             default:
                 children.append(
                     parseEntity(
                         source: source, buffer: buffer, range: bodyRange, defaultType: .defaultType,
-                        depth: depth + 1, budget: &budget))
+                        depth: depth + 1, state: &state))
             }
-        } else {
-            return leaf
         }
-        return MIMEPart(
-            headerFields: headerFields, defaultType: defaultType, children: children, depth: depth,
-            source: source, range: range, bodyRange: bodyRange)
+        return withChildren(children)
     }
 
     // multipart-body := [preamble CRLF] dash-boundary transport-padding CRLF body-part

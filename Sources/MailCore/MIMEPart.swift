@@ -28,6 +28,13 @@ public struct MIMEPart: Sendable {
     let range: Range<Int>
     /// The body within `source`.
     let bodyRange: Range<Int>
+    /// Whether this part is what the parser did not split past its limits: the body of an
+    /// entity nested too deep, or the rest of a multipart after too many parts, as one
+    /// `text/plain` part without header fields, so body tests still search it as raw text.
+    public private(set) var isUnparsedRemainder = false
+    /// On the root: the parser limit the message reached, if any (its rest is in an
+    /// `isUnparsedRemainder` part).
+    public internal(set) var structureLimit: MIMEStructureLimit?
 
     init(
         headerFields: [HeaderField], defaultType: ContentType, children: [MIMEPart], depth: Int,
@@ -58,6 +65,14 @@ public struct MIMEPart: Sendable {
         self.source = source
         self.range = range
         self.bodyRange = bodyRange
+    }
+
+    /// The bytes in `range` of `source` as one `text/plain` part without header fields.
+    static func remainder(source: [UInt8], range: Range<Int>, depth: Int) -> MIMEPart {
+        var part = MIMEPart(headerFields: [], defaultType: .defaultType, children: [], depth: depth, source: source,
+                            range: range, bodyRange: range)
+        part.isUnparsedRemainder = true
+        return part
     }
 
     /// The part as it appears in the message: header, blank line and body.
@@ -106,5 +121,23 @@ public struct MIMEPart: Sendable {
             stack.append(contentsOf: part.children.reversed())
         }
         return result
+    }
+}
+
+/// A structural limit of the MIME parser that a message reached.
+public enum MIMEStructureLimit: Sendable, Hashable, CustomStringConvertible {
+    /// More parts than the parser builds (the number is the limit).
+    case parts(Int)
+    /// Nesting deeper than the parser splits (the number is the limit).
+    case depth(Int)
+
+    /// What happened, for traces and logs.
+    public var description: String {
+        switch self {
+        case .parts(let limit):
+            return "the message has more than \(limit) MIME parts: the parts past the limit are searched as one raw text part"
+        case .depth(let limit):
+            return "the message nests MIME parts deeper than \(limit) levels: what lies deeper is searched as one raw text part"
+        }
     }
 }

@@ -39,8 +39,10 @@ public enum CheckEnvironment {
     }
 
     /// The capability names `sieve-check capabilities` prints: every extension `require`
-    /// accepts with `options`, in a stable order (the order `SieveCapability` lists them).
+    /// accepts with `options`, in a stable order (the order `SieveCapability` lists them),
+    /// except those a delivery agent compiles but cannot run (`imapsieve`).
     public static func capabilities(options: SieveOptions = SieveOptions()) -> [String] {
-        SieveCapability.allCases.map(\.rawValue).filter { options.enabledExtensions.contains($0) }
+        SieveCapability.allCases.filter { !SieveCapability.compileOnly.contains($0) }.map(\.rawValue)
+            .filter { options.enabledExtensions.contains($0) }
     }
 }

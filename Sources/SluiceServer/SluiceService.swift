@@ -42,7 +42,11 @@ public final class SluiceService: Service, Sendable {
         self.onBound = onBound
         self.servers = configuration.listeners.map { listener in
             (listener, LMTPServer(configuration: configuration.serverConfiguration(for: listener),
-                                  handler: bridge, eventLoopGroup: eventLoopGroup))
+                                  handler: bridge, eventLoopGroup: eventLoopGroup,
+                                  report: { [logger] event in
+                                      let level: Logger.Level = if case .acceptResumed = event { .notice } else { .warning }
+                                      logger.log(level: level, "\(event)", metadata: ["listen": "\(listener)"])
+                                  }))
         }
     }
 

@@ -22,7 +22,7 @@ extension SieveCheck {
             for path in scripts {
                 let source = try readFile(path)
                 let result = SieveCompiler.compile(source, file: path, options: options,
-                                                   loader: try includes.loader(for: path, site: site))
+                                                   loader: try includes.checkingLoader(for: path, site: site))
                 for diagnostic in result.diagnostics {
                     printError(diagnostic.description)
                 }

@@ -24,13 +24,21 @@ struct IncludeDirectoriesOption: ParsableArguments {
         try loader(for: path, configured: site.configuredGlobalDirectory())
     }
 
+    /// The loader for checking a script without running it (`compile`, `lint`): without a
+    /// global directory, `include :global` is reported as not checked (a warning) rather
+    /// than as an error, since the server resolves it where the script runs.
+    func checkingLoader(for path: String, site: SiteConfigurationOption) throws -> ScriptDirectoryLoader {
+        var loader = try loader(for: path, site: site)
+        loader.globalLocationOptional = true
+        return loader
+    }
+
     /// The loader for a script at `path`, with `configured` as the global directory when
     /// `--global-dir` is not given.
     func loader(for path: String, configured: String?) -> ScriptDirectoryLoader {
         ScriptDirectoryLoader(personalDirectory: personalDirectory ?? ScriptLocation.folder(of: path),
                               globalDirectory: globalDirectory ?? configured)
     }
-
 }
 
 extension SiteConfigurationOption {
@@ -50,6 +58,8 @@ extension SiteConfigurationOption {
 struct ScriptDirectoryLoader: SieveScriptLoader {
     let personalDirectory: String
     let globalDirectory: String?
+    /// Whether a missing global directory only leaves `include :global` unchecked.
+    var globalLocationOptional = false
 
     func loadScript(named name: String, at location: ScriptLocation) throws(ScriptLoadError) -> IncludedSource? {
         let directory: String
@@ -58,7 +68,8 @@ struct ScriptDirectoryLoader: SieveScriptLoader {
             directory = personalDirectory
         case .global:
             guard let globalDirectory else {
-                throw ScriptLoadError("no global script directory given; use --global-dir DIR (or --config with [scripts] global_dir)")
+                throw ScriptLoadError("no global script directory given; use --global-dir DIR (or --config with [scripts] global_dir)",
+                                      locationUnknown: globalLocationOptional)
             }
             directory = globalDirectory
         }

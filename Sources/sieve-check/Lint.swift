@@ -31,7 +31,7 @@ extension SieveCheck {
             let options = try site.load().options
             for path in scripts {
                 let diagnostics = SieveLinter.lint(try readFile(path), file: path, options: options,
-                                                   loader: try includes.loader(for: path, site: site))
+                                                   loader: try includes.checkingLoader(for: path, site: site))
                 for diagnostic in diagnostics {
                     if diagnostic.severity == .error { printError(diagnostic.description) } else { print(diagnostic.description) }
                 }

@@ -43,7 +43,7 @@ extension SieveCheck.Run {
             for error in outcome.errors { printError(error.description) }
             for step in outcome.steps {
                 for warning in step.result?.warnings ?? [] {
-                    printError(Diagnostic(.warning, warning.message, at: warning.location, file: warning.file).description)
+                    printError(warning.warningDescription)
                 }
             }
             for note in outcome.notes { printError("note: " + note) }

@@ -132,7 +132,7 @@ extension SieveCheck {
                 }
                 for error in result.errors { printError(error.description) }
                 for warning in result.warnings {
-                    printError(Diagnostic(.warning, warning.message, at: warning.location, file: warning.file).description)
+                    printError(warning.warningDescription)
                 }
             }
             if !result.errors.isEmpty { throw ExitCode(2) }

@@ -10,6 +10,22 @@ struct ServeCommandTests {
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("sluice")
     }()
 
+    /// The port of the log line "listening for LMTP" that `sluice serve` writes to `log`.
+    static func boundPort(_ log: FileHandle) async throws -> Int {
+        try await offPool {
+            var text = ""
+            while true {
+                let data = log.availableData
+                if data.isEmpty { throw LMTPClient.ClientError.closed(text) }
+                text += String(decoding: data, as: UTF8.self)
+                if let range = text.range(of: #"127\.0\.0\.1:(\d+) listen="#, options: .regularExpression) {
+                    let match = text[range].dropFirst("127.0.0.1:".count).prefix { $0.isNumber }
+                    if let port = Int(match) { return port }
+                }
+            }
+        }
+    }
+
     @Test("built-in defaults: delivers to ./var/mail/localhost/<user>, stops cleanly on SIGTERM")
     func builtInDefaults() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluice-serve-\(UUID().uuidString)")
@@ -30,19 +46,7 @@ struct ServeCommandTests {
         try process.run()
         let handle = errors.fileHandleForReading
 
-        // The log line "listening for LMTP" carries the bound address.
-        let port: Int = try await offPool {
-            var log = ""
-            while true {
-                let data = handle.availableData
-                if data.isEmpty { throw LMTPClient.ClientError.closed(log) }
-                log += String(decoding: data, as: UTF8.self)
-                if let range = log.range(of: #"127\.0\.0\.1:(\d+) listen="#, options: .regularExpression) {
-                    let match = log[range].dropFirst("127.0.0.1:".count).prefix { $0.isNumber }
-                    if let port = Int(match) { return port }
-                }
-            }
-        }
+        let port = try await Self.boundPort(handle)
         let replies = try await offPool {
             let client = try LMTPClient(port: port)
             var replies = [try client.reply()]

@@ -15,7 +15,7 @@ struct SeededGenerator: RandomNumberGenerator {
 
 @Suite("Hostile and random input")
 struct HostileInputTests {
-    @Test("multiparts nested far past the depth limit")
+    @Test("multiparts nested far past the depth limit: the rest is one raw text part")
     func deepMultipart() {
         var text = ""
         for level in 0..<2_000 {
@@ -24,23 +24,61 @@ struct HostileInputTests {
         text += "\r\nleaf\r\n"
         let root = Message(text).mimeRoot
         let parts = root.allParts
-        #expect(parts.map(\.depth).max() == MIMEParser.maximumDepth)
-        #expect(parts.count == MIMEParser.maximumDepth + 1)
+        #expect(parts.count == MIMEParser.maximumDepth + 2)
+        let last = parts[parts.count - 1]
+        #expect(last.isUnparsedRemainder && last.depth == MIMEParser.maximumDepth + 1)
+        #expect(last.contentType.type == "text" && last.contentType.subtype == "plain" && last.headerFields.isEmpty)
+        #expect(last.text?.hasSuffix("\r\nleaf\r\n") == true)
+        #expect(root.structureLimit == .depth(MIMEParser.maximumDepth))
+        #expect(parts.dropLast().allSatisfy { !$0.isUnparsedRemainder })
     }
 
     @Test("embedded messages nested far past the depth limit")
     func deepEmbedded() {
         let text = String(repeating: "Content-Type: message/rfc822\n\n", count: 5_000) + "Subject: x\n\nbody"
-        let parts = Message(text).mimeRoot.allParts
-        #expect(parts.count == MIMEParser.maximumDepth + 1)
+        let root = Message(text).mimeRoot
+        let parts = root.allParts
+        #expect(parts.count == MIMEParser.maximumDepth + 2)
+        #expect(parts.last?.isUnparsedRemainder == true)
+        #expect(parts.last?.text?.hasSuffix("Subject: x\n\nbody") == true)
+        #expect(root.structureLimit == .depth(MIMEParser.maximumDepth))
     }
 
-    @Test("a flood of delimiters is capped")
+    @Test("a flood of delimiters is capped; the parts past the cap are one raw text part")
     func manyParts() {
-        let text = "Content-Type: multipart/mixed; boundary=b\n\n" + String(repeating: "--b\n", count: 30_000)
-        let parts = Message(text).mimeRoot.allParts
-        #expect(parts.count <= MIMEParser.maximumParts)
-        #expect(parts.count > 1_000)
+        var text = "Content-Type: multipart/mixed; boundary=b\n\n"
+        for index in 0..<30_000 { text += "--b\n\npart \(index)\n" }
+        text += "--b--\n"
+        let root = Message(text).mimeRoot
+        let parts = root.allParts
+        #expect(parts.count == MIMEParser.maximumParts + 1)
+        #expect(root.structureLimit == .parts(MIMEParser.maximumParts))
+        let rest = root.children[root.children.count - 1]
+        #expect(rest.isUnparsedRemainder)
+        // The first part the parser did not build starts the remainder; the last ends it.
+        #expect(rest.text?.hasPrefix("\npart \(MIMEParser.maximumParts - 1)\n") == true, "\(rest.text?.prefix(40) ?? "")")
+        #expect(rest.text?.hasSuffix("part 29999") == true)
+    }
+
+    @Test("the part limit reached inside a nested multipart leaves a remainder at each level")
+    func partsLimitNested() {
+        var inner = "Content-Type: multipart/mixed; boundary=i\n\n"
+        for index in 0..<(MIMEParser.maximumParts + 5) { inner += "--i\n\ninner \(index)\n" }
+        inner += "--i--\n"
+        let text = "Content-Type: multipart/mixed; boundary=o\n\n--o\n" + inner + "--o\n\nouter tail\n--o--\n"
+        let root = Message(text).mimeRoot
+        #expect(root.children.count == 2)
+        #expect(root.children[0].children.last?.isUnparsedRemainder == true)
+        #expect(root.children[1].isUnparsedRemainder)
+        #expect(root.children[1].text == "\nouter tail")
+    }
+
+    @Test("messages within the limits have no remainder and no limit")
+    func withinLimits() {
+        let text = "Content-Type: multipart/mixed; boundary=b\n\n--b\n\none\n--b\n\ntwo\n--b--\n"
+        let root = Message(text).mimeRoot
+        #expect(root.structureLimit == nil)
+        #expect(root.allParts.count == 3 && root.allParts.allSatisfy { !$0.isUnparsedRemainder })
     }
 
     @Test("a 1 MB folded header and a 1 MB unterminated multipart")

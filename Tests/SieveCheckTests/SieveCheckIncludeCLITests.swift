@@ -18,15 +18,29 @@ struct SieveCheckIncludeCLITests {
         return (dir, global)
     }
 
-    @Test("compile: a global include without --global-dir is an error; with it the script compiles")
+    @Test("compile and lint: a global include without --global-dir is not checked (a warning); run fails; with it all work")
     func compileGlobalDirectory() throws {
         let (dir, global) = try Self.scripts()
         defer { try? FileManager.default.removeItem(at: dir) }
         let main = dir.appendingPathComponent("main.sieve").path
-        let without = try SieveCheckCLITests.run(["compile", main])
-        #expect(without.status == 1)
-        #expect(without.stderr.contains("\(main):3:17: error: cannot read included global script \"spam\": no global script directory given"),
-                "\(without.stderr)")
+        let message = dir.appendingPathComponent("message.eml").path
+        let warning = "\(main):3:17: warning: included global script \"spam\" is not checked: no global script directory given"
+        for command in ["compile", "lint"] {
+            let without = try SieveCheckCLITests.run([command, main])
+            #expect(without.status == 0, "\(command): \(without.stderr)")
+            #expect((without.stderr + without.stdout).contains(warning), "\(command): \(without.stderr)")
+        }
+        // A run cannot leave the include out: there it stays an error.
+        let run = try SieveCheckCLITests.run(["run", main, message])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("\(main):3:17: error: cannot read included global script \"spam\": no global script directory given"),
+                "\(run.stderr)")
+        // A personal include that is missing stays an error for compile too.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("lists.sieve"))
+        let missing = try SieveCheckCLITests.run(["compile", main])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("\(main):2:9: error: included personal script \"lists\" does not exist"), "\(missing.stderr)")
+        try Data("require \"fileinto\";\nfileinto \"Lists\";\n".utf8).write(to: dir.appendingPathComponent("lists.sieve"))
         let with = try SieveCheckCLITests.run(["compile", main, "--global-dir", global.path])
         #expect(with.status == 0, "\(with.stderr)")
         #expect(with.stdout.contains("main.sieve: OK"))

@@ -81,13 +81,6 @@ struct ExtprogramsValidationTests {
         // The command is not reported again as missing its require.
         #expect(diagnostics("require \"vnd.dovecot.pipe\";\npipe \"a\";\nfrob;").count == 2)
     }
-
-    @Test("imapsieve is refused as an IMAP server's extension")
-    func imapsieve() {
-        let found = diagnostics("require \"imapsieve\";")
-        #expect(found.count == 1)
-        #expect(found.first?.contains("1:9: error: extension \"imapsieve\" is for Sieve scripts an IMAP server runs") == true)
-    }
 }
 
 @Suite("vnd.dovecot.pipe, .filter, .execute: evaluation")

@@ -43,12 +43,13 @@ final class ConnectionControl<C: Clock>: Sendable where C.Duration == Duration {
     func serverBusy() { state.withLock { $0.timeouts.serverBusy() } }
 
     /// The session waits for its client again; returns true when a shutdown was asked and
-    /// the session is between transactions, so it should say goodbye now.
-    func waitForClient(betweenTransactions: Bool) -> Bool {
+    /// the session is between transactions, so it should say goodbye now. `clientIdle`:
+    /// the last command only kept the connection open (its idle clock keeps running).
+    func waitForClient(betweenTransactions: Bool, clientIdle: Bool = false) -> Bool {
         let now = clock.now
         return state.withLock { state in
             state.betweenTransactions = betweenTransactions
-            state.timeouts.startPhase(now: now)
+            state.timeouts.startPhase(now: now, useful: !clientIdle)
             if state.shutdownRequested && betweenTransactions {
                 state.timeouts.close()
                 return true

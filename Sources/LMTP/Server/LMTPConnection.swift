@@ -124,7 +124,7 @@ struct LMTPConnection<Handler: DeliveryHandler, C: Clock>: Sendable where C.Dura
             case .awaitingLHLO, .ready(inTransaction: false): between = true
             default: between = false
             }
-            if control.waitForClient(betweenTransactions: between) {
+            if control.waitForClient(betweenTransactions: between, clientIdle: session.lastEventKeptIdle) {
                 _ = try await process(.shutdown, pausedLine: false)
                 return
             }

@@ -77,15 +77,21 @@ public final class LMTPServer<Handler: DeliveryHandler>: Sendable {
     private let state = Mutex(State.idle)
     private let nextConnection = Atomic<Int>(0)
     private let serverID: String
+    private let report: @Sendable (ListenerEvent) -> Void
 
     /// Creates a server; nothing happens until ``run(onBound:)``.
+    ///
+    /// - Parameter report: receives what an operator should read about the listener
+    ///   itself (accepting paused because file descriptors ran out, and resumed).
     public init(
         configuration: LMTPServerConfiguration, handler: Handler,
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        report: @escaping @Sendable (ListenerEvent) -> Void = { _ in }
     ) {
         self.configuration = configuration
         self.handler = handler
         self.group = eventLoopGroup
+        self.report = report
         var generator = SystemRandomNumberGenerator()
         self.serverID = String(generator.next() as UInt32, radix: 16)
     }
@@ -99,8 +105,14 @@ public final class LMTPServer<Handler: DeliveryHandler>: Sendable {
                 return try NIOAsyncChannel<LMTPFrame, LMTPOutbound>(wrappingChannelSynchronously: channel)
             }
         }
+        let report = self.report
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: Int32(clamping: configuration.backlog))
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptPauseHandler(report: report))
+                }
+            }
         let serverChannel: NIOAsyncChannel<NIOAsyncChannel<LMTPFrame, LMTPOutbound>, Never>
         switch configuration.address {
         case .tcp(let host, let port):

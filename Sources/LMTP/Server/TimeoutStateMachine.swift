@@ -33,11 +33,15 @@ struct TimeoutStateMachine<C: Clock>: Sendable where C.Duration == Duration {
 
     let timeouts: ConnectionTimeouts
     private(set) var state: State
+    /// When the client last did more than keep the connection open (the greeting, or the
+    /// end of a command other than NOOP, RSET, VRFY, HELP or a refused one).
+    private(set) var lastUseful: C.Instant
 
     /// Starts waiting for the client at `now` (the greeting was just sent).
     init(timeouts: ConnectionTimeouts, now: C.Instant) {
         self.timeouts = timeouts
         self.state = .waiting(lastProgress: now, phaseStart: now)
+        self.lastUseful = now
     }
 
     /// The server starts working; the client's clocks stop.
@@ -47,9 +51,13 @@ struct TimeoutStateMachine<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     /// A new client phase begins at `now` (after replies were sent, or DATA was accepted).
-    mutating func startPhase(now: C.Instant) {
+    /// After a command that only kept the connection open (`useful` false) the idle
+    /// clock keeps running from the last useful command, so NOOPs do not keep an
+    /// otherwise idle client connected.
+    mutating func startPhase(now: C.Instant, useful: Bool = true) {
         if case .closed = state { return }
-        state = .waiting(lastProgress: now, phaseStart: now)
+        if useful { lastUseful = now }
+        state = .waiting(lastProgress: lastUseful, phaseStart: now)
     }
 
     /// A frame arrived at `now`; returns false when the connection already timed out.

@@ -122,6 +122,10 @@ public struct LMTPSession: Sendable {
     var clientName = ""
     var badCommands = 0
     var transactionCount = 0
+    /// Whether the last event only kept the connection open (NOOP, RSET, VRFY, HELP or a
+    /// refused command): the driver then does not restart the client's idle clock, so a
+    /// client that sends nothing else is cut off like a silent one.
+    public private(set) var lastEventKeptIdle = false
 
     /// Creates a session; call ``start()`` for the greeting.
     public init(configuration: Configuration = Configuration(), connectionID: String, clientAddress: String? = nil) {
@@ -149,6 +153,10 @@ public struct LMTPSession: Sendable {
 
     /// Handles one event and returns what to do, in order.
     public mutating func receive(_ event: Event) -> [Output] {
+        switch event {
+        case .command(.noop), .command(.rset), .command(.vrfy), .command(.help), .commandError: lastEventKeptIdle = true
+        default: lastEventKeptIdle = false
+        }
         switch (event, state) {
         case (_, .closed):
             return []

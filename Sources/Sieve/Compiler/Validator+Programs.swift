@@ -130,18 +130,6 @@ extension Validator {
             + "\(setting) in the [programs] table of sluice.toml"
     }
 
-    /// The reason a `require` of a capability that belongs to other kinds of Sieve host is
-    /// refused, or nil for other names.
-    static func foreignCapabilityReason(_ name: String) -> String? {
-        switch name.lowercased() {
-        case "imapsieve", "vnd.dovecot.imapsieve":
-            return "extension \"\(name)\" is for Sieve scripts an IMAP server runs when mail is moved or flagged (RFC 6785); "
-                + "Sluice is a delivery agent and runs scripts only as mail arrives"
-        default:
-            return nil
-        }
-    }
-
     private func argumentLocation(_ argument: Argument, _ index: Int) -> SourceLocation {
         if case .stringList(let list, _) = argument, index < list.count { return list[index].range.start }
         return argument.range.start

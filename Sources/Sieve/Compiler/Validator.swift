@@ -99,7 +99,7 @@ struct Validator {
         for literal in names {
             let name = literal.value
             guard let capability = SieveCapability(rawValue: name.lowercased()) else {
-                error(Self.foreignCapabilityReason(name) ?? "unsupported extension \"\(name)\" in require", at: literal.range.start)
+                error("unsupported extension \"\(name)\" in require", at: literal.range.start)
                 continue
             }
             guard options.enabledExtensions.contains(capability.rawValue) else {
@@ -124,7 +124,7 @@ struct Validator {
     /// imap4flags implementation (minus variable arguments, plus `mark`/`unmark`).
     static let impliedCapability: [SieveCapability: SieveCapability] = [
         .vndDovecotEnvironment: .environment, .spamtestplus: .spamtest, .imapflags: .imap4flags,
-        .vndDovecotDuplicate: .duplicate,
+        .vndDovecotDuplicate: .duplicate, .vndDovecotImapsieve: .imapsieve,
     ]
 
     /// Whether the script uses the imapflags draft rather than imap4flags (no variable

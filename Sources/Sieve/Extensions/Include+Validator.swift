@@ -4,7 +4,10 @@
 /// How this implementation reads the RFC (Pigeonhole's choices where it leaves room):
 /// - The script name must be a constant string (no variable references) and a valid
 ///   script name (`IncludeRules.isValidScriptName`). The compiler asks the loader for it
-///   at once: a script that does not exist is a compile error unless `:optional`.
+///   at once: a script that does not exist is a compile error unless `:optional`. A
+///   loader that cannot know a location at all (`ScriptLoadError.locationUnknown`:
+///   `sieve-check compile` without a global directory) gets a warning instead, and the
+///   include is compiled as an optional one that is missing.
 /// - `global` needs `variables` too. It may appear anywhere, any number of times; naming
 ///   a variable the script already used as a local one is an error. From the
 ///   declaration on, the name is the global variable, the same one `${global.NAME}`
@@ -57,6 +60,11 @@ extension Validator {
         let found: IncludedSource?
         do {
             found = try include.loader?.loadScript(named: name, at: scriptLocation)
+        } catch where error.locationUnknown {
+            warning("included \(scriptLocation.rawValue) script \(quoted(name)) is not checked: \(error.message)", at: literal.range.start)
+            let key = IncludeKey(location: scriptLocation, name: name)
+            include.pending.append(PendingInclude(key: key, once: read.has("once"), source: nil, location: location))
+            return .include(IncludeCommand(key: key, once: read.has("once"), optional: true))
         } catch {
             self.error("cannot read included \(scriptLocation.rawValue) script \(quoted(name)): \(error.message)", at: literal.range.start)
             return nil

@@ -37,14 +37,19 @@ public struct IncludedSource: Sendable, Hashable {
 }
 
 /// Why a loader could not tell whether an included script exists (permissions, I/O).
-/// The including script then does not compile.
+/// The including script then does not compile, unless `locationUnknown`.
 ///
 /// - SeeAlso: RFC 6609 §3.2
 public struct ScriptLoadError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
+    /// The loader does not know where scripts of this location live at all (a checker
+    /// given no global directory): the compiler then warns that the include is not
+    /// checked and compiles the rest, instead of failing.
+    public var locationUnknown: Bool
 
-    public init(_ message: String) {
+    public init(_ message: String, locationUnknown: Bool = false) {
         self.message = message
+        self.locationUnknown = locationUnknown
     }
 
     public var description: String { message }

@@ -13,6 +13,7 @@ extension Run {
     mutating func evaluateBody(_ transform: BodyTransform, _ match: MatchSpec, at location: SourceLocation,
                                trace: inout TraceComparison?) throws(Failure) -> Bool {
         let values = bodyValues(transform)
+        if case .raw = transform {} else { noteStructureLimit(at: location) }
         let prepared = match.prepared ?? PreparedKeys(expand(match.keys), type: match.type, comparator: match.comparator)
         let keys = prepared.keys
         var bytes = 0
@@ -54,6 +55,17 @@ extension Run {
         }
         bodyCache[key] = values
         return values
+    }
+
+    /// Reports, once per run, that the message reached a limit of the MIME parser (a
+    /// warning in the result and the trace): what lies past it was searched as one raw
+    /// text part, so a match there is not hidden but the structure is not exact.
+    mutating func noteStructureLimit(at location: SourceLocation) {
+        guard !reportedStructureLimit, let limit = message.mimeRoot.structureLimit else { return }
+        reportedStructureLimit = true
+        let warning = SieveRuntimeError(limit.description, at: location, file: script.file)
+        nonFatalErrors.append(warning)
+        tracer?.record(.warning(warning))
     }
 
     /// A body string shortened for a trace line (the first 200 characters).

@@ -49,6 +49,12 @@ public enum SieveInterpreter {
     /// actions and receives the keep state after the run.
     static func run(_ script: CompiledScript, context: some SieveContext, options: SieveOptions,
                     tracer: (any SieveTracer)?, carrying carry: inout SequenceCarry) -> SieveResult {
+        if let reason = script.imapEventRequirement {
+            let runtimeError = SieveRuntimeError(reason, at: script.startLocation, file: script.file)
+            tracer?.record(.error(runtimeError))
+            carry.keepInEffect = false
+            return SieveResult(actions: [.keep(flags: [], implicit: true)], errors: [runtimeError])
+        }
         var run = Run(script: script, message: context.message, envelope: context.envelope, options: options, tracer: tracer)
         run.htmlTextExtractor = context.htmlTextExtractor
         run.mailboxExists = { context.mailboxExists($0) }
@@ -127,6 +133,8 @@ struct Run {
     var specialUseCreations: [SpecialUseCreation] = []
     /// Errors that did not stop the run (a `:regex` key invalid after expansion).
     var nonFatalErrors: [SieveRuntimeError] = []
+    /// Whether the run reported the message's MIME structure limit already.
+    var reportedStructureLimit = false
     /// What `environment` and `${env.NAME}` report (RFC 5183).
     var environment = SieveEnvironment()
     /// Strings already extracted for `body`, by transform key, kept for the run.

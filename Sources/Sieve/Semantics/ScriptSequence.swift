@@ -163,6 +163,7 @@ public struct ScriptSequence: Sendable {
                 steps.append(ScriptStep(name: name, status: .failed, result: result, contributed: [], keepAfter: false))
                 return
             }
+            notes += result.warnings.map { $0.file == nil ? "script \(name): \($0.warningDescription)" : $0.warningDescription }
             // The next scripts see this one's edits (editheader, filter), as in Pigeonhole.
             if let modified = result.modifiedMessage { message = modified }
             if pendingCount > 0 { entries.removeAll { !$0.executed && !$0.deferred } }

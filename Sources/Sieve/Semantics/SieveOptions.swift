@@ -208,6 +208,11 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case vndDovecotExecute = "vnd.dovecot.execute"
     /// Pigeonhole's `debug_log` command: a line in the delivery log.
     case vndDovecotDebug = "vnd.dovecot.debug"
+    /// RFC 6785: scripts an IMAP server runs when mail is moved or flagged. They compile
+    /// (so operators can check them), but a run at delivery fails and keeps the message.
+    case imapsieve
+    /// Pigeonhole's vendor form of `imapsieve`. Implies `imapsieve`.
+    case vndDovecotImapsieve = "vnd.dovecot.imapsieve"
     /// RFC 8579: `fileinto :specialuse` and the `specialuse_exists` test.
     case specialUse = "special-use"
     /// RFC 9042: `fileinto :mailboxid` and the `mailboxidexists` test.

@@ -65,4 +65,8 @@ public struct SieveRuntimeError: Error, Sendable, Hashable, CustomStringConverti
 
     /// `file:line:column: error: message`.
     public var description: String { diagnostic.description }
+
+    /// `file:line:column: warning: message`, for a problem that did not stop the run
+    /// (`SieveResult.warnings`).
+    public var warningDescription: String { Diagnostic(.warning, message, at: location, file: file).description }
 }

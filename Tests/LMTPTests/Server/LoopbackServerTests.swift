@@ -167,6 +167,28 @@ struct LoopbackServerTests {
         }
     }
 
+    @Test("a client that sends only NOOP, RSET, VRFY and HELP is cut off at the idle timeout")
+    func noopFloodIsCutOff() async throws {
+        let configuration = Loopback.configuration(timeouts: ConnectionTimeouts(idle: .seconds(3), command: .seconds(30)))
+        try await Loopback.withServer(configuration) { _, address in
+            let start = ContinuousClock.now
+            let replies = try await Loopback.withClient(address) { client in
+                try await client.send("LHLO c\r\n")
+                for index in 0..<40 {
+                    // Once the server closed, writing may fail: that is the point.
+                    do { try await client.send(["NOOP\r\n", "RSET\r\n", "VRFY x\r\n", "HELP\r\n"][index % 4]) } catch { break }
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+                return try await client.readToEnd()
+            }
+            // Ten seconds of keep-alive commands: the connection closed after about three,
+            // long before the 40th was answered.
+            #expect(codes(replies).last == "421 4.4.2", "\(replies)")
+            #expect(replies.count < 2 + 40, "\(replies.count) replies")
+            #expect(ContinuousClock.now - start < .seconds(30))
+        }
+    }
+
     @Test func unixDomainSocketWithMode() async throws {
         let folder = "/tmp/sluice-lmtp-test-\(UInt32.random(in: .min ... .max))"
         #expect(mkdir(folder, 0o700) == 0)

@@ -51,6 +51,22 @@ struct TimeoutStateMachineTests {
         #expect(machine.deadline == at(10_300))
     }
 
+    @Test func commandsThatOnlyKeepTheConnectionOpenDoNotRestartTheIdleClock() {
+        var machine = TimeoutStateMachine<ManualClock>(timeouts: timeouts, now: at(0))
+        machine.startPhase(now: at(10))  // LHLO answered
+        for second in stride(from: 60, through: 300, by: 60) {
+            do { let r = machine.progress(now: at(second)); #expect(r) }  // a NOOP line arrives
+            machine.startPhase(now: at(second), useful: false)            // and is answered
+            #expect(machine.deadline == at(310))
+        }
+        do { let r = machine.expire(now: at(310)); #expect(r) }
+        // A useful command restarts it.
+        var other = TimeoutStateMachine<ManualClock>(timeouts: timeouts, now: at(0))
+        other.startPhase(now: at(200), useful: false)
+        other.startPhase(now: at(250))
+        #expect(other.deadline == at(550))
+    }
+
     @Test func aNewPhaseRestartsBothClocks() {
         var machine = TimeoutStateMachine<ManualClock>(timeouts: ConnectionTimeouts(idle: .seconds(5), command: .seconds(8)), now: at(0))
         _ = machine.progress(now: at(4))

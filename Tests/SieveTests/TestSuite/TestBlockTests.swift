@@ -90,13 +90,13 @@ struct TestBlockTests {
     @Test("an unsupported extension in require fails only the blocks that use it, naming the extension")
     func unsupportedExtension() {
         let lines = runSuite("""
-            require ["vnd.dovecot.testsuite", "imapsieve"];
-            test "uses it" { imapsieve_frob; }
+            require ["vnd.dovecot.testsuite", "vnd.example.frob"];
+            test "uses it" { frob_it; }
             test "does not" { keep; }
             """).lines
         #expect(lines == [
-            "FAIL uses it: suite/t.svtest:2: does not compile: unknown command 'imapsieve_frob' (column 18); "
-                + "this file requires \"imapsieve\", which Sluice does not support",
+            "FAIL uses it: suite/t.svtest:2: does not compile: unknown command 'frob_it' (column 18); "
+                + "this file requires \"vnd.example.frob\", which Sluice does not support",
             "PASS does not",
         ])
     }
