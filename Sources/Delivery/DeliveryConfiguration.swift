@@ -41,6 +41,8 @@ public struct DeliveryConfiguration: Sendable {
     public var outbound: OutboundConfiguration = OutboundConfiguration()
     /// Vacation's tracking database and sender checks.
     public var vacation: VacationConfiguration = VacationConfiguration()
+    /// Site-wide special-use marks and the server annotation file (`[mailboxes]`).
+    public var mailboxes: MailboxAttributeConfiguration = MailboxAttributeConfiguration()
 
     /// The default configuration: no domains served (every recipient is unknown).
     public init() {}

@@ -34,6 +34,8 @@ struct DeliveryPlan: Sendable, Equatable {
     /// This recipient's own version of the message when its scripts edited it
     /// (editheader): what its copies store and its redirects send.
     var editedMessage: EditedMessage?
+    /// Folders that get a special use if storing creates them (`fileinto :specialuse :create`).
+    var specialUseCreations: [SpecialUseCreation] = []
 }
 
 /// Maps the outcome of a recipient's scripts (`ScriptSequence`, which holds every rule
@@ -44,6 +46,7 @@ enum PlanBuilder {
         var plan = DeliveryPlan(notes: outcome.notes, scriptFailed: outcome.failed)
         plan.duplicateMarks = outcome.steps.flatMap { $0.status == .ran ? $0.result?.duplicateMarks ?? [] : [] }
         plan.debugMessages = outcome.steps.flatMap { $0.result?.debugMessages ?? [] }
+        plan.specialUseCreations = outcome.steps.flatMap { $0.status == .ran ? $0.result?.specialUseCreations ?? [] : [] }
         for action in outcome.actions {
             switch action {
             case .keep(let flags, _):

@@ -102,6 +102,17 @@ public protocol MailStore: Sendable {
     /// Whether `mailbox` exists for `user` (INBOX always does); for Sieve's
     /// `mailboxexists`. Unreadable states count as "does not exist".
     func mailboxExists(_ mailbox: String, user: DeliveryUser) -> Bool
+    /// The user's own special-use marks, `(use, mailbox)` in the order given (default:
+    /// none). For Sieve's `special-use`.
+    func specialUseMarks(user: DeliveryUser) -> [(use: String, mailbox: String)]
+    /// The user's mailbox whose id is `id` (default: none). For Sieve's `mailboxid`.
+    func mailbox(withID id: String, user: DeliveryUser) -> String?
+    /// The annotations of a mailbox by lowercased entry name (default: none). For Sieve's
+    /// `mboxmetadata`.
+    func metadata(of mailbox: String, user: DeliveryUser) -> [String: String]
+    /// Records that `mailbox` has the special use `use` (after `fileinto :specialuse
+    /// :create` created it). The default keeps no marks.
+    func recordSpecialUse(_ use: String, mailbox: String, user: DeliveryUser) throws(StoreFailure)
 }
 
 /// The real store: each user's Maildir++ through the `Maildir` module.

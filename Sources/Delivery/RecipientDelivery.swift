@@ -126,6 +126,8 @@ struct RecipientSieveContext: SieveContext {
     /// The message as it arrived, whole: what `filter` and `execute :pipe` read.
     let prepared: PreparedMessage?
     let duplicates: DuplicateTracking
+    /// Site-wide special-use marks and server annotations.
+    var siteMailboxes = MailboxAttributeConfiguration()
 
     /// The environment of a delivery: this host and domain, the client that handed the
     /// message over (its address and, when known, its name), the user.
@@ -192,11 +194,12 @@ struct DeliveryEnvironment: Sendable {
             case .failure(let error): return .failure(error)
             }
         }
-        let context = RecipientSieveContext(
+        var context = RecipientSieveContext(
             message: parsed, envelope: SieveEnvelope(from: transaction.sender, to: user.recipient),
             store: store, user: user,
             environment: RecipientSieveContext.environment(configuration: configuration, transaction: transaction, user: user),
             prepared: message, duplicates: duplicates)
+        context.siteMailboxes = configuration.mailboxes
         let sequence: [SequencedScript] = scripts.map { path, lookup in
             switch lookup {
             case .missing: .missing(name: path)
@@ -249,7 +252,10 @@ struct DeliveryEnvironment: Sendable {
                               reply: Replies.temporary(user.recipient, "delivery did not finish in time"))
             }
             do throws(StoreFailure) {
+                let creation = plan.specialUseCreations.first { $0.mailbox == copy.mailbox }
+                let existed = creation.map { _ in store.mailboxExists(copy.mailbox, user: user) } ?? true
                 let stored = try store.store(request(copy))
+                if let creation, !existed { outcome.notes += recordSpecialUse(creation, user: user) }
                 outcome.copies.append(stored)
                 outcome.notes += stored.warnings
                 if copy.isInbox { inboxStored = true }

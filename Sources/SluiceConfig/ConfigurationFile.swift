@@ -97,6 +97,10 @@ public enum ConfigurationFile {
             }
             try delivery.finish()
         }
+        if var mailboxes = try root.subtable("mailboxes") {
+            try readMailboxes(&mailboxes, into: &configuration.delivery.mailboxes)
+            try mailboxes.finish()
+        }
         if var deliver = try root.subtable("deliver") {
             configuration.deliver = try LocalDeliveryConfiguration.read(&deliver)
             try deliver.finish()

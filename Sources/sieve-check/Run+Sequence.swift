@@ -2,6 +2,7 @@ import ArgumentParser
 import MailCore
 import Sieve
 import SieveCheckKit
+import SieveReplay
 
 extension SieveCheck.Run {
     /// `run --before B --after A`: the scripts as delivery runs them around a user's
@@ -65,9 +66,11 @@ extension SieveCheck.Run {
         } catch {
             throw ValidationError(error.message)
         }
-        return SieveMessageContext(message: parsed, envelope: envelope, htmlTextExtractor: LibXML2HTMLTextExtractor(),
-                                   fixedDate: date.flatMap { DateTime(rfc3339: $0) }, environment: scriptEnvironment,
-                                   programRunner: CheckPrograms.runner(user: scriptEnvironment.username,
-                                                                       host: scriptEnvironment.host))
+        var context = SieveMessageContext(message: parsed, envelope: envelope, htmlTextExtractor: LibXML2HTMLTextExtractor(),
+                                          fixedDate: date.flatMap { DateTime(rfc3339: $0) }, environment: scriptEnvironment,
+                                          programRunner: CheckPrograms.runner(user: scriptEnvironment.username,
+                                                                              host: scriptEnvironment.host))
+        if let maildir { context.mailboxCatalog = MailboxCatalog.reading(maildir: maildir) }
+        return context
     }
 }

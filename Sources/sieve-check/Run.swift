@@ -51,6 +51,12 @@ extension SieveCheck {
                                    valueName: "script"))
         var after: [String] = []
 
+        @Option(help: ArgumentHelp(
+            "Answer mailboxexists, special-use, mailboxid and mboxmetadata from this Maildir.",
+            discussion: "Its folders exist; sluice-special-use, sluice-mailboxid and sluice-metadata give the marks, ids and annotations (README \"Mailbox attributes\"). Without it every mailbox exists and none has attributes.",
+            valueName: "dir"))
+        var maildir: String?
+
         @OptionGroup var site: SiteConfigurationOption
 
         @OptionGroup var includes: IncludeDirectoriesOption

@@ -156,6 +156,9 @@ struct Test: Sendable {
         case duplicate(DuplicateTest)
         /// RFC 5703 §4: `header`, `address` or `exists` with `:mime`.
         case mime(MIMETest)
+        /// RFC 8579 `specialuse_exists`, RFC 9042 `mailboxidexists`, RFC 5490 `metadata`,
+        /// `metadataexists`, `servermetadata`, `servermetadataexists`.
+        case mailboxAttribute(MailboxAttributeTest)
     }
 }
 
@@ -230,5 +233,8 @@ final class Command: Sendable {
         case replace(PartReplacement)
         /// RFC 5703 §6 `enclose`.
         case enclose(Enclosure)
+        /// `fileinto :specialuse` (RFC 8579) or `:mailboxid` (RFC 9042): the folder is
+        /// chosen when the command runs.
+        case fileintoSelecting(FileintoSelection)
     }
 }

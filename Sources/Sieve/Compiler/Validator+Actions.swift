@@ -27,6 +27,8 @@ extension Validator {
             guard let read = readArguments(node.arguments, of: "command", named: name, at: location, tags: [flagsTag], positionals: [])
             else { return nil }
             return make(.keep(flags: read.tags["flags"]?.parameter.map { compileStringList($0) }))
+        case "fileinto" where node.arguments.contains(where: FileintoSelection.isSelectingTag):
+            return compileFileintoSelecting(node, location: location).map(make)
         case "fileinto":
             guard let read = readArguments(node.arguments, of: "command", named: name, at: location,
                                            tags: [TagSpec("copy", capability: .copy), TagSpec("create", capability: .mailbox),

@@ -207,6 +207,9 @@ extension Validator {
         case "duplicate":
             guard noNested(node, name: name) else { return nil }
             return compileDuplicate(node, location: location)
+        case "specialuse_exists", "mailboxidexists", "metadata", "metadataexists", "servermetadata", "servermetadataexists":
+            guard noNested(node, name: name) else { return nil }
+            return compileMailboxAttributeTest(node, name: name, location: location)
         default:
             reportUnknown("test", node.name, at: location)
             return nil

@@ -305,6 +305,8 @@ struct Validator {
         "environment": .environment, "spamtest": .spamtest, "virustest": .virustest,
         "filter": .vndDovecotFilter, "execute": .vndDovecotExecute,
         "duplicate": .duplicate,
+        "specialuse_exists": .specialUse, "mailboxidexists": .mailboxid, "metadata": .mboxmetadata, "metadataexists": .mboxmetadata,
+        "servermetadata": .servermetadata, "servermetadataexists": .servermetadata,
     ]
     static let coreTests: Set<String> = ["address", "allof", "anyof", "exists", "false", "header", "not", "size", "true"]
     static let coreCommands: Set<String> = ["if", "elsif", "else", "require", "stop", "keep", "discard", "redirect"]

@@ -74,9 +74,9 @@ extension Run {
             }
         case .mailboxExists(let names):
             let list = expand(names)
-            matched = list.allSatisfy(mailboxExists)
+            matched = list.allSatisfy(mailboxIsPresent)
             if tracer != nil {
-                comparison = TraceComparison(values: list.filter(mailboxExists), keys: list,
+                comparison = TraceComparison(values: list.filter(mailboxIsPresent), keys: list,
                                              matchType: "mailboxexists", comparator: nil)
             }
         case .size(let over, let limit):
@@ -117,6 +117,8 @@ extension Run {
             matched = try evaluateDuplicate(duplicate, at: test.location, trace: &comparison)
         case .mime(let mimeTest):
             matched = try evaluate(mimeTest, at: test.location, trace: &comparison)
+        case .mailboxAttribute(let attributeTest):
+            matched = try evaluateMailboxAttribute(attributeTest, at: test.location, trace: &comparison)
         }
         tracer?.record(.test(TestTrace(name: test.name, location: test.location, matched: matched, comparison: comparison)))
         return matched

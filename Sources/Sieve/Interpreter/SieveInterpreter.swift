@@ -58,6 +58,7 @@ public enum SieveInterpreter {
         var run = Run(script: script, message: context.message, envelope: context.envelope, options: options, tracer: tracer)
         run.htmlTextExtractor = context.htmlTextExtractor
         run.mailboxExists = { context.mailboxExists($0) }
+        run.mailboxAttributes = MailboxAttributeLookup(context)
         if script.readsCurrentTime { run.clock = { context.currentDate } }
         run.environment = context.environment
         run.programRunner = { context.runProgram($0) }
@@ -91,6 +92,7 @@ public enum SieveInterpreter {
         var result = SieveResult(actions: run.result.finish(implicitKeepFlags: implicitFlags), warnings: run.nonFatalErrors,
                                  duplicateMarks: run.duplicateMarks, modifiedMessage: run.messageEdited ? run.message : nil)
         result.debugMessages = run.debugMessages
+        result.specialUseCreations = run.specialUseCreations
         return result
     }
 }
@@ -125,6 +127,10 @@ struct Run {
     var htmlTextExtractor: (any HTMLTextExtractor)?
     /// Asks the context whether a mailbox exists (`mailboxexists`, RFC 5490).
     var mailboxExists: (String) -> Bool = { _ in true }
+    /// Asks the context for special-use marks, mailbox ids and annotations.
+    var mailboxAttributes = MailboxAttributeLookup()
+    /// Folders `fileinto :specialuse ... :create` may create, with their use.
+    var specialUseCreations: [SpecialUseCreation] = []
     /// Errors that did not stop the run (a `:regex` key invalid after expansion).
     var nonFatalErrors: [SieveRuntimeError] = []
     /// Whether the run reported the message's MIME structure limit already.
@@ -315,6 +321,8 @@ struct Run {
                 try execute(replacement, at: command.location)
             case .enclose(let enclosure):
                 try execute(enclosure, at: command.location)
+            case .fileintoSelecting(let selection):
+                try fileinto(selection, at: command.location)
             case .flags(let operation, let slot, let flags):
                 let list = expand(flags)
                 let current = slot.map { variables[$0] } ?? internalFlags

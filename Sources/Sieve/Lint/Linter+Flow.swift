@@ -185,6 +185,14 @@ struct CapabilityUsage {
             return tags.contains("mime")
         case "foreverypart", "extracttext", "replace", "enclose":
             return commands.contains(capability)
+        case "special-use":
+            return tests.contains("specialuse_exists") || tags.contains("specialuse")
+        case "mailboxid":
+            return tests.contains("mailboxidexists") || tags.contains("mailboxid")
+        case "mboxmetadata":
+            return tests.contains("metadata") || tests.contains("metadataexists")
+        case "servermetadata":
+            return tests.contains("servermetadata") || tests.contains("servermetadataexists")
         case _ where capability.hasPrefix("comparator-"):
             return comparators.contains(String(capability.dropFirst("comparator-".count)))
         default:

@@ -55,6 +55,25 @@ public protocol SieveContext: Sendable {
     ///
     /// - SeeAlso: RFC 7352 §3
     func isDuplicate(_ key: DuplicateKey) throws(DuplicateTrackingError) -> Bool
+    /// The existing mailboxes of this user that carry the special-use attribute `use`
+    /// (`\Junk`; compared without regard to case), best first (default: none).
+    ///
+    /// - SeeAlso: RFC 8579 §4, §5; RFC 6154 §2
+    func mailboxes(withSpecialUse use: String) -> [String]
+    /// The special-use attributes of the mailbox `name` (default: none).
+    ///
+    /// - SeeAlso: RFC 8579 §5
+    func specialUses(ofMailbox name: String) -> [String]
+    /// The existing mailbox whose object id (RFC 8474 MAILBOXID) is `id`, nil when none
+    /// (default: none).
+    ///
+    /// - SeeAlso: RFC 9042 §3, §5
+    func mailbox(withID id: String) -> String?
+    /// The value of the annotation `entry` (`/private/comment`) of `mailbox`, or of the
+    /// server when `mailbox` is nil; nil when it has none (default: none).
+    ///
+    /// - SeeAlso: RFC 5490 §3.2, §4.1; RFC 5464
+    func metadata(_ entry: String, mailbox: String?) -> String?
 }
 
 extension SieveContext {
@@ -81,6 +100,9 @@ public struct SieveMessageContext: SieveContext {
     public var environment: SieveEnvironment
     /// Runs `filter` and `execute` programs; nil refuses them.
     public var programRunner: (@Sendable (ExternalProgramRequest) -> ExternalProgramOutcome)?
+    /// The user's mailboxes, their special uses, ids and annotations; nil: every mailbox
+    /// exists and none has attributes.
+    public var mailboxCatalog: MailboxCatalog? = nil
 
     public init(message: Message, envelope: SieveEnvelope, htmlTextExtractor: (any HTMLTextExtractor)? = nil,
                 fixedDate: DateTime? = nil, environment: SieveEnvironment = SieveEnvironment(),

@@ -223,4 +223,12 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case replace
     /// RFC 5703 §6: `enclose` (this recipient's copy).
     case enclose
+    /// RFC 8579: `fileinto :specialuse` and the `specialuse_exists` test.
+    case specialUse = "special-use"
+    /// RFC 9042: `fileinto :mailboxid` and the `mailboxidexists` test.
+    case mailboxid
+    /// RFC 5490 §3: the `metadata` and `metadataexists` tests (per-mailbox annotations).
+    case mboxmetadata
+    /// RFC 5490 §4: the `servermetadata` and `servermetadataexists` tests.
+    case servermetadata
 }

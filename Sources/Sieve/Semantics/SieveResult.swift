@@ -23,6 +23,11 @@ public struct SieveResult: Sendable, Hashable {
     ///
     /// - SeeAlso: RFC 7352 §3
     public var duplicateMarks: [DuplicateMark]
+    /// Mailboxes `fileinto :specialuse ... :create` names when no mailbox has the use:
+    /// created now, they get the use.
+    ///
+    /// - SeeAlso: RFC 8579 §4
+    public var specialUseCreations: [SpecialUseCreation] = []
 
     public init(actions: [SieveAction], errors: [SieveRuntimeError] = [], warnings: [SieveRuntimeError] = [],
                 duplicateMarks: [DuplicateMark] = [], modifiedMessage: Message? = nil) {

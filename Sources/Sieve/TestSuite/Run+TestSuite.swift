@@ -58,6 +58,9 @@ extension Run {
                 try fail("test_binary_load: no binary saved as \(quoted(key)) in this test file", at: location)
             }
             testSuite?.compiled = script
+        case .imapMetadataSet(let mailbox, let entry, let value):
+            let (entryName, mailboxName, text) = (expand(entry), mailbox.map { expand($0) }, expand(value))
+            testSuite?.mailboxAttributes.setMetadata(entryName, mailbox: mailboxName, to: text)
         }
         return .proceed
     }
@@ -307,8 +310,10 @@ extension Run {
 
     /// The context scripts under test run in: the current message, envelope and environment.
     var scriptContext: SieveMessageContext {
-        SieveMessageContext(message: message, envelope: envelope, htmlTextExtractor: htmlTextExtractor,
-                            environment: environment, programRunner: testSuite?.programRunner)
+        var context = SieveMessageContext(message: message, envelope: envelope, htmlTextExtractor: htmlTextExtractor,
+                                          environment: environment, programRunner: testSuite?.programRunner)
+        context.mailboxCatalog = testSuite?.mailboxCatalog
+        return context
     }
 }
 

@@ -29,6 +29,8 @@ struct TestSuiteState {
     /// actions are the result `test_result_action` and `test_result_execute` see.
     var sequence: ScriptSequence?
     var mailStore = TestMailStore()
+    /// Annotations set by `test_imap_metadata_set` (the folders themselves are `mailStore`'s).
+    var mailboxAttributes = MailboxCatalog()
     /// Settings for what executed actions send (`test_config_set`).
     var deliverySettings = TestSuiteDeliverySettings()
     /// Messages sent by executed redirect and vacation actions, in order.

@@ -32,6 +32,9 @@ enum TestSuiteCommand: Sendable {
     case binarySave(name: Str)
     /// `test_binary_load "name"`: makes a kept script the script under test again.
     case binaryLoad(name: Str)
+    /// `test_imap_metadata_set [:mailbox "name"] "entry" "value"`: an annotation of a
+    /// mailbox (of the server without `:mailbox`) for `metadata` and `servermetadata`.
+    case imapMetadataSet(mailbox: Str?, entry: Str, value: Str)
 }
 
 /// A testsuite test.
@@ -75,6 +78,7 @@ enum TestSuiteNames {
         "test", "test_fail", "test_set", "test_config_set", "test_config_unset", "test_config_reload",
         "test_result_reset", "test_result_print", "test_message", "test_mailbox_create",
         "test_binary_save", "test_binary_load",
+        "test_imap_metadata_set",
     ]
     static let tests: Set<String> = [
         "test_result_action", "test_result_execute", "test_message", "test_script_compile", "test_script_run",
@@ -85,7 +89,7 @@ enum TestSuiteNames {
     /// Pigeonhole testsuite commands and tests Sluice does not implement; named so the
     /// error says so instead of "unknown command".
     static let unsupported: Set<String> = [
-        "test_imap_metadata_set", "test_mailbox_delete",
+        "test_mailbox_delete",
         "test_message_flush", "test_message_print",
     ]
 

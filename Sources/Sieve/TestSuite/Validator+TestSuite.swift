@@ -77,6 +77,12 @@ extension Validator {
             guard let read = plain([string("binary name")]), let literal = stringArgument(read.positionals[0]) else { return nil }
             let binaryName = compileString(literal)
             return make(name == "test_binary_save" ? .binarySave(name: binaryName) : .binaryLoad(name: binaryName))
+        case "test_imap_metadata_set":
+            guard let read = plain([string("annotation name"), string("value")], tags: [TagSpec("mailbox", .string)]),
+                  let entry = stringArgument(read.positionals[0]), let value = stringArgument(read.positionals[1])
+            else { return nil }
+            let mailbox = read.tags["mailbox"]?.parameter.flatMap { stringArgument($0) }.map { compileString($0) }
+            return make(.imapMetadataSet(mailbox: mailbox, entry: compileString(entry), value: compileString(value)))
         default:
             error("unknown command '\(node.name)'", at: location)
             return nil
