@@ -55,6 +55,20 @@ public struct DeliveryTestSuiteMailer: TestSuiteMailer {
         return Self.sent(outbound, fallbackRecipient: action.to)
     }
 
+    /// Notifications as the server sends them: `NotificationPolicy` (the vacation rules
+    /// for lists, automatic and bulk mail, system senders) and `NotificationComposer`;
+    /// one copy per envelope recipient, as `test_message :smtp` reads them.
+    public func notify(_ action: NotifyAction, triggeredBy message: Message, envelope: SieveEnvelope,
+                       settings: TestSuiteDeliverySettings) -> [TestSuiteSentMessage] {
+        let request = NotificationRequest(action: action, message: message, recipient: envelope.to, envelopeSender: envelope.from)
+        let policy = NotificationPolicy(systemSenderPatterns: vacationPolicy.configuration.systemSenderPatterns)
+        guard policy.check(request) == .respond,
+              let outbound = try? NotificationComposer(hostname: composer.hostname).compose(request, now: Date()) else { return [] }
+        return outbound.recipients.map {
+            TestSuiteSentMessage(envelopeFrom: outbound.envelopeSender, envelopeTo: $0, bytes: outbound.bytes)
+        }
+    }
+
     private static func sent(_ outbound: OutboundMessage, fallbackRecipient: String) -> TestSuiteSentMessage {
         TestSuiteSentMessage(envelopeFrom: outbound.envelopeSender, envelopeTo: outbound.recipients.first ?? fallbackRecipient,
                              bytes: outbound.bytes)

@@ -248,6 +248,10 @@ public enum ConfigurationFile {
         }
         if let n = try scripts.int("max_actions", in: 1...10_000) { configuration.sieveOptions.limits.maxActions = n }
         if let n = try scripts.int("max_redirects", in: 0...1000) { configuration.sieveOptions.limits.maxRedirects = n }
+        if let n = try scripts.int("max_notifications", in: 0...1000) { configuration.sieveOptions.limits.maxNotifications = n }
+        if try scripts.bool("deprecated_notify") == false {
+            configuration.sieveOptions.enabledExtensions.remove(SieveCapability.notify.rawValue)
+        }
         if let n = try scripts.int("max_nesting_depth", in: 1...1000) {
             configuration.sieveOptions.parserLimits.maxNestingDepth = n
         }

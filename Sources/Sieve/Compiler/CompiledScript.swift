@@ -154,6 +154,10 @@ struct Test: Sendable {
         case program(ProgramCall)
         /// RFC 7352 `duplicate`.
         case duplicate(DuplicateTest)
+        /// RFC 5435 `valid_notify_method`.
+        case validNotifyMethod(uris: StrList)
+        /// RFC 5435 `notify_method_capability`.
+        case notifyMethodCapability(uri: Str, capability: Str, match: MatchSpec)
     }
 }
 
@@ -189,6 +193,8 @@ final class Command: Sendable {
         let isMime: Bool
         let handle: Str?
         let reason: Str
+        /// RFC 8580 `:fcc`.
+        var fcc: FccCommand? = nil
     }
 
     enum Kind: Sendable {
@@ -218,5 +224,9 @@ final class Command: Sendable {
         case program(ProgramCall)
         /// `debug_log` (vnd.dovecot.debug).
         case debugLog(message: Str)
+        /// RFC 5435 `notify` (and the deprecated draft's, mapped onto it).
+        case notify(NotifyCommand)
+        /// The deprecated notify draft's `denotify`: cancels earlier notifications.
+        case denotify(DenotifyCommand)
     }
 }

@@ -54,6 +54,10 @@ public protocol TestSuiteMailer: Sendable {
     /// The auto-reply, or nil when none is sent; `settings` are the test file's.
     func vacation(_ action: VacationAction, replyingTo message: Message, envelope: SieveEnvelope,
                   settings: TestSuiteDeliverySettings) -> TestSuiteSentMessage?
+    /// The notification as each of its recipients gets it (one per envelope recipient),
+    /// none when it is not sent.
+    func notify(_ action: NotifyAction, triggeredBy message: Message, envelope: SieveEnvelope,
+                settings: TestSuiteDeliverySettings) -> [TestSuiteSentMessage]
 }
 
 /// The Sieve module's own mailer: a redirect is refused only when this recipient already
