@@ -64,10 +64,14 @@ public struct NotificationPolicy: Sendable {
 public struct NotificationComposer: Sendable {
     /// Goes into Message-IDs.
     public var hostname: String
+    /// Whose address a notification's envelope sender is, when the triggering message's
+    /// sender was not null (then it is always null: RFC 5436 §2.7).
+    public var envelopeSender: NotificationEnvelopeSender
 
     /// A composer for this host.
-    public init(hostname: String) {
+    public init(hostname: String, envelopeSender: NotificationEnvelopeSender = .from) {
         self.hostname = hostname
+        self.envelopeSender = envelopeSender
     }
 
     /// The notification, ready for submission.
@@ -116,7 +120,14 @@ public struct NotificationComposer: Sendable {
         let part = VacationReplyComposer.encodedPart(type: "text/plain; charset=utf-8", content: BodyEncoding.crlfLines(Array(text.utf8)))
         let bytes = Array(header.joined(separator: "\r\n").utf8) + [0x0D, 0x0A] + part.header + [0x0D, 0x0A] + part.body
         let triggeredByNull = AddressMatching.pathText(request.envelopeSender).isEmpty
-        let envelopeSender = triggeredByNull ? "" : HeaderWriting.addrSpec(MailAddress(localPart: from.localPart, domain: from.domain))
+        var envelopeSender = HeaderWriting.addrSpec(MailAddress(localPart: from.localPart, domain: from.domain))
+        switch self.envelopeSender {
+        case .from: break
+        case .sender: envelopeSender = AddressMatching.pathText(request.envelopeSender)
+        case .recipient: envelopeSender = HeaderWriting.addrSpec(owner)
+        case .address(let address): envelopeSender = AddressMatching.pathText(address)
+        }
+        if triggeredByNull { envelopeSender = "" }
         return OutboundMessage(envelopeSender: envelopeSender,
                                recipients: action.recipients.map { HeaderWriting.addrSpec(MailAddress(localPart: $0.address.localPart,
                                                                                                       domain: $0.address.domain)) },
@@ -146,5 +157,32 @@ public struct NotificationComposer: Sendable {
         }
         return HeaderWriting.foldedWords(prefix: name + ": ", words: words)
             ?? name + ": " + addresses.map(HeaderWriting.addrSpec).joined(separator: ", ")
+    }
+}
+
+/// The envelope sender of a notification whose triggering message had a sender (one
+/// triggered by a null sender always goes out with a null sender, RFC 5436 §2.7).
+///
+/// - SeeAlso: RFC 5436 §2.3 (":from" may serve as the envelope sender)
+public enum NotificationEnvelopeSender: Sendable, Hashable {
+    /// The `:from` address, else the user's (the default).
+    case from
+    /// The triggering message's envelope sender.
+    case sender
+    /// The user's address (the triggering message's envelope recipient).
+    case recipient
+    /// A fixed address, such as a site's bounce mailbox.
+    case address(String)
+
+    /// `"from"`, `"sender"`, `"recipient"` or an address (`local@domain`); nil otherwise.
+    public init?(setting: String) {
+        switch setting.lowercased() {
+        case "from": self = .from
+        case "sender": self = .sender
+        case "recipient": self = .recipient
+        default:
+            guard AddressMatching.smtpMailbox(in: setting) != nil else { return nil }
+            self = .address(setting)
+        }
     }
 }

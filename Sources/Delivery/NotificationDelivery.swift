@@ -18,7 +18,7 @@ extension OutboundSender {
     func sendNotifications(_ notifications: [NotifyAction], user: DeliveryUser, sender: String, message: Message,
                            storeCopy: CopyStorer?) async -> [String] {
         let policy = NotificationPolicy(systemSenderPatterns: responder.policy.configuration.systemSenderPatterns)
-        let composer = NotificationComposer(hostname: responder.composer.hostname)
+        let composer = NotificationComposer(hostname: responder.composer.hostname, envelopeSender: notifyEnvelopeSender)
         var results: [String] = []
         for action in notifications {
             let target = action.method.sanitizedMethod

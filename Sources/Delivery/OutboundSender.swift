@@ -77,9 +77,12 @@ struct OutboundSender: Sendable {
     let services: OutboundServices
     let responder: VacationResponder
     let redirectPolicy: RedirectPolicy
+    /// Whose address notifications go out from (`[outbound] notify_envelope_sender`).
+    var notifyEnvelopeSender: NotificationEnvelopeSender = .from
 
     init(configuration: DeliveryConfiguration, services: OutboundServices) {
         self.services = services
+        self.notifyEnvelopeSender = configuration.outbound.notifyEnvelopeSender
         let policy = VacationPolicy(configuration: VacationPolicy.Configuration(
             systemSenderPatterns: configuration.vacation.systemSenderPatterns,
             requireUserAddressed: configuration.vacation.requireUserAddressed))

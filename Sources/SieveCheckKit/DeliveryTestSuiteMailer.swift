@@ -62,8 +62,16 @@ public struct DeliveryTestSuiteMailer: TestSuiteMailer {
                        settings: TestSuiteDeliverySettings) -> [TestSuiteSentMessage] {
         let request = NotificationRequest(action: action, message: message, recipient: envelope.to, envelopeSender: envelope.from)
         let policy = NotificationPolicy(systemSenderPatterns: vacationPolicy.configuration.systemSenderPatterns)
+        var rule = NotificationEnvelopeSender.from
+        switch settings.notifyEnvelopeSender?.lowercased() {
+        case nil: break
+        case "user_email": rule = settings.userEmail.map { .address($0) } ?? .recipient
+        case "postmaster": rule = .address("postmaster@" + composer.hostname)
+        case let text?: rule = NotificationEnvelopeSender(setting: text) ?? .from
+        }
         guard policy.check(request) == .respond,
-              let outbound = try? NotificationComposer(hostname: composer.hostname).compose(request, now: Date()) else { return [] }
+              let outbound = try? NotificationComposer(hostname: composer.hostname, envelopeSender: rule).compose(request, now: Date())
+        else { return [] }
         return outbound.recipients.map {
             TestSuiteSentMessage(envelopeFrom: outbound.envelopeSender, envelopeTo: $0, bytes: outbound.bytes)
         }

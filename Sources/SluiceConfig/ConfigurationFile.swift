@@ -168,6 +168,13 @@ public enum ConfigurationFile {
         if let policy = try outbound.choice("redirect_failure", RedirectFailurePolicy.allCases.map(\.rawValue)) {
             configuration.redirectFailure = RedirectFailurePolicy(rawValue: policy) ?? .keep
         }
+        if let text = try outbound.string("notify_envelope_sender") {
+            guard let rule = OutboundConfiguration.notifyEnvelopeSender(setting: text) else {
+                throw ConfigurationError("\(outbound.file): 'outbound.notify_envelope_sender' is \"\(text)\"; expected \"from\", "
+                                         + "\"sender\", \"recipient\" or an address local@domain")
+            }
+            configuration.notifyEnvelopeSender = rule
+        }
     }
 
     private static func readUsers(_ users: inout TOMLReader, into configuration: inout UserConfiguration)

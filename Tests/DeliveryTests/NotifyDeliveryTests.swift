@@ -66,6 +66,21 @@ struct NotifyDeliveryTests {
         #expect(submitter.submitted[0].from == "")
     }
 
+    @Test("[outbound] notify_envelope_sender chooses the envelope sender", arguments: [
+        ("from", "max@example.org"), ("sender", "sender@example.com"), ("recipient", "max@example.org"),
+        ("bounces@example.org", "bounces@example.org"),
+    ])
+    func envelopeSenderSetting(_ setting: String, _ expected: String) async throws {
+        var site = try TestSite()
+        site.configuration.outbound.notifyEnvelopeSender = try #require(OutboundConfiguration.notifyEnvelopeSender(setting: setting))
+        try site.script("max", Self.script)
+        let submitter = RecordingSubmitter()
+        _ = try await site.agent(submitter: submitter).deliver(transaction(["max@example.org"], message: message(to: "max")))
+        try #require(submitter.submitted.count == 1)
+        #expect(submitter.submitted[0].from == expected)
+        #expect(OutboundConfiguration.notifyEnvelopeSender(setting: "not an address") == nil)
+    }
+
     @Test("vacation :fcc stores the reply that went out; a suppressed reply stores nothing")
     func vacationFcc() async throws {
         let site = try TestSite()

@@ -123,8 +123,14 @@ struct RFC5435EnotifyTests {
         let script = "require \"enotify\";\n" + (1...3).map { "notify \"mailto:u\($0)@example.com\";" }.joined(separator: "\n")
         let result = try run(script, options: options)
         #expect(result.errors.first?.message == "number of notify actions exceeds policy limit of 2 per message")
+        // 0: a script with notify no longer compiles; one compiled before the change fails at run time.
+        let compiled = try #require(SieveCompiler.compile("require \"enotify\";\nnotify \"mailto:u@example.com\";",
+                                                          file: "test.sieve", options: options).script)
         options.limits.maxNotifications = 0
-        let none = try run("require \"enotify\";\nnotify \"mailto:u@example.com\";", options: options)
+        #expect(diagnostics("require \"enotify\";\nnotify \"mailto:u@example.com\";", options: options)
+            == ["test.sieve:2:1: error: local policy prohibits the use of a notify action (max_notifications = 0)"])
+        let none = SieveInterpreter.run(compiled, context: SieveMessageContext(message: standardMessage, envelope: standardEnvelope),
+                                        options: options)
         #expect(none.errors.first?.message.contains("local policy prohibits the use of a notify action") == true)
     }
 

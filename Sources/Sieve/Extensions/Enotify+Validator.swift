@@ -67,6 +67,10 @@ extension Validator {
         guard checkRequired(needed, kind: "command", name: name, at: location) else { return nil }
         checkSimple(node, name: name)
         if node.block != nil || !node.tests.isEmpty || node.hasTestList { return nil }
+        if name == "notify", options.limits.maxNotifications == 0 {
+            error("local policy prohibits the use of a notify action (max_notifications = 0)", at: location)
+            return nil
+        }
         let kind: Command.Kind?
         if name == "denotify" {
             kind = compileDenotify(node, location: location)

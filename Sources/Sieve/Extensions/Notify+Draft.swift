@@ -49,19 +49,17 @@ extension Validator {
                                      message: message ?? .constant(DraftNotify.defaultMessage), fcc: nil, id: id ?? .constant("")))
     }
 
-    /// `denotify [MATCH-TYPE string] [<:low / :normal / :high>]`
+    /// `denotify [MATCH-TYPE string] [<:low / :normal / :high>]`: the id is the match
+    /// type's own argument (`denotify :is "boss" :high`), compared with `i;ascii-casemap`.
     mutating func compileDenotify(_ node: CommandNode, location: SourceLocation) -> Command.Kind? {
-        let matchTags = TagSpec.matchTypes.filter { ["is", "contains", "matches"].contains($0.name) }
+        let matchTags = ["is", "contains", "matches"].map { TagSpec($0, .string, group: "match type") }
         guard let read = readArguments(node.arguments, of: "command", named: "denotify", at: location,
-                                       tags: matchTags + Self.draftImportanceTags, positionals: [PositionalSpec(role: "id", kind: .string)],
-                                       optionalLeading: 1)
+                                       tags: matchTags + Self.draftImportanceTags, positionals: [])
         else { return nil }
         var id: MatchSpec?
-        if let key = read.positionals.first {
-            id = matchSpec(read, keys: key)
-        } else if read.has("is") || read.has("contains") || read.has("matches") {
-            error("denotify with a match type needs the id to compare with", at: location)
-            return nil
+        for (name, type) in [("is", MatchType.is), ("contains", .contains), ("matches", .matches)] {
+            guard let parameter = read.tags[name]?.parameter, let literal = stringArgument(parameter) else { continue }
+            id = MatchSpec(type: type, comparator: .asciiCasemap, keys: StrList([compileString(literal)]))
         }
         return .denotify(DenotifyCommand(id: id, importance: Self.draftImportance(read)))
     }

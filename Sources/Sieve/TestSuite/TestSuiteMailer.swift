@@ -40,6 +40,10 @@ public struct TestSuiteDeliverySettings: Sendable, Hashable {
     public var vacationToHeaderIgnoresEnvelope: Bool?
     /// Another address of the user, as a user table's `aliases` (`sieve_user_email`).
     public var userEmail: String?
+    /// Whose address notifications go out from (`sieve_notify_mailto_envelope_from`:
+    /// `sender`, `recipient`, `user_email`, `postmaster` or an address), as `[outbound]
+    /// notify_envelope_sender`.
+    public var notifyEnvelopeSender: String?
 
     /// No settings: every mailer default applies.
     public init() {}
