@@ -199,7 +199,8 @@ public struct DeliveryAgent: Sendable {
             var level: Logger.Level = outcome.reply.isSuccess ? .info : (outcome.reply.isTemporaryFailure ? .warning : .notice)
             // A vacation reply or redirect that did not go out is worth a warning even on a 250.
             if outcome.vacationResult?.hasPrefix("failed") == true
-                || outcome.redirectResults.contains(where: { $0.contains("> failed: ") || $0.contains("> refused: ") }) {
+                || outcome.redirectResults.contains(where: { $0.contains("> failed: ") || $0.contains("> refused: ") })
+                || outcome.notificationResults.contains(where: { $0.contains(" failed: ") }) {
                 level = max(level, .warning)
             }
             logger.log(level: level, "delivery", metadata: Self.metadata(transaction.id, outcome, index: index))
