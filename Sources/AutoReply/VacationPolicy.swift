@@ -148,32 +148,10 @@ public struct VacationPolicy: Sendable {
         // 3. The user writing to themselves.
         let userAddresses = request.userAddresses
         if userAddresses.contains(senderKey) { return .suppress(.senderIsUser(senderKey.sanitizedForLog)) }
-        // 4. Mailing lists.
-        for name in Self.mailingListHeaderFields where !message.fields(named: name).isEmpty {
-            return .suppress(.mailingList(header: name))
-        }
-        // 5. Auto-Submitted other than "no".
-        for field in message.fields(named: "Auto-Submitted") {
-            let keyword = Self.leadingKeyword(field.value)
-            if keyword != "no" { return .suppress(.autoSubmitted(field.value.sanitizedForLog)) }
-        }
-        // 6. Precedence.
-        for field in message.fields(named: "Precedence") {
-            let keyword = Self.leadingKeyword(field.value)
-            if keyword == "bulk" || keyword == "list" || keyword == "junk" {
-                return .suppress(.precedence(field.value.sanitizedForLog))
-            }
-        }
-        // 7. X-Auto-Response-Suppress (a comma-separated list, Microsoft's convention).
-        for field in message.fields(named: "X-Auto-Response-Suppress") {
-            let values = field.value.split(separator: ",").map { String($0).trimmingASCIIWhitespace().lowercased() }
-            if values.contains(where: { $0 == "all" || $0 == "oof" || $0 == "autoreply" }) {
-                return .suppress(.autoResponseSuppressed(field.value.sanitizedForLog))
-            }
-        }
-        // 8. System senders.
-        if let pattern = configuration.systemSenderPatterns.first(where: { AddressMatching.globMatches($0, sender.localPart) }) {
-            return .suppress(.systemSender(localPart: sender.localPart.sanitizedForLog, pattern: pattern))
+        // 4.–8. Lists, automatic and bulk mail, system senders: shared with notifications.
+        if let reason = AutomatedMessage.reason(message, senderLocalPart: sender.localPart,
+                                                systemSenderPatterns: configuration.systemSenderPatterns) {
+            return .suppress(reason)
         }
         // 9. The user must be addressed explicitly.
         if configuration.requireUserAddressed {

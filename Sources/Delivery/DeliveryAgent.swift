@@ -199,7 +199,8 @@ public struct DeliveryAgent: Sendable {
             var level: Logger.Level = outcome.reply.isSuccess ? .info : (outcome.reply.isTemporaryFailure ? .warning : .notice)
             // A vacation reply or redirect that did not go out is worth a warning even on a 250.
             if outcome.vacationResult?.hasPrefix("failed") == true
-                || outcome.redirectResults.contains(where: { $0.contains("> failed: ") || $0.contains("> refused: ") }) {
+                || outcome.redirectResults.contains(where: { $0.contains("> failed: ") || $0.contains("> refused: ") })
+                || outcome.notificationResults.contains(where: { $0.contains(" failed: ") }) {
                 level = max(level, .warning)
             }
             logger.log(level: level, "delivery", metadata: Self.metadata(transaction.id, outcome, index: index))
@@ -226,7 +227,8 @@ public struct DeliveryAgent: Sendable {
         }
         // A rejected recipient's redirects and vacation reply come from an earlier script
         // whose actions stand (ScriptSequence); they go out too.
-        if (outcome.reply.isSuccess || outcome.disposition == .rejected) && (outcome.vacation != nil || !outcome.redirects.isEmpty) {
+        if (outcome.reply.isSuccess || outcome.disposition == .rejected) && (outcome.vacation != nil || !outcome.redirects.isEmpty
+                                                                      || !outcome.notifications.isEmpty) {
             outcome = await sendOutbound(outcome, user: user, transaction: transaction, message: message, run: run)
         }
         if !outcome.duplicateMarks.isEmpty && DuplicateTracking.records(outcome.disposition) {
@@ -246,11 +248,17 @@ public struct DeliveryAgent: Sendable {
                                  + "nothing was sent")
             return outcome
         }
+        let environment = self.environment
+        let storeCopy: OutboundSender.CopyStorer = { sent, fcc in
+            await BlockingIO.run { environment.storeSentCopy(sent, in: fcc, user: user) }
+        }
         let (vacation, results) = await outbound.send(
             vacation: outcome.vacation, redirects: outcome.redirects, user: user, sender: transaction.sender,
             message: message.headers, wholeMessage: { [edited = outcome.editedMessage] in
                 await BlockingIO.run { message.whole(edited: edited) }
-            })
+            }, storeCopy: storeCopy)
+        outcome.notificationResults = await outbound.sendNotifications(outcome.notifications, user: user, sender: transaction.sender,
+                                                                        message: message.headers, storeCopy: storeCopy)
         outcome.vacationResult = vacation
         outcome.redirectResults = results.map(\.summary)
         if let vacation, vacation.hasPrefix("failed") { outcome.notes.append("vacation reply \(vacation)") }
@@ -273,7 +281,6 @@ public struct DeliveryAgent: Sendable {
         for failure in failures {
             outcome.notes.append("redirect \(failure.summary); the message is kept in INBOX instead")
         }
-        let environment = self.environment
         let current = outcome
         return await BlockingIO.run {
             environment.keepAfterFailedRedirect(current, user: user, transaction: transaction, message: message)
@@ -305,6 +312,9 @@ public struct DeliveryAgent: Sendable {
         }
         if !outcome.debugMessages.isEmpty {
             metadata["debug_log"] = "\(outcome.debugMessages.map(DiagnosticText.printable).joined(separator: " | "))"
+        }
+        if !outcome.notifications.isEmpty {
+            metadata["notify_status"] = "\(outcome.notificationResults.map(DiagnosticText.printable).joined(separator: " | "))"
         }
         if let vacation = outcome.vacation {
             metadata["vacation"] = "to <\(DiagnosticText.printable(vacation.to))> handle \(DiagnosticText.printable(vacation.handle)) every \(vacation.seconds) s"

@@ -24,6 +24,8 @@ struct DeliveryPlan: Sendable, Equatable {
     var debugMessages: [String] = []
     /// Programs to pipe the message to (vnd.dovecot.pipe), in order, one per program.
     var pipes: [PipeRequest] = []
+    /// Notifications to send (RFC 5435), duplicates already collapsed.
+    var notifications: [NotifyAction] = []
     /// Script errors, conflicts and fallbacks, for the log and the outcome.
     var notes: [String] = []
     /// Whether a script failed (then INBOX is among the copies).
@@ -61,6 +63,8 @@ enum PlanBuilder {
                 plan.rejection = plan.rejection ?? reason
             case .vacation(let vacation):
                 plan.vacation = plan.vacation ?? vacation
+            case .notify(let notification):
+                plan.notifications.append(notification)
             case .pipe(let pipe):
                 // The program gets the message as the scripts left it (a `filter` may have
                 // replaced it); one pipe per program.

@@ -34,9 +34,18 @@ public struct OutboundConfiguration: Sendable {
     public var sendmailCommand: [String] = ["/usr/sbin/sendmail", "-i"]
     /// What a redirect that cannot be submitted means for the recipient. Default `.keep`.
     public var redirectFailure: RedirectFailurePolicy = .keep
+    /// The envelope sender of notifications (RFC 5435 `notify`) whose triggering message
+    /// had one. Default `.from`: the `:from` address, else the user's.
+    public var notifyEnvelopeSender: NotificationEnvelopeSender = .from
 
     /// The defaults documented on each field.
     public init() {}
+
+    /// The rule a `notify_envelope_sender` setting names (`from`, `sender`, `recipient`
+    /// or an address); nil when it names none.
+    public static func notifyEnvelopeSender(setting: String) -> NotificationEnvelopeSender? {
+        NotificationEnvelopeSender(setting: setting)
+    }
 }
 
 /// What happens to a recipient's copy when one of its redirects cannot be submitted

@@ -77,9 +77,12 @@ struct OutboundSender: Sendable {
     let services: OutboundServices
     let responder: VacationResponder
     let redirectPolicy: RedirectPolicy
+    /// Whose address notifications go out from (`[outbound] notify_envelope_sender`).
+    var notifyEnvelopeSender: NotificationEnvelopeSender = .from
 
     init(configuration: DeliveryConfiguration, services: OutboundServices) {
         self.services = services
+        self.notifyEnvelopeSender = configuration.outbound.notifyEnvelopeSender
         let policy = VacationPolicy(configuration: VacationPolicy.Configuration(
             systemSenderPatterns: configuration.vacation.systemSenderPatterns,
             requireUserAddressed: configuration.vacation.requireUserAddressed))
@@ -122,12 +125,18 @@ struct OutboundSender: Sendable {
     /// Sends the vacation reply (if any) and every redirect, all at once; returns the
     /// vacation status for the log and each redirect's result, in request order.
     func send(vacation: VacationAction?, redirects: [RedirectRequest], user: DeliveryUser, sender: String,
-              message: Message, wholeMessage: @escaping @Sendable () async -> Result<Message, DeliveryAgent.MessageUnreadable>)
+              message: Message, wholeMessage: @escaping @Sendable () async -> Result<Message, DeliveryAgent.MessageUnreadable>,
+              storeCopy: CopyStorer? = nil)
         async -> (vacation: String?, redirects: [RedirectResult])
     {
         await withTaskGroup(of: (Int, String?, RedirectResult?).self) { group in
             if let vacation {
-                group.addTask { (-1, await self.sendVacation(vacation, user: user, message: message), nil) }
+                group.addTask {
+                    let (status, reply) = await self.sendVacationReply(vacation, user: user, message: message)
+                    // RFC 8580: a copy of the reply that went out, in the :fcc folder.
+                    guard let reply, let fcc = vacation.fcc, let storeCopy else { return (-1, status, nil) }
+                    return (-1, status + "; " + (await storeCopy(reply.bytes, fcc)), nil)
+                }
             }
             if !redirects.isEmpty {
                 let whole = await wholeMessage()
@@ -154,26 +163,33 @@ struct OutboundSender: Sendable {
     /// Decides, composes, records and submits the vacation reply. Never fails the
     /// delivery: every problem becomes the returned status.
     func sendVacation(_ action: VacationAction, user: DeliveryUser, message: Message) async -> String {
+        await sendVacationReply(action, user: user, message: message).status
+    }
+
+    /// As `sendVacation`, with the reply when it was submitted (for `:fcc`).
+    func sendVacationReply(_ action: VacationAction, user: DeliveryUser, message: Message) async
+        -> (status: String, sent: OutboundMessage?)
+    {
         let request = VacationRequest(action: action, message: message, recipient: user.recipient,
                                       aliases: [user.address] + user.aliases, user: user.address)
         let store = services.trackingStore
         let reply: OutboundMessage
         do {
             switch try await responder.respond(to: request, store: store, now: Date()) {
-            case .suppressed(let reason): return "not sent: \(reason)"
+            case .suppressed(let reason): return ("not sent: \(reason)", nil)
             case .send(let composed): reply = composed
             }
         } catch {
-            return "failed: \(error)"
+            return ("failed: \(error)", nil)
         }
         do throws(SubmissionError) {
             _ = try await services.submitter.submit(envelopeFrom: reply.envelopeSender, recipients: reply.recipients,
                                                     message: reply.bytes)
-            return "sent to <\(reply.recipients.joined(separator: ">, <"))>"
+            return ("sent to <\(reply.recipients.joined(separator: ">, <"))>", reply)
         } catch {
             // Forget the record, so the sender's next message may get the reply.
             try? await responder.policy.forget(request, store: store)
-            return "failed: \(error)"
+            return ("failed: \(error)", nil)
         }
     }
 

@@ -219,6 +219,7 @@ struct DeliveryEnvironment: Sendable {
         var outcome = RecipientOutcome(recipient: user.recipient, reply: Replies.discarded, disposition: .discarded,
                                        redirects: plan.redirects, vacation: plan.vacation, notes: plan.notes)
         outcome.debugMessages = plan.debugMessages
+        outcome.notifications = plan.notifications
         outcome.duplicateMarks = plan.duplicateMarks
         outcome.editedMessage = plan.editedMessage
         func rejected(_ outcome: RecipientOutcome, _ reason: String) -> RecipientOutcome {

@@ -26,6 +26,10 @@ public struct RecipientOutcome: Sendable {
     public var rejectionReason: String?
     /// Everything worth an operator's attention: script errors, fallbacks, conflicts.
     public var notes: [String]
+    /// Notifications the scripts asked for (RFC 5435 `notify`).
+    public var notifications: [NotifyAction] = []
+    /// What became of each notification, in order (`sent to <a@b>`, `not sent: ...`).
+    public var notificationResults: [String] = []
     /// How each `pipe` went (`"archive" done`, `"archive" failed: ...`), in order.
     public var pipeResults: [String] = []
     /// Lines the scripts wrote with `debug_log` (vnd.dovecot.debug).

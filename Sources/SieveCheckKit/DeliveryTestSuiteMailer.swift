@@ -55,6 +55,28 @@ public struct DeliveryTestSuiteMailer: TestSuiteMailer {
         return Self.sent(outbound, fallbackRecipient: action.to)
     }
 
+    /// Notifications as the server sends them: `NotificationPolicy` (the vacation rules
+    /// for lists, automatic and bulk mail, system senders) and `NotificationComposer`;
+    /// one copy per envelope recipient, as `test_message :smtp` reads them.
+    public func notify(_ action: NotifyAction, triggeredBy message: Message, envelope: SieveEnvelope,
+                       settings: TestSuiteDeliverySettings) -> [TestSuiteSentMessage] {
+        let request = NotificationRequest(action: action, message: message, recipient: envelope.to, envelopeSender: envelope.from)
+        let policy = NotificationPolicy(systemSenderPatterns: vacationPolicy.configuration.systemSenderPatterns)
+        var rule = NotificationEnvelopeSender.from
+        switch settings.notifyEnvelopeSender?.lowercased() {
+        case nil: break
+        case "user_email": rule = settings.userEmail.map { .address($0) } ?? .recipient
+        case "postmaster": rule = .address("postmaster@" + composer.hostname)
+        case let text?: rule = NotificationEnvelopeSender(setting: text) ?? .from
+        }
+        guard policy.check(request) == .respond,
+              let outbound = try? NotificationComposer(hostname: composer.hostname, envelopeSender: rule).compose(request, now: Date())
+        else { return [] }
+        return outbound.recipients.map {
+            TestSuiteSentMessage(envelopeFrom: outbound.envelopeSender, envelopeTo: $0, bytes: outbound.bytes)
+        }
+    }
+
     private static func sent(_ outbound: OutboundMessage, fallbackRecipient: String) -> TestSuiteSentMessage {
         TestSuiteSentMessage(envelopeFrom: outbound.envelopeSender, envelopeTo: outbound.recipients.first ?? fallbackRecipient,
                              bytes: outbound.bytes)

@@ -36,6 +36,8 @@ public struct ReplaySummary: Sendable, Hashable {
     /// Vacation actions: replies that would be sent, before the vacation tracking
     /// (`:days`) suppresses repeats.
     public var vacations = 0
+    /// `notify` actions (RFC 5435) the scripts asked for.
+    public var notifications = 0
     /// Messages whose run failed (or whose file could not be read).
     public var errors = 0
 
@@ -53,6 +55,7 @@ public struct ReplaySummary: Sendable, Hashable {
             case .reject, .ereject: rejects += 1
             case .vacation: vacations += 1
             case .pipe(let pipe): destinations["| " + pipe.program, default: 0] += 1
+            case .notify: notifications += 1
             }
         }
     }

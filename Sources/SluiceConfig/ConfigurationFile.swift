@@ -172,6 +172,13 @@ public enum ConfigurationFile {
         if let policy = try outbound.choice("redirect_failure", RedirectFailurePolicy.allCases.map(\.rawValue)) {
             configuration.redirectFailure = RedirectFailurePolicy(rawValue: policy) ?? .keep
         }
+        if let text = try outbound.string("notify_envelope_sender") {
+            guard let rule = OutboundConfiguration.notifyEnvelopeSender(setting: text) else {
+                throw ConfigurationError("\(outbound.file): 'outbound.notify_envelope_sender' is \"\(text)\"; expected \"from\", "
+                                         + "\"sender\", \"recipient\" or an address local@domain")
+            }
+            configuration.notifyEnvelopeSender = rule
+        }
     }
 
     private static func readUsers(_ users: inout TOMLReader, into configuration: inout UserConfiguration)
@@ -252,6 +259,10 @@ public enum ConfigurationFile {
         }
         if let n = try scripts.int("max_actions", in: 1...10_000) { configuration.sieveOptions.limits.maxActions = n }
         if let n = try scripts.int("max_redirects", in: 0...1000) { configuration.sieveOptions.limits.maxRedirects = n }
+        if let n = try scripts.int("max_notifications", in: 0...1000) { configuration.sieveOptions.limits.maxNotifications = n }
+        if try scripts.bool("deprecated_notify") == false {
+            configuration.sieveOptions.enabledExtensions.remove(SieveCapability.notify.rawValue)
+        }
         if let n = try scripts.int("max_nesting_depth", in: 1...1000) {
             configuration.sieveOptions.parserLimits.maxNestingDepth = n
         }

@@ -36,6 +36,8 @@ struct ScriptSequenceTests {
             case .discard: seen.discarded = true
             // No case of the table pipes; a pipe would show as a redirect to "| program".
             case .pipe(let pipe): seen.redirects.append("| " + pipe.program)
+            // Nor notifies; a notification would show as a redirect to its method URI.
+            case .notify(let notification): seen.redirects.append(notification.method)
             }
         }
         seen.stored.sort()

@@ -159,6 +159,10 @@ struct Test: Sendable {
         /// RFC 8579 `specialuse_exists`, RFC 9042 `mailboxidexists`, RFC 5490 `metadata`,
         /// `metadataexists`, `servermetadata`, `servermetadataexists`.
         case mailboxAttribute(MailboxAttributeTest)
+        /// RFC 5435 `valid_notify_method`.
+        case validNotifyMethod(uris: StrList)
+        /// RFC 5435 `notify_method_capability`.
+        case notifyMethodCapability(uri: Str, capability: Str, match: MatchSpec)
     }
 }
 
@@ -194,6 +198,8 @@ final class Command: Sendable {
         let isMime: Bool
         let handle: Str?
         let reason: Str
+        /// RFC 8580 `:fcc`.
+        var fcc: FccCommand? = nil
     }
 
     enum Kind: Sendable {
@@ -236,5 +242,9 @@ final class Command: Sendable {
         /// `fileinto :specialuse` (RFC 8579) or `:mailboxid` (RFC 9042): the folder is
         /// chosen when the command runs.
         case fileintoSelecting(FileintoSelection)
+        /// RFC 5435 `notify` (and the deprecated draft's, mapped onto it).
+        case notify(NotifyCommand)
+        /// The deprecated notify draft's `denotify`: cancels earlier notifications.
+        case denotify(DenotifyCommand)
     }
 }

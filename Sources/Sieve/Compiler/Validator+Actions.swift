@@ -3,6 +3,7 @@ extension Validator {
     mutating func compileCommand(_ node: CommandNode, name: String) -> Command? {
         let location = node.nameRange.start
         if TestSuiteNames.isTestSuiteName(name) { return compileTestSuiteCommand(node, name: name) }
+        if Self.notifyCommandNames.contains(name) { return compileNotifyFamily(node, name: name) }
         if Self.coreCommands.contains(name) || Self.extensionOfCommand[name] != nil {
             guard checkRequired(Self.extensionOfCommand[name], kind: "command", name: name, at: location) else { return nil }
         } else if Self.coreTests.contains(name) || Self.extensionOfTest[name] != nil {
@@ -215,7 +216,7 @@ extension Validator {
             TagSpec("seconds", .number, capability: .vacationSeconds, group: "response interval"),
             TagSpec("subject", .string), TagSpec("from", .string), TagSpec("addresses", .stringList),
             TagSpec("mime"), TagSpec("handle", .string),
-        ]
+        ] + Self.fccTags
         guard let read = readArguments(node.arguments, of: "command", named: "vacation", at: location, tags: tags,
                                        positionals: [PositionalSpec(role: "reason", kind: .string)]),
               let reasonLiteral = stringArgument(read.positionals[0])
@@ -244,7 +245,10 @@ extension Validator {
         let subject = string("subject")
         let handle = string("handle")
         let addresses = read.tags["addresses"]?.parameter.map { compileStringList($0) }
+        var fccFailed = false
+        let fcc = compileFcc(read, command: "vacation", at: location, failed: &fccFailed)
+        if fccFailed { return nil }
         return .vacation(Command.Vacation(seconds: seconds, subject: subject, from: from, addresses: addresses,
-                                          isMime: read.has("mime"), handle: handle, reason: compileString(reasonLiteral)))
+                                          isMime: read.has("mime"), handle: handle, reason: compileString(reasonLiteral), fcc: fcc))
     }
 }

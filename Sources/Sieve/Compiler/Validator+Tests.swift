@@ -210,6 +210,12 @@ extension Validator {
         case "specialuse_exists", "mailboxidexists", "metadata", "metadataexists", "servermetadata", "servermetadataexists":
             guard noNested(node, name: name) else { return nil }
             return compileMailboxAttributeTest(node, name: name, location: location)
+        case "valid_notify_method":
+            guard noNested(node, name: name) else { return nil }
+            return compileValidNotifyMethod(node, location: location)
+        case "notify_method_capability":
+            guard noNested(node, name: name) else { return nil }
+            return compileNotifyMethodCapability(node, location: location)
         default:
             reportUnknown("test", node.name, at: location)
             return nil

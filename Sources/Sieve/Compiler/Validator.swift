@@ -298,6 +298,7 @@ struct Validator {
         "addheader": .editheader, "deleteheader": .editheader,
         "pipe": .vndDovecotPipe, "filter": .vndDovecotFilter, "execute": .vndDovecotExecute, "debug_log": .vndDovecotDebug,
         "foreverypart": .foreverypart, "break": .foreverypart, "extracttext": .extracttext, "replace": .replace, "enclose": .enclose,
+        "notify": .enotify, "denotify": .notify,
     ]
     static let extensionOfTest: [String: SieveCapability] = [
         "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body, "mailboxexists": .mailbox, "ihave": .ihave,
@@ -307,6 +308,7 @@ struct Validator {
         "duplicate": .duplicate,
         "specialuse_exists": .specialUse, "mailboxidexists": .mailboxid, "metadata": .mboxmetadata, "metadataexists": .mboxmetadata,
         "servermetadata": .servermetadata, "servermetadataexists": .servermetadata,
+        "valid_notify_method": .enotify, "notify_method_capability": .enotify,
     ]
     static let coreTests: Set<String> = ["address", "allof", "anyof", "exists", "false", "header", "not", "size", "true"]
     static let coreCommands: Set<String> = ["if", "elsif", "else", "require", "stop", "keep", "discard", "redirect"]

@@ -113,6 +113,11 @@ extension Run {
             matched = try evaluateScoreTest(.virus, percent: false, match, at: test.location, trace: &comparison)
         case .program(let call):
             matched = try evaluateProgram(call, at: test.location)
+        case .validNotifyMethod(let uris):
+            matched = expand(uris).allSatisfy(NotifyURI.isValid)
+        case .notifyMethodCapability(let uri, let capability, let match):
+            let value = NotifyURI.capability(expand(uri), expand(capability))
+            if let value { matched = try compare([value], match, at: test.location, trace: &comparison) } else { matched = false }
         case .duplicate(let duplicate):
             matched = try evaluateDuplicate(duplicate, at: test.location, trace: &comparison)
         case .mime(let mimeTest):

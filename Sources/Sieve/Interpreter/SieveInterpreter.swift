@@ -323,6 +323,10 @@ struct Run {
                 try execute(enclosure, at: command.location)
             case .fileintoSelecting(let selection):
                 try fileinto(selection, at: command.location)
+            case .notify(let notify):
+                try executeNotify(notify, at: command.location)
+            case .denotify(let denotify):
+                try executeDenotify(denotify, at: command.location)
             case .flags(let operation, let slot, let flags):
                 let list = expand(flags)
                 let current = slot.map { variables[$0] } ?? internalFlags
@@ -372,7 +376,9 @@ struct Run {
             ?? VacationRules.defaultHandle(reason: reason, subject: subject, from: from, isMime: v.isMime)
         var sender = Substring(envelope.from).trimmingWhitespace()
         if sender.hasPrefix("<") && sender.hasSuffix(">") { sender = sender.dropFirst().dropLast() }
-        return VacationAction(to: String(sender), from: from, subject: subject, reason: reason, isMime: v.isMime,
-                              handle: handle, seconds: v.seconds, addresses: v.addresses.map { expand($0) } ?? [])
+        var action = VacationAction(to: String(sender), from: from, subject: subject, reason: reason, isMime: v.isMime,
+                                    handle: handle, seconds: v.seconds, addresses: v.addresses.map { expand($0) } ?? [])
+        if let fcc = v.fcc { action.fcc = try fccTarget(fcc, at: location) }
+        return action
     }
 }

@@ -6,6 +6,8 @@ public enum VariableModifier: String, Sendable, CaseIterable {
     /// draft-ietf-sieve-regex: quotes every character that is special in a regular
     /// expression, so the value matches itself literally under `:regex`.
     case quoteregex
+    /// RFC 5435 §6 (enotify): percent-encodes the value for use in a URI.
+    case encodeurl
 
     /// The modifier's precedence; higher applies first, and two modifiers of the same
     /// precedence may not be combined (a validation error).
@@ -18,12 +20,13 @@ public enum VariableModifier: String, Sendable, CaseIterable {
         case .lowerfirst, .upperfirst: return 30
         case .quotewildcard, .quoteregex: return 20
         case .length: return 10
+        case .encodeurl: return 15
         }
     }
 
     /// The capability a script must require to use the modifier besides "variables".
     public var capability: SieveCapability? {
-        self == .quoteregex ? .regex : nil
+        self == .quoteregex ? .regex : self == .encodeurl ? .enotify : nil
     }
 
     /// The characters `:quoteregex` puts a backslash before: those with a meaning in a
@@ -64,6 +67,8 @@ public enum VariableModifier: String, Sendable, CaseIterable {
                 out.unicodeScalars.append(scalar)
             }
             return out
+        case .encodeurl:
+            return NotifyURI.percentEncoded(s)
         }
     }
 

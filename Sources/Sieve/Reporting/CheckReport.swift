@@ -61,6 +61,7 @@ extension SieveAction: Encodable {
         case action, implicit, mailbox, flags, copy, create, address, reason
         case to, from, subject, handle, seconds, mime
         case program, arguments, `try`
+        case method, recipients, importance, message, fcc
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -97,12 +98,21 @@ extension SieveAction: Encodable {
             try c.encode(v.handle, forKey: .handle)
             try c.encode(v.seconds, forKey: .seconds)
             if v.isMime { try c.encode(true, forKey: .mime) }
+            try c.encodeIfPresent(v.fcc?.mailbox, forKey: .fcc)
         case .pipe(let p):
             try c.encode("pipe", forKey: .action)
             try c.encode(p.program, forKey: .program)
             try c.encode(p.arguments, forKey: .arguments)
             if p.copy { try c.encode(true, forKey: .copy) }
             if p.isTry { try c.encode(true, forKey: .try) }
+        case .notify(let n):
+            try c.encode("notify", forKey: .action)
+            try c.encode(n.method, forKey: .method)
+            try c.encode(n.recipients.map(\.address.addrSpec), forKey: .recipients)
+            try c.encode(n.importance, forKey: .importance)
+            try c.encode(n.from, forKey: .from)
+            try c.encode(n.message, forKey: .message)
+            try c.encodeIfPresent(n.fcc?.mailbox, forKey: .fcc)
         }
     }
 }

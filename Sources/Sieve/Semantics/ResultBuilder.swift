@@ -18,6 +18,8 @@
 /// - `pipe` (vnd.dovecot.pipe) cancels the implicit keep unless `:copy`, conflicts with
 ///   `reject`/`ereject`, and may name each program once.
 /// - Only one `vacation` per run.
+/// - `notify` joins any action; a recipient an earlier `notify` reaches is dropped from
+///   a later one (which goes when none is left); at most `maxNotifications`.
 /// - At most `maxActions` entries in the list.
 struct ResultBuilder {
     private(set) var actions: [SieveAction] = []
@@ -32,6 +34,9 @@ struct ResultBuilder {
     private var hasVacation = false
     private var hasDiscard = false
     private var pipePrograms: Set<String> = []
+    /// `notify` actions (RFC 5435), kept apart so that the deprecated draft's `denotify`
+    /// can cancel them; they follow the other actions in the final list.
+    private(set) var notifications: [NotifyAction] = []
     let limits: SieveLimits
     /// Actions and redirects earlier scripts of a sequence carried out: they count towards
     /// the limits, which hold per message (as Pigeonhole's do), not per script.
@@ -57,7 +62,7 @@ struct ResultBuilder {
     }
 
     private mutating func append(_ action: SieveAction) throws(Failure) {
-        guard actions.count + earlierActions < limits.maxActions else {
+        guard actions.count + notifications.count + earlierActions < limits.maxActions else {
             throw Failure(message: "too many actions: the limit is \(limits.maxActions) per message")
         }
         actions.append(action)
@@ -139,8 +144,35 @@ struct ResultBuilder {
             }
             try append(action)
             if !pipe.copy { implicitKeepCancelled = true }
+        case .notify(let notification):
+            try addNotification(notification)
         }
     }
+
+    /// A notification joins unless every recipient it names is already notified by an
+    /// earlier one in this run (those recipients are dropped from it: RFC 5436 §2.7).
+    /// Compatible with every other action (RFC 5435 §3.9).
+    private mutating func addNotification(_ notification: NotifyAction) throws(Failure) {
+        guard limits.maxNotifications > 0 else {
+            throw Failure(message: "local policy prohibits the use of a notify action (the site allows none)")
+        }
+        guard let kept = notification.withoutRecipients(reachedBy: notifications) else { return }
+        guard notifications.count < limits.maxNotifications else {
+            throw Failure(message: "number of notify actions exceeds policy limit of \(limits.maxNotifications) per message")
+        }
+        guard actions.count + notifications.count + earlierActions < limits.maxActions else {
+            throw Failure(message: "too many actions: the limit is \(limits.maxActions) per message")
+        }
+        notifications.append(kept)
+    }
+
+    /// The deprecated draft's `denotify`: drops the notifications `cancels` selects.
+    mutating func cancelNotifications(where cancels: (NotifyAction) -> Bool) {
+        notifications.removeAll(where: cancels)
+    }
+
+    /// Every action so far, notifications last.
+    var allActions: [SieveAction] { actions + notifications.map { .notify($0) } }
 
     private mutating func addKeep(flags: [String]) throws(Failure) {
         if let i = keepIndex, case .keep = actions[i] {
@@ -164,7 +196,7 @@ struct ResultBuilder {
 
     /// The final list: the collected actions plus the implicit keep when it applies.
     func finish(implicitKeepFlags: [String]) -> [SieveAction] {
-        if implicitKeepCancelled || keepIndex != nil { return actions }
-        return actions + [.keep(flags: FlagList.forResult(implicitKeepFlags), implicit: true)]
+        if implicitKeepCancelled || keepIndex != nil { return allActions }
+        return allActions + [.keep(flags: FlagList.forResult(implicitKeepFlags), implicit: true)]
     }
 }

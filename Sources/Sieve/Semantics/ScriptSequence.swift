@@ -235,6 +235,15 @@ public struct ScriptSequence: Sendable {
                     entries.append(Entry(action: action, deferred: false))
                 }
                 joined.append(action)
+            case .notify(let notification):
+                // Recipients an earlier script's notification reaches are not notified twice.
+                let earlier = entries.compactMap { if case .notify(let n) = $0.action { n } else { nil } }
+                guard let kept = notification.withoutRecipients(reachedBy: earlier) else {
+                    notes.append("script \(name): \(action) reaches no one an earlier script's notification does not")
+                    continue
+                }
+                entries.append(Entry(action: .notify(kept), deferred: false))
+                joined.append(.notify(kept))
             }
         }
         return joined

@@ -24,6 +24,8 @@ public enum SieveAction: Sendable, Hashable {
     case vacation(VacationAction)
     /// Hand the message to a program of the site's pipe directory (vnd.dovecot.pipe).
     case pipe(PipeAction)
+    /// Send a notification (RFC 5435, `mailto` per RFC 5436) if the policy allows it.
+    case notify(NotifyAction)
 }
 
 /// A `pipe` action: the program the delivery agent runs with this recipient's copy on
@@ -74,6 +76,8 @@ public struct VacationAction: Sendable, Hashable {
     public var seconds: Int
     /// The `:addresses` list (the user's other addresses), as written.
     public var addresses: [String]
+    /// RFC 8580 `:fcc`: where a copy of the reply is stored once it is sent.
+    public var fcc: FccTarget?
 
     public init(to: String, from: String?, subject: String?, reason: String, isMime: Bool,
                 handle: String, seconds: Int, addresses: [String]) {
@@ -109,6 +113,8 @@ extension SieveAction: CustomStringConvertible {
             return "ereject " + quoted(reason)
         case .vacation(let v):
             return "vacation to " + quoted(v.to) + " handle " + quoted(v.handle) + " seconds \(v.seconds)"
+        case .notify(let n):
+            return "notify " + quoted(n.method) + (n.fcc.map { " :fcc " + quoted($0.mailbox) } ?? "")
         case .pipe(let p):
             return "pipe" + (p.isTry ? " :try" : "") + (p.copy ? " :copy" : "") + " " + quoted(p.program)
                 + (p.arguments.isEmpty ? "" : " [" + p.arguments.map(quoted).joined(separator: ", ") + "]")

@@ -103,6 +103,12 @@ public struct SieveLimits: Sendable, Hashable {
     ///
     /// - SeeAlso: RFC 6609 §3.2
     public var maxIncludes: Int
+    /// Most `notify` actions one message may trigger (after duplicates collapse);
+    /// 0 forbids `notify` altogether. Default 10, as Pigeonhole's
+    /// `sieve_notify_max_notifications`.
+    ///
+    /// - SeeAlso: RFC 5435 §3.9 (implementations may limit notifications)
+    public var maxNotifications = 10
 
     public init(maxActions: Int = 32, maxRedirects: Int = 4, maxEvaluationSteps: Int = 100_000,
                 maxVariables: Int = 128, maxVariableSize: Int = 4000, maxIncludeDepth: Int = 10, maxIncludes: Int = 255) {
@@ -231,4 +237,12 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case mboxmetadata
     /// RFC 5490 §4: the `servermetadata` and `servermetadataexists` tests.
     case servermetadata
+    /// RFC 5435: the `notify` action, the `valid_notify_method` and
+    /// `notify_method_capability` tests, `set :encodeurl`; the `mailto` method (RFC 5436).
+    case enotify
+    /// The deprecated notify draft (draft-martin-sieve-notify-01): `notify :method`,
+    /// `denotify`, mapped onto enotify (on by default, like `imapflags`; a site may remove it).
+    case notify
+    /// RFC 8580: `:fcc` on `vacation` and `notify`.
+    case fcc
 }

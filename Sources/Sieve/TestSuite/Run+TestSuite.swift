@@ -70,7 +70,7 @@ extension Run {
         switch test {
         case .resultAction(let index, let match):
             // The scripts' actions, then the test file's own (one result, as Pigeonhole's).
-            let actions = (testSuite?.sequence?.listedActions ?? []) + result.actions
+            let actions = (testSuite?.sequence?.listedActions ?? []) + result.allActions
             var selected = actions
             if let index { selected = index <= actions.count ? [actions[index - 1]] : [] }
             let values: [String]
@@ -336,6 +336,7 @@ enum TestSuiteActionNames {
         case .ereject: return ["ereject", "reject"]
         case .vacation: return ["vacation"]
         case .pipe: return ["pipe"]
+        case .notify: return ["notify"]
         }
     }
 }

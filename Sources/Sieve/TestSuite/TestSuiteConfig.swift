@@ -13,7 +13,9 @@
 /// | `lda_mailbox_autocreate` | the delivery's `createMissingFolders` (in-memory store) |
 /// | `sieve_spamtest_*`, `sieve_virustest_*` | `SieveOptions.spamtest` / `.virustest` (`ScoreTestSettings`) |
 /// | `sieve_environment/NAME` | `SieveEnvironment.configItems[NAME]` (`vnd.dovecot.config.NAME`) |
-/// | `sieve_variables_max_variable_size` | `SieveLimits.maxVariableSize` |
+/// | `sieve_variables_max_variable_size` (newer: `sieve_variables_max_value_size`) | `SieveLimits.maxVariableSize` |
+/// | `sieve_notify_mailto_envelope_from` | `[outbound] notify_envelope_sender` (`user_email`: the `sieve_user_email` address) |
+/// | `sieve_notify_max_notifications` | `SieveLimits.maxNotifications` (`[scripts] max_notifications`) |
 /// | `sieve_variables_max_scope_size` | `SieveLimits.maxVariables` |
 /// | `sieve_vacation_default_subject` | `[vacation] default_subject` |
 /// | `sieve_vacation_default_subject_template` | `[vacation] subject_template` |
@@ -42,6 +44,7 @@ enum TestSuiteConfig {
         "sieve_vacation_dont_check_recipient", "sieve_vacation_send_from_recipient",
         "sieve_vacation_to_header_ignore_envelope", "sieve_vacation_use_original_recipient", "sieve_user_email",
         "sieve_include_max_nesting_depth", "sieve_include_max_includes",
+        "sieve_variables_max_value_size", "sieve_notify_max_notifications", "sieve_notify_mailto_envelope_from",
     ]
 
     /// Sets `key` to `value`, or back to its default when `value` is nil.
@@ -63,6 +66,8 @@ enum TestSuiteConfig {
             delivery.vacationToHeaderIgnoresEnvelope = try value.map { v throws(Problem) in try flag(v, key) }
         case "sieve_vacation_use_original_recipient":
             delivery.vacationUseOriginalRecipient = try value.map { v throws(Problem) in try flag(v, key) }
+        case "sieve_notify_mailto_envelope_from":
+            delivery.notifyEnvelopeSender = text.flatMap { $0.isEmpty ? nil : $0 }
         case "sieve_user_email":
             delivery.userEmail = text.flatMap { $0.isEmpty ? nil : $0 }
         case "recipient_delimiter":
@@ -75,7 +80,9 @@ enum TestSuiteConfig {
             options.vacationPeriods.maximum = try value.map { v throws(Problem) in try period(v, key) } ?? defaults.vacationPeriods.maximum
         case "sieve_max_actions":
             options.limits.maxActions = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxActions
-        case "sieve_variables_max_variable_size":
+        case "sieve_notify_max_notifications":
+            options.limits.maxNotifications = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxNotifications
+        case "sieve_variables_max_variable_size", "sieve_variables_max_value_size":
             options.limits.maxVariableSize = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxVariableSize
         case "sieve_variables_max_scope_size":
             options.limits.maxVariables = try value.map { v throws(Problem) in try count(v, key) } ?? defaults.limits.maxVariables

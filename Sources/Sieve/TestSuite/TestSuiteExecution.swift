@@ -22,7 +22,12 @@ enum TestSuiteExecution {
                 if let sent = state.mailer.vacation(vacation, replyingTo: message, envelope: envelope,
                                                     settings: state.deliverySettings) {
                     state.send(sent)
+                    storeFcc(vacation.fcc, sent, into: &state)
                 }
+            case .notify(let notification):
+                let sent = state.mailer.notify(notification, triggeredBy: message, envelope: envelope, settings: state.deliverySettings)
+                for copy in sent { state.send(copy) }
+                if let first = sent.first { storeFcc(notification.fcc, first, into: &state) }
             case .reject(let reason), .ereject(let reason):
                 state.rejections.append(reason)
             case .discard:
@@ -36,6 +41,12 @@ enum TestSuiteExecution {
             }
         }
         return succeeded
+    }
+
+    /// RFC 8580: a copy of a message that went out, into the `:fcc` folder.
+    private static func storeFcc(_ fcc: FccTarget?, _ sent: TestSuiteSentMessage, into state: inout TestSuiteState) {
+        guard let fcc else { return }
+        state.mailStore.store(Message(bytes: sent.bytes), in: fcc.mailbox, flags: fcc.flags, create: fcc.create)
     }
 
     /// What went wrong piping the message (empty when the program took it and exited 0):

@@ -40,6 +40,10 @@ public struct TestSuiteDeliverySettings: Sendable, Hashable {
     public var vacationToHeaderIgnoresEnvelope: Bool?
     /// Another address of the user, as a user table's `aliases` (`sieve_user_email`).
     public var userEmail: String?
+    /// Whose address notifications go out from (`sieve_notify_mailto_envelope_from`:
+    /// `sender`, `recipient`, `user_email`, `postmaster` or an address), as `[outbound]
+    /// notify_envelope_sender`.
+    public var notifyEnvelopeSender: String?
 
     /// No settings: every mailer default applies.
     public init() {}
@@ -54,6 +58,10 @@ public protocol TestSuiteMailer: Sendable {
     /// The auto-reply, or nil when none is sent; `settings` are the test file's.
     func vacation(_ action: VacationAction, replyingTo message: Message, envelope: SieveEnvelope,
                   settings: TestSuiteDeliverySettings) -> TestSuiteSentMessage?
+    /// The notification as each of its recipients gets it (one per envelope recipient),
+    /// none when it is not sent.
+    func notify(_ action: NotifyAction, triggeredBy message: Message, envelope: SieveEnvelope,
+                settings: TestSuiteDeliverySettings) -> [TestSuiteSentMessage]
 }
 
 /// The Sieve module's own mailer: a redirect is refused only when this recipient already
