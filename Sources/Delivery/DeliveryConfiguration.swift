@@ -41,6 +41,11 @@ public struct DeliveryConfiguration: Sendable {
     public var outbound: OutboundConfiguration = OutboundConfiguration()
     /// Vacation's tracking database and sender checks.
     public var vacation: VacationConfiguration = VacationConfiguration()
+    /// The site's lists for Sieve's `:list` and `valid_ext_list` (RFC 6134). Default: none
+    /// but the default address book, empty.
+    public var lists: [ExternalListName: ExternalListDefinition] = [:]
+    /// Who `report` (vnd.dovecot.report) messages are from.
+    public var report = ReportConfiguration()
 
     /// The default configuration: no domains served (every recipient is unknown).
     public init() {}

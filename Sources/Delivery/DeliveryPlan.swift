@@ -34,6 +34,8 @@ struct DeliveryPlan: Sendable, Equatable {
     /// This recipient's own version of the message when its scripts edited it
     /// (editheader): what its copies store and its redirects send.
     var editedMessage: EditedMessage?
+    /// Feedback reports to send (vnd.dovecot.report), in order, one per address.
+    var reports: [ReportAction] = []
 }
 
 /// Maps the outcome of a recipient's scripts (`ScriptSequence`, which holds every rule
@@ -58,6 +60,8 @@ enum PlanBuilder {
                 plan.rejection = plan.rejection ?? reason
             case .vacation(let vacation):
                 plan.vacation = plan.vacation ?? vacation
+            case .report(let report):
+                if !plan.reports.contains(where: { $0.address == report.address }) { plan.reports.append(report) }
             case .pipe(let pipe):
                 // The program gets the message as the scripts left it (a `filter` may have
                 // replaced it); one pipe per program.

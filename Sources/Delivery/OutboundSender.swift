@@ -77,8 +77,12 @@ struct OutboundSender: Sendable {
     let services: OutboundServices
     let responder: VacationResponder
     let redirectPolicy: RedirectPolicy
+    /// Composes `report` messages (vnd.dovecot.report).
+    let reportComposer: FeedbackReportComposer
 
     init(configuration: DeliveryConfiguration, services: OutboundServices) {
+        self.reportComposer = FeedbackReportComposer(hostname: configuration.hostname, from: configuration.report.from,
+                                                     postmaster: configuration.report.postmaster)
         self.services = services
         let policy = VacationPolicy(configuration: VacationPolicy.Configuration(
             systemSenderPatterns: configuration.vacation.systemSenderPatterns,

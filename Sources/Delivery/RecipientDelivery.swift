@@ -126,6 +126,8 @@ struct RecipientSieveContext: SieveContext {
     /// The message as it arrived, whole: what `filter` and `execute :pipe` read.
     let prepared: PreparedMessage?
     let duplicates: DuplicateTracking
+    /// The site's lists as this user sees them.
+    var externalLists: any ExternalListSource = ExternalLists.standard
 
     /// The environment of a delivery: this host and domain, the client that handed the
     /// message over (its address and, when known, its name), the user.
@@ -155,6 +157,8 @@ struct DeliveryEnvironment: Sendable {
     let store: any MailStore
     /// Where `duplicate` tests look up and record values.
     let duplicates: DuplicateTracking
+    /// The site's lists (`:list`, `valid_ext_list`).
+    var lists = SiteExternalLists()
 
     /// Evaluates the scripts and stores the copies for one user (blocking).
     ///
@@ -192,11 +196,12 @@ struct DeliveryEnvironment: Sendable {
             case .failure(let error): return .failure(error)
             }
         }
-        let context = RecipientSieveContext(
+        var context = RecipientSieveContext(
             message: parsed, envelope: SieveEnvelope(from: transaction.sender, to: user.recipient),
             store: store, user: user,
             environment: RecipientSieveContext.environment(configuration: configuration, transaction: transaction, user: user),
             prepared: message, duplicates: duplicates)
+        context.externalLists = lists.forUser(localPart: user.localPart, domain: user.domain)
         let sequence: [SequencedScript] = scripts.map { path, lookup in
             switch lookup {
             case .missing: .missing(name: path)
@@ -218,6 +223,7 @@ struct DeliveryEnvironment: Sendable {
         outcome.debugMessages = plan.debugMessages
         outcome.duplicateMarks = plan.duplicateMarks
         outcome.editedMessage = plan.editedMessage
+        outcome.reports = plan.reports
         func rejected(_ outcome: RecipientOutcome, _ reason: String) -> RecipientOutcome {
             var outcome = outcome
             outcome.reply = Replies.rejected(reason)

@@ -53,6 +53,7 @@ public struct ReplaySummary: Sendable, Hashable {
             case .reject, .ereject: rejects += 1
             case .vacation: vacations += 1
             case .pipe(let pipe): destinations["| " + pipe.program, default: 0] += 1
+            case .report: break
             }
         }
     }

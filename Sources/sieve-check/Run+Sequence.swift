@@ -65,9 +65,11 @@ extension SieveCheck.Run {
         } catch {
             throw ValidationError(error.message)
         }
-        return SieveMessageContext(message: parsed, envelope: envelope, htmlTextExtractor: LibXML2HTMLTextExtractor(),
-                                   fixedDate: date.flatMap { DateTime(rfc3339: $0) }, environment: scriptEnvironment,
-                                   programRunner: CheckPrograms.runner(user: scriptEnvironment.username,
-                                                                       host: scriptEnvironment.host))
+        var context = SieveMessageContext(message: parsed, envelope: envelope, htmlTextExtractor: LibXML2HTMLTextExtractor(),
+                                          fixedDate: date.flatMap { DateTime(rfc3339: $0) }, environment: scriptEnvironment,
+                                          programRunner: CheckPrograms.runner(user: scriptEnvironment.username,
+                                                                              host: scriptEnvironment.host))
+        context.externalLists = try site.lists(recipient: envelope.to)
+        return context
     }
 }

@@ -36,6 +36,7 @@ struct ScriptSequenceTests {
             case .discard: seen.discarded = true
             // No case of the table pipes; a pipe would show as a redirect to "| program".
             case .pipe(let pipe): seen.redirects.append("| " + pipe.program)
+            case .report(let report): seen.redirects.append("report " + report.address)
             }
         }
         seen.stored.sort()

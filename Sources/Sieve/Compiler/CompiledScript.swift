@@ -108,6 +108,7 @@ struct MatchSpec: Sendable {
         case .value(let op): return ":value \"\(op.rawValue)\""
         case .count(let op): return ":count \"\(op.rawValue)\""
         case .regex: return ":regex"
+        case .list: return ":list"
         }
     }
 }
@@ -154,6 +155,8 @@ struct Test: Sendable {
         case program(ProgramCall)
         /// RFC 7352 `duplicate`.
         case duplicate(DuplicateTest)
+        /// RFC 6134 `valid_ext_list`.
+        case validExtList(names: StrList)
     }
 }
 
@@ -218,5 +221,7 @@ final class Command: Sendable {
         case program(ProgramCall)
         /// `debug_log` (vnd.dovecot.debug).
         case debugLog(message: Str)
+        /// `report` (vnd.dovecot.report).
+        case report(ReportCommand)
     }
 }

@@ -294,6 +294,7 @@ struct Validator {
         "include": .include, "return": .include, "global": .include,
         "addheader": .editheader, "deleteheader": .editheader,
         "pipe": .vndDovecotPipe, "filter": .vndDovecotFilter, "execute": .vndDovecotExecute, "debug_log": .vndDovecotDebug,
+        "report": .vndDovecotReport,
     ]
     static let extensionOfTest: [String: SieveCapability] = [
         "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body, "mailboxexists": .mailbox, "ihave": .ihave,
@@ -301,6 +302,7 @@ struct Validator {
         "environment": .environment, "spamtest": .spamtest, "virustest": .virustest,
         "filter": .vndDovecotFilter, "execute": .vndDovecotExecute,
         "duplicate": .duplicate,
+        "valid_ext_list": .extlists,
     ]
     static let coreTests: Set<String> = ["address", "allof", "anyof", "exists", "false", "header", "not", "size", "true"]
     static let coreCommands: Set<String> = ["if", "elsif", "else", "require", "stop", "keep", "discard", "redirect"]

@@ -61,6 +61,7 @@ extension SieveAction: Encodable {
         case action, implicit, mailbox, flags, copy, create, address, reason
         case to, from, subject, handle, seconds, mime
         case program, arguments, `try`
+        case feedbackType = "feedback_type", headersOnly = "headers_only"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -103,6 +104,12 @@ extension SieveAction: Encodable {
             try c.encode(p.arguments, forKey: .arguments)
             if p.copy { try c.encode(true, forKey: .copy) }
             if p.isTry { try c.encode(true, forKey: .try) }
+        case .report(let r):
+            try c.encode("report", forKey: .action)
+            try c.encode(r.feedbackType, forKey: .feedbackType)
+            try c.encode(r.address, forKey: .address)
+            try c.encode(r.message, forKey: .reason)
+            if r.headersOnly { try c.encode(true, forKey: .headersOnly) }
         }
     }
 }

@@ -32,6 +32,7 @@ struct ResultBuilder {
     private var hasVacation = false
     private var hasDiscard = false
     private var pipePrograms: Set<String> = []
+    private var reportAddresses: Set<String> = []
     let limits: SieveLimits
     /// Actions and redirects earlier scripts of a sequence carried out: they count towards
     /// the limits, which hold per message (as Pigeonhole's do), not per script.
@@ -139,6 +140,12 @@ struct ResultBuilder {
             }
             try append(action)
             if !pipe.copy { implicitKeepCancelled = true }
+        case .report(let report):
+            // vnd.dovecot.report: one report per address (the first one asked for), as in
+            // Pigeonhole; it leaves the implicit keep alone.
+            let key = Self.redirectKey(report.address)
+            guard reportAddresses.insert(key).inserted else { return }
+            try append(action)
         }
     }
 

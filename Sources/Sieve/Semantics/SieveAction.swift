@@ -24,6 +24,8 @@ public enum SieveAction: Sendable, Hashable {
     case vacation(VacationAction)
     /// Hand the message to a program of the site's pipe directory (vnd.dovecot.pipe).
     case pipe(PipeAction)
+    /// Send an RFC 5965 feedback report about the message (vnd.dovecot.report).
+    case report(ReportAction)
 }
 
 /// A `pipe` action: the program the delivery agent runs with this recipient's copy on
@@ -112,6 +114,8 @@ extension SieveAction: CustomStringConvertible {
         case .pipe(let p):
             return "pipe" + (p.isTry ? " :try" : "") + (p.copy ? " :copy" : "") + " " + quoted(p.program)
                 + (p.arguments.isEmpty ? "" : " [" + p.arguments.map(quoted).joined(separator: ", ") + "]")
+        case .report(let r):
+            return "report" + (r.headersOnly ? " :headers_only" : "") + " " + quoted(r.feedbackType) + " to " + quoted(r.address)
         }
     }
 }

@@ -55,6 +55,11 @@ public protocol SieveContext: Sendable {
     ///
     /// - SeeAlso: RFC 7352 §3
     func isDuplicate(_ key: DuplicateKey) throws(DuplicateTrackingError) -> Bool
+    /// The site's lists that `:list` and `valid_ext_list` ask (default: only the default
+    /// address book, empty).
+    ///
+    /// - SeeAlso: RFC 6134 §2
+    var externalLists: any ExternalListSource { get }
 }
 
 extension SieveContext {
@@ -66,6 +71,7 @@ extension SieveContext {
         .failed(reason: "running external programs is not available here")
     }
     public func isDuplicate(_ key: DuplicateKey) throws(DuplicateTrackingError) -> Bool { false }
+    public var externalLists: any ExternalListSource { ExternalLists.standard }
 }
 
 /// A ready-made context: a message and its envelope.
@@ -81,6 +87,8 @@ public struct SieveMessageContext: SieveContext {
     public var environment: SieveEnvironment
     /// Runs `filter` and `execute` programs; nil refuses them.
     public var programRunner: (@Sendable (ExternalProgramRequest) -> ExternalProgramOutcome)?
+    /// The site's lists (RFC 6134); by default only the empty default address book.
+    public var externalLists: any ExternalListSource = ExternalLists.standard
 
     public init(message: Message, envelope: SieveEnvelope, htmlTextExtractor: (any HTMLTextExtractor)? = nil,
                 fixedDate: DateTime? = nil, environment: SieveEnvironment = SieveEnvironment(),

@@ -208,4 +208,8 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case vndDovecotExecute = "vnd.dovecot.execute"
     /// Pigeonhole's `debug_log` command: a line in the delivery log.
     case vndDovecotDebug = "vnd.dovecot.debug"
+    /// RFC 6134: the `:list` match type and the `valid_ext_list` test (the site's lists).
+    case extlists
+    /// Pigeonhole's `report` command: an RFC 5965 abuse/feedback report about the message.
+    case vndDovecotReport = "vnd.dovecot.report"
 }

@@ -307,8 +307,10 @@ extension Run {
 
     /// The context scripts under test run in: the current message, envelope and environment.
     var scriptContext: SieveMessageContext {
-        SieveMessageContext(message: message, envelope: envelope, htmlTextExtractor: htmlTextExtractor,
-                            environment: environment, programRunner: testSuite?.programRunner)
+        var context = SieveMessageContext(message: message, envelope: envelope, htmlTextExtractor: htmlTextExtractor,
+                                          environment: environment, programRunner: testSuite?.programRunner)
+        context.externalLists = externalLists
+        return context
     }
 }
 
@@ -331,6 +333,7 @@ enum TestSuiteActionNames {
         case .ereject: return ["ereject", "reject"]
         case .vacation: return ["vacation"]
         case .pipe: return ["pipe"]
+        case .report: return ["report"]
         }
     }
 }

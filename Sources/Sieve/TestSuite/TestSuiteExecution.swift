@@ -23,6 +23,10 @@ enum TestSuiteExecution {
                                                     settings: state.deliverySettings) {
                     state.send(sent)
                 }
+            case .report(let report):
+                if let sent = state.mailer.report(report, about: message, envelope: envelope, settings: state.deliverySettings) {
+                    state.send(sent)
+                }
             case .reject(let reason), .ereject(let reason):
                 state.rejections.append(reason)
             case .discard:

@@ -40,6 +40,10 @@ public struct TestSuiteDeliverySettings: Sendable, Hashable {
     public var vacationToHeaderIgnoresEnvelope: Bool?
     /// Another address of the user, as a user table's `aliases` (`sieve_user_email`).
     public var userEmail: String?
+    /// Who `report` messages are from: `postmaster`, `sender`, `recipient`,
+    /// `orig_recipient`, `user_email` or `<address>` (`sieve_report_from`; sluice.toml
+    /// `[report] from`).
+    public var reportFrom: String?
 
     /// No settings: every mailer default applies.
     public init() {}
@@ -54,6 +58,15 @@ public protocol TestSuiteMailer: Sendable {
     /// The auto-reply, or nil when none is sent; `settings` are the test file's.
     func vacation(_ action: VacationAction, replyingTo message: Message, envelope: SieveEnvelope,
                   settings: TestSuiteDeliverySettings) -> TestSuiteSentMessage?
+    /// The feedback report (vnd.dovecot.report), or nil when none is sent (the default:
+    /// the composer lives with the delivery agent's, which `sieve-check` plugs in).
+    func report(_ action: ReportAction, about message: Message, envelope: SieveEnvelope,
+                settings: TestSuiteDeliverySettings) -> TestSuiteSentMessage?
+}
+
+extension TestSuiteMailer {
+    public func report(_ action: ReportAction, about message: Message, envelope: SieveEnvelope,
+                       settings: TestSuiteDeliverySettings) -> TestSuiteSentMessage? { nil }
 }
 
 /// The Sieve module's own mailer: a redirect is refused only when this recipient already
