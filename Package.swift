@@ -128,7 +128,7 @@ let package = Package(
             dependencies: ["SieveCheckKit", "Sieve", "MailCore", "Reports", "CLibXML2", "XMLTestSupport"]
         ),
         .testTarget(name: "SieveReplayTests", dependencies: ["SieveReplay", "Sieve", "MailCore"]),
-        .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "SluiceConfig", "Delivery", "Sieve"]),
+        .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "SluiceConfig", "Delivery", "AutoReply", "Sieve"]),
         // Starts the real server on loopback and talks LMTP to it with a raw-socket client.
         .testTarget(
             name: "EndToEndTests",

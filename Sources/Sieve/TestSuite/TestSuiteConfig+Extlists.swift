@@ -15,16 +15,21 @@ extension Run {
         state.externalListSettings[key] = value
         let settings = state.externalListSettings
         var lists: [ExternalListName: [String]] = [:]
+        var unreadable: [ExternalListName: String] = [:]
         for filter in (settings["sieve_extlists_list"] ?? "").split(separator: " ").map(String.init) {
             let prefix = "sieve_extlists_list/\(filter)/"
             guard let name = ExternalListName(settings[prefix + "name"] ?? filter) else { continue }
             var entries: [String] = []
-            if let path = settings[prefix + "dict/file/path"], let bytes = try? state.readFile(path) {
-                entries = Self.dictionaryListEntries(String(decoding: bytes, as: UTF8.self))
+            if let path = settings[prefix + "dict/file/path"] {
+                do {
+                    entries = Self.dictionaryListEntries(String(decoding: try state.readFile(path), as: UTF8.self))
+                } catch {
+                    unreadable[name] = "cannot read the dictionary file \(quoted(path)): \(error)"
+                }
             }
             lists[name] = entries
         }
-        externalLists = ExternalLists(lists)
+        externalLists = TestSuiteExternalLists(lists: ExternalLists(lists), unreadable: unreadable)
         return true
     }
 
@@ -40,5 +45,19 @@ extension Run {
             index += 2
         }
         return entries
+    }
+}
+
+/// The test file's lists; a list whose dictionary file could not be read fails the `:list`
+/// test that asks it, naming the file.
+struct TestSuiteExternalLists: ExternalListSource {
+    let lists: ExternalLists
+    let unreadable: [ExternalListName: String]
+
+    func hasList(_ name: ExternalListName) -> Bool { lists.hasList(name) }
+
+    func lookUp(_ value: String, in name: ExternalListName) -> ExternalListAnswer {
+        if let reason = unreadable[name] { return .failed(reason) }
+        return lists.lookUp(value, in: name)
     }
 }
