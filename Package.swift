@@ -62,7 +62,7 @@ let package = Package(
         // the server, the delivery agent and Sieve (sieve-check reads it too).
         .target(
             name: "SluiceConfig",
-            dependencies: ["MailCore", "LMTP", "Delivery", "Maildir", "Sieve", logging, .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["MailCore", "LMTP", "Delivery", "AutoReply", "Maildir", "Sieve", logging, .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         // The server as a whole: LMTP ↔ Delivery bridge, service lifecycle, local delivery.
         .target(
@@ -94,6 +94,8 @@ let package = Package(
                 "Sieve", "MailCore", "Reports", "SieveCheckKit", "SieveReplay",
                 // `--config sluice.toml`: the site's Sieve settings (limits, spamtest, ...).
                 "SluiceConfig",
+                // The site's lists (`[lists]`, RFC 6134) read as the delivery agent reads them.
+                "Delivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -126,7 +128,7 @@ let package = Package(
             dependencies: ["SieveCheckKit", "Sieve", "MailCore", "Reports", "CLibXML2", "XMLTestSupport"]
         ),
         .testTarget(name: "SieveReplayTests", dependencies: ["SieveReplay", "Sieve", "MailCore"]),
-        .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "SluiceConfig", "Delivery", "Sieve"]),
+        .testTarget(name: "SluiceServerTests", dependencies: ["SluiceServer", "SluiceConfig", "Delivery", "AutoReply", "Sieve"]),
         // Starts the real server on loopback and talks LMTP to it with a raw-socket client.
         .testTarget(
             name: "EndToEndTests",

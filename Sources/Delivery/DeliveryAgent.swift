@@ -81,7 +81,8 @@ public struct DeliveryAgent: Sendable {
         self.userDatabase = userDatabase
         self.logger = logger
         self.environment = DeliveryEnvironment(configuration: configuration, sieveOptions: options, cache: cache,
-                                               store: store, duplicates: DuplicateTracking(store: outbound.trackingStore))
+                                               store: store, duplicates: DuplicateTracking(store: outbound.trackingStore),
+                                               lists: SiteExternalLists(configuration.lists))
         self.outbound = OutboundSender(configuration: configuration, services: outbound)
     }
 
@@ -198,7 +199,7 @@ public struct DeliveryAgent: Sendable {
         run.complete(index, timed) { outcome in
             var level: Logger.Level = outcome.reply.isSuccess ? .info : (outcome.reply.isTemporaryFailure ? .warning : .notice)
             // A vacation reply or redirect that did not go out is worth a warning even on a 250.
-            if outcome.vacationResult?.hasPrefix("failed") == true
+            if outcome.vacationResult?.hasPrefix("failed") == true || outcome.reportResults.contains(where: { $0.contains("> failed: ") })
                 || outcome.redirectResults.contains(where: { $0.contains("> failed: ") || $0.contains("> refused: ") })
                 || outcome.notificationResults.contains(where: { $0.contains(" failed: ") }) {
                 level = max(level, .warning)
@@ -230,6 +231,10 @@ public struct DeliveryAgent: Sendable {
         if (outcome.reply.isSuccess || outcome.disposition == .rejected) && (outcome.vacation != nil || !outcome.redirects.isEmpty
                                                                       || !outcome.notifications.isEmpty) {
             outcome = await sendOutbound(outcome, user: user, transaction: transaction, message: message, run: run)
+        }
+        if (outcome.reply.isSuccess || outcome.disposition == .rejected) && !outcome.reports.isEmpty && !run.isExpired {
+            outcome.reportResults = await outbound.sendReports(outcome.reports, user: user, transaction: transaction,
+                                                               wholeMessage: { await BlockingIO.run { message.whole() } })
         }
         if !outcome.duplicateMarks.isEmpty && DuplicateTracking.records(outcome.disposition) {
             outcome.notes += await environment.duplicates.record(outcome.duplicateMarks, user: user.address)
@@ -306,6 +311,10 @@ public struct DeliveryAgent: Sendable {
         if !outcome.redirects.isEmpty {
             metadata["redirect"] = "\(outcome.redirects.map { $0.address + ($0.copy ? " (:copy)" : "") }.joined(separator: ","))"
             metadata["redirect_status"] = "\(outcome.redirectResults.isEmpty ? "not sent" : outcome.redirectResults.map(DiagnosticText.printable).joined(separator: " | "))"
+        }
+        if !outcome.reports.isEmpty {
+            metadata["report"] = "\(outcome.reports.map { "'\($0.feedbackType)' to " + $0.address }.joined(separator: ","))"
+            metadata["report_status"] = "\(outcome.reportResults.isEmpty ? "not sent" : outcome.reportResults.map(DiagnosticText.printable).joined(separator: " | "))"
         }
         if !outcome.pipeResults.isEmpty {
             metadata["pipe"] = "\(outcome.pipeResults.map(DiagnosticText.printable).joined(separator: " | "))"

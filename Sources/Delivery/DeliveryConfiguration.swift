@@ -43,6 +43,11 @@ public struct DeliveryConfiguration: Sendable {
     public var vacation: VacationConfiguration = VacationConfiguration()
     /// Site-wide special-use marks and the server annotation file (`[mailboxes]`).
     public var mailboxes: MailboxAttributeConfiguration = MailboxAttributeConfiguration()
+    /// The site's lists for Sieve's `:list` and `valid_ext_list` (RFC 6134). Default: none
+    /// but the default address book, empty.
+    public var lists: [ExternalListName: ExternalListDefinition] = [:]
+    /// Who `report` (vnd.dovecot.report) messages are from.
+    public var report = ReportConfiguration()
 
     /// The default configuration: no domains served (every recipient is unknown).
     public init() {}

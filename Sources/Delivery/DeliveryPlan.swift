@@ -38,6 +38,8 @@ struct DeliveryPlan: Sendable, Equatable {
     var editedMessage: EditedMessage?
     /// Folders that get a special use if storing creates them (`fileinto :specialuse :create`).
     var specialUseCreations: [SpecialUseCreation] = []
+    /// Feedback reports to send (vnd.dovecot.report), in order, one per address.
+    var reports: [ReportAction] = []
 }
 
 /// Maps the outcome of a recipient's scripts (`ScriptSequence`, which holds every rule
@@ -65,6 +67,8 @@ enum PlanBuilder {
                 plan.vacation = plan.vacation ?? vacation
             case .notify(let notification):
                 plan.notifications.append(notification)
+            case .report(let report):
+                if !plan.reports.contains(where: { $0.address == report.address }) { plan.reports.append(report) }
             case .pipe(let pipe):
                 // The program gets the message as the scripts left it (a `filter` may have
                 // replaced it); one pipe per program.

@@ -95,3 +95,16 @@ public struct VacationConfiguration: Sendable {
     /// The defaults documented on each field.
     public init() {}
 }
+
+/// How `report` (vnd.dovecot.report) messages are addressed (sluice.toml `[report]`).
+///
+/// - SeeAlso: RFC 5965, `FeedbackReportComposer`
+public struct ReportConfiguration: Sendable, Hashable {
+    /// Who reports are from. Default `.postmaster`.
+    public var from: ReportSender = .postmaster
+    /// The postmaster address; nil: `postmaster@` and `DeliveryConfiguration.hostname`.
+    public var postmaster: String?
+
+    /// The defaults documented on each field.
+    public init() {}
+}

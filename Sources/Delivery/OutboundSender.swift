@@ -79,8 +79,12 @@ struct OutboundSender: Sendable {
     let redirectPolicy: RedirectPolicy
     /// Whose address notifications go out from (`[outbound] notify_envelope_sender`).
     var notifyEnvelopeSender: NotificationEnvelopeSender = .from
+    /// Composes `report` messages (vnd.dovecot.report).
+    let reportComposer: FeedbackReportComposer
 
     init(configuration: DeliveryConfiguration, services: OutboundServices) {
+        self.reportComposer = FeedbackReportComposer(hostname: configuration.hostname, from: configuration.report.from,
+                                                     postmaster: configuration.report.postmaster)
         self.services = services
         self.notifyEnvelopeSender = configuration.outbound.notifyEnvelopeSender
         let policy = VacationPolicy(configuration: VacationPolicy.Configuration(

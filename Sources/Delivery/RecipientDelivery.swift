@@ -128,6 +128,8 @@ struct RecipientSieveContext: SieveContext {
     let duplicates: DuplicateTracking
     /// Site-wide special-use marks and server annotations.
     var siteMailboxes = MailboxAttributeConfiguration()
+    /// The site's lists as this user sees them.
+    var externalLists: any ExternalListSource = ExternalLists.standard
 
     /// The environment of a delivery: this host and domain, the client that handed the
     /// message over (its address and, when known, its name), the user.
@@ -157,6 +159,8 @@ struct DeliveryEnvironment: Sendable {
     let store: any MailStore
     /// Where `duplicate` tests look up and record values.
     let duplicates: DuplicateTracking
+    /// The site's lists (`:list`, `valid_ext_list`).
+    var lists = SiteExternalLists()
 
     /// Evaluates the scripts and stores the copies for one user (blocking).
     ///
@@ -200,6 +204,7 @@ struct DeliveryEnvironment: Sendable {
             environment: RecipientSieveContext.environment(configuration: configuration, transaction: transaction, user: user),
             prepared: message, duplicates: duplicates)
         context.siteMailboxes = configuration.mailboxes
+        context.externalLists = lists.forUser(localPart: user.localPart, domain: user.domain)
         let sequence: [SequencedScript] = scripts.map { path, lookup in
             switch lookup {
             case .missing: .missing(name: path)
@@ -222,6 +227,7 @@ struct DeliveryEnvironment: Sendable {
         outcome.notifications = plan.notifications
         outcome.duplicateMarks = plan.duplicateMarks
         outcome.editedMessage = plan.editedMessage
+        outcome.reports = plan.reports
         func rejected(_ outcome: RecipientOutcome, _ reason: String) -> RecipientOutcome {
             var outcome = outcome
             outcome.reply = Replies.rejected(reason)

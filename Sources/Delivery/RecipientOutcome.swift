@@ -42,6 +42,10 @@ public struct RecipientOutcome: Sendable {
     /// The recipient's own version of the message when its scripts edited it; nil when
     /// its copies are the message as received.
     public var editedMessage: EditedMessage?
+    /// Feedback reports the scripts asked for (vnd.dovecot.report).
+    public var reports: [ReportAction] = []
+    /// How each report went (`<a@b> sent`, `<a@b> failed: ...`), in the order of `reports`.
+    public var reportResults: [String] = []
 
     /// An outcome, fields as documented above.
     public init(recipient: String, reply: DeliveryReply, disposition: Disposition, copies: [StoredCopy] = [],

@@ -77,6 +77,18 @@ public struct DeliveryTestSuiteMailer: TestSuiteMailer {
         }
     }
 
+    /// The report as `FeedbackReportComposer` writes it, from the address the test file's
+    /// `sieve_report_from` names (the postmaster by default).
+    public func report(_ action: ReportAction, about message: Message, envelope: SieveEnvelope,
+                       settings: TestSuiteDeliverySettings) -> TestSuiteSentMessage? {
+        let from = settings.reportFrom.flatMap { ReportSender(setting: $0) } ?? .postmaster
+        let composer = FeedbackReportComposer(hostname: composer.hostname, from: from)
+        let report = FeedbackReport(action: action, original: message, envelopeSender: envelope.from, recipient: envelope.to,
+                                    originalRecipient: envelope.origTo, userEmail: settings.userEmail)
+        guard let outbound = try? composer.compose(report, now: Date()) else { return nil }
+        return Self.sent(outbound, fallbackRecipient: action.address)
+    }
+
     private static func sent(_ outbound: OutboundMessage, fallbackRecipient: String) -> TestSuiteSentMessage {
         TestSuiteSentMessage(envelopeFrom: outbound.envelopeSender, envelopeTo: outbound.recipients.first ?? fallbackRecipient,
                              bytes: outbound.bytes)

@@ -56,6 +56,7 @@ public struct ReplaySummary: Sendable, Hashable {
             case .vacation: vacations += 1
             case .pipe(let pipe): destinations["| " + pipe.program, default: 0] += 1
             case .notify: notifications += 1
+            case .report: break
             }
         }
     }

@@ -65,6 +65,14 @@ extension ConfigurationFile {
             try readEditheader(&sieve, into: &configuration.delivery.scripts.sieveOptions.editheader)
             try sieve.finish()
         }
+        if var lists = try root.subtable("lists") {
+            try readLists(&lists, into: &configuration.delivery.lists)
+            try lists.finish()
+        }
+        if var report = try root.subtable("report") {
+            try readReport(&report, into: &configuration.delivery.report)
+            try report.finish()
+        }
         if var programs = try root.subtable("programs") {
             try readPrograms(&programs, into: &configuration.delivery.scripts.sieveOptions)
             try programs.finish()

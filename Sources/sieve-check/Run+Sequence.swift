@@ -71,6 +71,7 @@ extension SieveCheck.Run {
                                           programRunner: CheckPrograms.runner(user: scriptEnvironment.username,
                                                                               host: scriptEnvironment.host))
         if let maildir { context.mailboxCatalog = MailboxCatalog.reading(maildir: maildir) }
+        context.externalLists = try site.lists(recipient: envelope.to)
         return context
     }
 }

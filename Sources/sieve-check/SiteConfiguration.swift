@@ -1,4 +1,5 @@
 import ArgumentParser
+import Delivery
 import Sieve
 import SluiceConfig
 
@@ -16,6 +17,22 @@ struct SiteConfigurationOption: ParsableArguments {
         do {
             let configuration = try ConfigurationFile.load(path: path)
             return (configuration.delivery.scripts.before, configuration.delivery.scripts.after)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// The site's `[lists]` (RFC 6134) as the recipient sees them (its `%u` files); without
+    /// a file, only the empty default address book.
+    func lists(recipient: String) throws -> any ExternalListSource {
+        guard let path else { return ExternalLists.standard }
+        do {
+            let configuration = try ConfigurationFile.load(path: path)
+            let at = recipient.lastIndex(of: "@")
+            let localPart = at.map { String(recipient[..<$0]) } ?? recipient
+            let domain = at.map { String(recipient[recipient.index(after: $0)...]) } ?? ""
+            return SiteExternalLists(configuration.delivery.lists).forUser(localPart: localPart.lowercased(),
+                                                                           domain: domain.lowercased())
         } catch {
             throw ValidationError(error.message)
         }

@@ -61,4 +61,30 @@ struct SieveCheckEnvironmentCLITests {
         #expect(configured.stdout.contains("Junk"), "\(configured.stdout)")
         #expect(configured.stdout.contains(#"X-Spam-Score \"7.3\": 7.3 of 10"#), "\(configured.stdout)")
     }
+
+    @Test("--config reads [lists] from sluice.toml for :list (RFC 6134), files per recipient")
+    func listsFromConfig() throws {
+        let dir = try SieveCheckCLITests.folder([
+            "lists.sieve": """
+                require ["extlists", "fileinto"];
+                if address :list "from" ":addrbook:default" { fileinto "Known"; }
+                if address :list "from" "tag:example.com,2026:vip" { fileinto "VIP"; }
+                """,
+            "msg.eml": "From: Ann <ann@example.org>\r\nTo: b@example.com\r\nSubject: x\r\n\r\nHi\r\n",
+            "b.txt": "# the address book of b\nann@example.org\n",
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("sluice.toml")
+        try ("[lists]\n\":addrbook:default\" = \"" + dir.path + "/%n.txt\"\n"
+             + "\"tag:example.com,2026:vip\" = [\"boss@example.com\"]\n").write(to: config, atomically: true, encoding: .utf8)
+        let arguments = ["run", dir.appendingPathComponent("lists.sieve").path, dir.appendingPathComponent("msg.eml").path,
+                         "--to", "b@example.com"]
+        let unconfigured = try SieveCheckCLITests.run(arguments)
+        #expect(unconfigured.status == 0, "\(unconfigured.stderr)")
+        #expect(!unconfigured.stdout.contains("Known"), "\(unconfigured.stdout)")
+        let configured = try SieveCheckCLITests.run(arguments + ["--config", config.path])
+        #expect(configured.status == 0, "\(configured.stderr)")
+        #expect(configured.stdout.contains("Known"), "\(configured.stdout)")
+        #expect(!configured.stdout.contains("VIP"), "\(configured.stdout)")
+    }
 }

@@ -32,6 +32,10 @@ struct LintTests {
                  at: "1:37", says: #":matches key "exact" has no wildcard (* or ?)"#,
                  nearMiss: "if header :matches \"subject\" [\"a?c\", \"x*\"] { keep; }\nif header :is \"subject\" \"exact\" { keep; }\n"),
         LintCase(check: .unusedRequire,
+                 script: "require \"extlists\";\nkeep;\n",
+                 at: "1:9", says: #"capability "extlists" is required but never used"#,
+                 nearMiss: "require \"extlists\";\nif address :list \"from\" \":addrbook:default\" { keep; }\n"),
+        LintCase(check: .unusedRequire,
                  script: "require \"body\";\nkeep;\n",
                  at: "1:9", says: #"capability "body" is required but never used"#,
                  nearMiss: "require \"body\";\nif body :text :contains \"x\" { keep; }\n"),
@@ -195,6 +199,9 @@ struct LintTests {
         "require [\"vacation\", \"vacation-seconds\"];\nvacation :seconds 0 \"x\";\n",
         "require \"envelope\";\nif envelope :is \"from\" \"a@b\" { keep; }\n",
         "require \"body\";\nif body :content \"text\" :contains \"x\" { keep; }\n",
+        "require \"extlists\";\nif header :list \"from\" \":addrbook:default\" { keep; }\n",
+        "require \"extlists\";\nif valid_ext_list \":addrbook:default\" { keep; }\n",
+        "require \"vnd.dovecot.report\";\nreport \"abuse\" \"spam\" \"abuse@example.com\";\n",
     ])
     func requireUsed(script: String) {
         let found = SieveLinter.warnings(in: SieveParser.parse(script).script).filter { $0.check == .unusedRequire }

@@ -208,7 +208,7 @@ struct RFC5235SettingsTests {
         ("require \"spamtest\";\nif spamtest 3 { keep; }",
          "test.sieve:2:13: error: test 'spamtest' expects a string for the value, found a number"),
         ("require \"virustest\";\nif virustest :percent \"3\" { keep; }",
-         "test.sieve:2:14: error: unknown tag ':percent' for test 'virustest'; it accepts :is, :contains, :matches, :value (with require \"relational\"), :count (with require \"relational\"), :regex (with require \"regex\"), :comparator"),
+         "test.sieve:2:14: error: unknown tag ':percent' for test 'virustest'; it accepts :is, :contains, :matches, :value (with require \"relational\"), :count (with require \"relational\"), :regex (with require \"regex\"), :list (with require \"extlists\"), :comparator"),
         ("if spamtest \"3\" { keep; }",
          #"test.sieve:1:4: error: test 'spamtest' requires the "spamtest" extension; add require "spamtest";"#),
     ])

@@ -214,7 +214,7 @@ struct RFC5260DateTests {
         (#"require "date"; if date :zone "+0300" :originalzone "date" "year" "2009" { keep; }"#,
          "test.sieve:1:39: error: ':originalzone' conflicts with ':zone': only one time zone may be given"),
         (#"require "date"; if currentdate :originalzone "year" "2009" { keep; }"#,
-         "test.sieve:1:32: error: unknown tag ':originalzone' for test 'currentdate'; it accepts :is, :contains, :matches, :value (with require \"relational\"), :count (with require \"relational\"), :regex (with require \"regex\"), :comparator, :zone"),
+         "test.sieve:1:32: error: unknown tag ':originalzone' for test 'currentdate'; it accepts :is, :contains, :matches, :value (with require \"relational\"), :count (with require \"relational\"), :regex (with require \"regex\"), :list (with require \"extlists\"), :comparator, :zone"),
         (#"require "date"; if date ["date", "received"] "year" "2009" { keep; }"#,
          "test.sieve:1:25: error: test 'date' expects a string for the header name, found a string list"),
         (#"if date "date" "year" "2009" { keep; }"#,

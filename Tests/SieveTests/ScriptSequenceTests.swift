@@ -38,6 +38,7 @@ struct ScriptSequenceTests {
             case .pipe(let pipe): seen.redirects.append("| " + pipe.program)
             // Nor notifies; a notification would show as a redirect to its method URI.
             case .notify(let notification): seen.redirects.append(notification.method)
+            case .report(let report): seen.redirects.append("report " + report.address)
             }
         }
         seen.stored.sort()

@@ -108,6 +108,7 @@ struct MatchSpec: Sendable {
         case .value(let op): return ":value \"\(op.rawValue)\""
         case .count(let op): return ":count \"\(op.rawValue)\""
         case .regex: return ":regex"
+        case .list: return ":list"
         }
     }
 }
@@ -163,6 +164,8 @@ struct Test: Sendable {
         case validNotifyMethod(uris: StrList)
         /// RFC 5435 `notify_method_capability`.
         case notifyMethodCapability(uri: Str, capability: Str, match: MatchSpec)
+        /// RFC 6134 `valid_ext_list`.
+        case validExtList(names: StrList)
     }
 }
 
@@ -246,5 +249,7 @@ final class Command: Sendable {
         case notify(NotifyCommand)
         /// The deprecated notify draft's `denotify`: cancels earlier notifications.
         case denotify(DenotifyCommand)
+        /// `report` (vnd.dovecot.report).
+        case report(ReportCommand)
     }
 }

@@ -46,8 +46,9 @@ extension Validator {
                                   copy: read.has("copy"), create: read.has("create")))
         case "redirect":
             guard let read = readArguments(node.arguments, of: "command", named: name, at: location,
-                                           tags: [TagSpec("copy", capability: .copy)],
+                                           tags: [TagSpec("copy", capability: .copy), Self.redirectListTag],
                                            positionals: [PositionalSpec(role: "address", kind: .string)]),
+                  refuseRedirectList(read),
                   let literal = stringArgument(read.positionals[0])
             else { return nil }
             var address = compileString(literal)
@@ -86,6 +87,8 @@ extension Validator {
             return make(.program(call))
         case "debug_log":
             return compileDebugLog(node.arguments, at: location).map(make)
+        case "report":
+            return compileReport(node, location: location).map(make)
         case "set":
             return compileSet(node, location: location).map(make)
         case "addheader", "deleteheader":

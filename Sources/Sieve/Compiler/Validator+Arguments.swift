@@ -47,6 +47,7 @@ struct TagSpec: Sendable {
         TagSpec("value", .string, capability: .relational, group: "match type"),
         TagSpec("count", .string, capability: .relational, group: "match type"),
         TagSpec("regex", capability: .regex, group: "match type"),
+        TagSpec("list", capability: .extlists, group: "match type"),
     ]
     static let comparator: [TagSpec] = [TagSpec("comparator", .string, group: "comparator")]
     static let addressParts: [TagSpec] = [

@@ -7,6 +7,10 @@ extension Validator {
         "return-path", "delivered-to", "envelope-to", "x-original-to", "errors-to",
         "disposition-notification-to", "mail-followup-to", "mail-reply-to", "original-recipient",
         "approved", "x-envelope-to", "x-envelope-from",
+        // Further address fields Pigeonhole's address test accepts (RFC 2076 and common use).
+        "for-approval", "for-handling", "for-comment", "apparently-to", "return-receipt-to", "x-admin",
+        "read-receipt-to", "x-confirm-reading-to", "return-receipt-requested", "registered-mail-reply-requested-by",
+        "abuse-reports-to", "x-complaints-to", "x-report-abuse-to", "x-beenthere", "x-original-from",
     ]
 
     /// Tag names that, written without their colon, read as a nested test.
@@ -216,6 +220,9 @@ extension Validator {
         case "notify_method_capability":
             guard noNested(node, name: name) else { return nil }
             return compileNotifyMethodCapability(node, location: location)
+        case "valid_ext_list":
+            guard noNested(node, name: name) else { return nil }
+            return compileValidExtList(node, location: location)
         default:
             reportUnknown("test", node.name, at: location)
             return nil
@@ -250,6 +257,7 @@ extension Validator {
         if read.has("contains") { type = .contains }
         if read.has("matches") { type = .matches }
         if read.has("regex") { type = .regex }
+        if read.has("list") { type = .list }
         for tag in ["value", "count"] {
             guard let use = read.tags[tag], let parameter = use.parameter else { continue }
             let opName = constantString(parameter)
@@ -280,6 +288,11 @@ extension Validator {
                 }
             }
             comparator = found
+        }
+        if type == .list, let use = read.tags["comparator"] {
+            // RFC 6134 §2.2 leaves comparing to the list; Pigeonhole refuses a comparator here.
+            error("the :list match type takes no comparator (the list decides how entries compare)", at: use.range.start)
+            return nil
         }
         if !comparator.supportsSubstringMatch, type == .contains || type == .matches {
             let tag = type == .contains ? ":contains" : ":matches"

@@ -299,6 +299,7 @@ struct Validator {
         "pipe": .vndDovecotPipe, "filter": .vndDovecotFilter, "execute": .vndDovecotExecute, "debug_log": .vndDovecotDebug,
         "foreverypart": .foreverypart, "break": .foreverypart, "extracttext": .extracttext, "replace": .replace, "enclose": .enclose,
         "notify": .enotify, "denotify": .notify,
+        "report": .vndDovecotReport,
     ]
     static let extensionOfTest: [String: SieveCapability] = [
         "envelope": .envelope, "string": .variables, "hasflag": .imap4flags, "body": .body, "mailboxexists": .mailbox, "ihave": .ihave,
@@ -309,6 +310,7 @@ struct Validator {
         "specialuse_exists": .specialUse, "mailboxidexists": .mailboxid, "metadata": .mboxmetadata, "metadataexists": .mboxmetadata,
         "servermetadata": .servermetadata, "servermetadataexists": .servermetadata,
         "valid_notify_method": .enotify, "notify_method_capability": .enotify,
+        "valid_ext_list": .extlists,
     ]
     static let coreTests: Set<String> = ["address", "allof", "anyof", "exists", "false", "header", "not", "size", "true"]
     static let coreCommands: Set<String> = ["if", "elsif", "else", "require", "stop", "keep", "discard", "redirect"]

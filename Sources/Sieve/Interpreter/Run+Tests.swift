@@ -124,6 +124,8 @@ extension Run {
             matched = try evaluate(mimeTest, at: test.location, trace: &comparison)
         case .mailboxAttribute(let attributeTest):
             matched = try evaluateMailboxAttribute(attributeTest, at: test.location, trace: &comparison)
+        case .validExtList(let names):
+            matched = evaluateValidExtList(names, trace: &comparison)
         }
         tracer?.record(.test(TestTrace(name: test.name, location: test.location, matched: matched, comparison: comparison)))
         return matched
@@ -139,6 +141,8 @@ extension Run {
         } else if case .regex = match.type {
             try step(Matcher.regexWork(values: values, keys: prepared), at: location)
             reportInvalidRegexKeys(prepared, at: location)
+        } else if case .list = match.type {
+            return try compareList(values, match, at: location, trace: &trace)
         } else {
             let (work, overflow) = values.count.multipliedReportingOverflow(by: keys.count)
             try step(overflow ? Int.max / 2 : work, at: location)

@@ -63,6 +63,7 @@ public enum SieveInterpreter {
         run.environment = context.environment
         run.programRunner = { context.runProgram($0) }
         run.isDuplicate = { (key: DuplicateKey) throws(DuplicateTrackingError) -> Bool in try context.isDuplicate(key) }
+        run.externalLists = context.externalLists
         run.internalFlags = carry.internalFlags
         run.result.earlierActions = carry.earlierActions
         run.result.earlierRedirects = carry.earlierRedirects
@@ -149,6 +150,8 @@ struct Run {
     }
     /// Lines written by `debug_log`.
     var debugMessages: [String] = []
+    /// The site's lists for `:list` and `valid_ext_list` (RFC 6134), from the context.
+    var externalLists: any ExternalListSource = ExternalLists.standard
     /// Asks the context whether a `duplicate` value was seen by an earlier message.
     var isDuplicate: (DuplicateKey) throws(DuplicateTrackingError) -> Bool = { _ in false }
     /// The answers `duplicate` got in this run, so a test asked twice answers the same.
@@ -327,6 +330,8 @@ struct Run {
                 try executeNotify(notify, at: command.location)
             case .denotify(let denotify):
                 try executeDenotify(denotify, at: command.location)
+            case .report(let report):
+                try executeReport(report, at: command.location)
             case .flags(let operation, let slot, let flags):
                 let list = expand(flags)
                 let current = slot.map { variables[$0] } ?? internalFlags

@@ -178,6 +178,10 @@ struct CapabilityUsage {
             return !commands.isDisjoint(with: ["include", "return", "global"])
         case "editheader":
             return commands.contains("addheader") || commands.contains("deleteheader")
+        case "extlists":
+            return tags.contains("list") || tests.contains("valid_ext_list")
+        case "vnd.dovecot.report":
+            return commands.contains("report")
         case "imapflags":
             return !commands.isDisjoint(with: ["setflag", "addflag", "removeflag", "mark", "unmark"]) || tests.contains("hasflag")
                 || tags.contains("flags")

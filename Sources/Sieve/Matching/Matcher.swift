@@ -13,6 +13,11 @@ public enum MatchType: Sendable, Hashable {
     ///
     /// - SeeAlso: draft-ietf-sieve-regex §3
     case regex
+    /// Each key names a list of the site; a value matches when it is on one of them. Only
+    /// a run can answer (it asks its context); `Matcher.match` never matches it.
+    ///
+    /// - SeeAlso: RFC 6134 §2.2
+    case list
 }
 
 /// The outcome of a match: whether it succeeded and, for `:matches`, the match variables.
@@ -79,6 +84,8 @@ public enum Matcher {
             return MatchOutcome(matched: false)
         case .regex:
             return matchRegex(values: values, keys: prepared)
+        case .list:
+            return MatchOutcome(matched: false)  // lists live with the run's context (`Run.compareList`)
         case .is, .contains, .value:
             let type = prepared.type
             for value in values {
@@ -89,7 +96,7 @@ public enum Matcher {
                             case .is: return comparator.isEqual(text, key)
                             case .contains: return comparator.contains(text, key)
                             case .value(let op): return op.holds(comparator.order(text, key))
-                            case .matches, .count, .regex: return false  // handled above
+                            case .matches, .count, .regex, .list: return false  // handled above
                             }
                         }
                     }

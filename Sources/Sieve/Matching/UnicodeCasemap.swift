@@ -166,7 +166,7 @@ extension Matcher {
     /// - SeeAlso: RFC 5051 §3, RFC 5228 §2.7.1
     static func matchCasemapped(values: [String], keys prepared: PreparedKeys) -> MatchOutcome? {
         switch prepared.type {
-        case .count, .regex:
+        case .count, .regex, .list:
             return nil
         case .matches:
             for value in values {
@@ -186,7 +186,7 @@ extension Matcher {
                             case .is: return Comparator.equalBytes(text, key, OctetFold.self)
                             case .contains: return Comparator.containsBytes(text, key, OctetFold.self)
                             case .value(let op): return op.holds(Comparator.orderBytes(text, key, OctetFold.self))
-                            case .matches, .count, .regex: return false  // handled above
+                            case .matches, .count, .regex, .list: return false  // handled above
                             }
                         }
                     }

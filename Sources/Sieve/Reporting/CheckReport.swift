@@ -62,6 +62,7 @@ extension SieveAction: Encodable {
         case to, from, subject, handle, seconds, mime
         case program, arguments, `try`
         case method, recipients, importance, message, fcc
+        case feedbackType = "feedback_type", headersOnly = "headers_only"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -113,6 +114,12 @@ extension SieveAction: Encodable {
             try c.encode(n.from, forKey: .from)
             try c.encode(n.message, forKey: .message)
             try c.encodeIfPresent(n.fcc?.mailbox, forKey: .fcc)
+        case .report(let r):
+            try c.encode("report", forKey: .action)
+            try c.encode(r.feedbackType, forKey: .feedbackType)
+            try c.encode(r.address, forKey: .address)
+            try c.encode(r.message, forKey: .reason)
+            if r.headersOnly { try c.encode(true, forKey: .headersOnly) }
         }
     }
 }

@@ -37,6 +37,7 @@ struct ResultBuilder {
     /// `notify` actions (RFC 5435), kept apart so that the deprecated draft's `denotify`
     /// can cancel them; they follow the other actions in the final list.
     private(set) var notifications: [NotifyAction] = []
+    private var reportAddresses: Set<String> = []
     let limits: SieveLimits
     /// Actions and redirects earlier scripts of a sequence carried out: they count towards
     /// the limits, which hold per message (as Pigeonhole's do), not per script.
@@ -146,6 +147,12 @@ struct ResultBuilder {
             if !pipe.copy { implicitKeepCancelled = true }
         case .notify(let notification):
             try addNotification(notification)
+        case .report(let report):
+            // vnd.dovecot.report: one report per address (the first one asked for), as in
+            // Pigeonhole; it leaves the implicit keep alone.
+            let key = Self.redirectKey(report.address)
+            guard reportAddresses.insert(key).inserted else { return }
+            try append(action)
         }
     }
 

@@ -202,7 +202,7 @@ public struct ScriptSequence: Sendable {
                 if Self.storesInInbox(action) { entries.removeAll { $0.deferred } }
                 entries.append(Entry(action: action, deferred: false))
                 joined.append(action)
-            case .redirect, .pipe:
+            case .redirect, .pipe, .report:
                 if entries.contains(where: { Self.sameDelivery($0.action, action) }) {
                     notes.append("script \(name): \(action) was already carried out by an earlier script")
                     continue
@@ -308,6 +308,7 @@ public struct ScriptSequence: Sendable {
         case (.fileinto(let x, _, _, _), .fileinto(let y, _, _, _)): return x == y
         case (.redirect(let x, _), .redirect(let y, _)): return ResultBuilder.redirectKey(x) == ResultBuilder.redirectKey(y)
         case (.pipe(let x), .pipe(let y)): return x.program == y.program
+        case (.report(let x), .report(let y)): return ResultBuilder.redirectKey(x.address) == ResultBuilder.redirectKey(y.address)
         default: return false
         }
     }

@@ -26,6 +26,8 @@ public enum SieveAction: Sendable, Hashable {
     case pipe(PipeAction)
     /// Send a notification (RFC 5435, `mailto` per RFC 5436) if the policy allows it.
     case notify(NotifyAction)
+    /// Send an RFC 5965 feedback report about the message (vnd.dovecot.report).
+    case report(ReportAction)
 }
 
 /// A `pipe` action: the program the delivery agent runs with this recipient's copy on
@@ -118,6 +120,8 @@ extension SieveAction: CustomStringConvertible {
         case .pipe(let p):
             return "pipe" + (p.isTry ? " :try" : "") + (p.copy ? " :copy" : "") + " " + quoted(p.program)
                 + (p.arguments.isEmpty ? "" : " [" + p.arguments.map(quoted).joined(separator: ", ") + "]")
+        case .report(let r):
+            return "report" + (r.headersOnly ? " :headers_only" : "") + " " + quoted(r.feedbackType) + " to " + quoted(r.address)
         }
     }
 }

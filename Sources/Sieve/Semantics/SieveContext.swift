@@ -74,6 +74,11 @@ public protocol SieveContext: Sendable {
     ///
     /// - SeeAlso: RFC 5490 §3.2, §4.1; RFC 5464
     func metadata(_ entry: String, mailbox: String?) -> String?
+    /// The site's lists that `:list` and `valid_ext_list` ask (default: only the default
+    /// address book, empty).
+    ///
+    /// - SeeAlso: RFC 6134 §2
+    var externalLists: any ExternalListSource { get }
 }
 
 extension SieveContext {
@@ -85,6 +90,7 @@ extension SieveContext {
         .failed(reason: "running external programs is not available here")
     }
     public func isDuplicate(_ key: DuplicateKey) throws(DuplicateTrackingError) -> Bool { false }
+    public var externalLists: any ExternalListSource { ExternalLists.standard }
 }
 
 /// A ready-made context: a message and its envelope.
@@ -103,6 +109,8 @@ public struct SieveMessageContext: SieveContext {
     /// The user's mailboxes, their special uses, ids and annotations; nil: every mailbox
     /// exists and none has attributes.
     public var mailboxCatalog: MailboxCatalog? = nil
+    /// The site's lists (RFC 6134); by default only the empty default address book.
+    public var externalLists: any ExternalListSource = ExternalLists.standard
 
     public init(message: Message, envelope: SieveEnvelope, htmlTextExtractor: (any HTMLTextExtractor)? = nil,
                 fixedDate: DateTime? = nil, environment: SieveEnvironment = SieveEnvironment(),

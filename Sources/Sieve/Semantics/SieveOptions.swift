@@ -245,4 +245,8 @@ public enum SieveCapability: String, Sendable, CaseIterable {
     case notify
     /// RFC 8580: `:fcc` on `vacation` and `notify`.
     case fcc
+    /// RFC 6134: the `:list` match type and the `valid_ext_list` test (the site's lists).
+    case extlists
+    /// Pigeonhole's `report` command: an RFC 5965 abuse/feedback report about the message.
+    case vndDovecotReport = "vnd.dovecot.report"
 }

@@ -313,6 +313,7 @@ extension Run {
         var context = SieveMessageContext(message: message, envelope: envelope, htmlTextExtractor: htmlTextExtractor,
                                           environment: environment, programRunner: testSuite?.programRunner)
         context.mailboxCatalog = testSuite?.mailboxCatalog
+        context.externalLists = externalLists
         return context
     }
 }
@@ -337,6 +338,7 @@ enum TestSuiteActionNames {
         case .vacation: return ["vacation"]
         case .pipe: return ["pipe"]
         case .notify: return ["notify"]
+        case .report: return ["report"]
         }
     }
 }

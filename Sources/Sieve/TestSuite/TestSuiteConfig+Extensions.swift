@@ -20,6 +20,7 @@ extension Run {
     mutating func configureExtension(_ key: String, value: String?, state: inout TestSuiteState) -> Bool {
         let lowered = key.lowercased()
         if configurePrograms(lowered, value: value) { return true }
+        if configureExternalLists(key, value: value, state: &state) { return true }
         if lowered.hasPrefix("sieve_environment/") {
             let name = String(key.dropFirst("sieve_environment/".count))
             environment.configItems[name] = value

@@ -26,6 +26,8 @@
 /// | `sieve_user_email` | a user table's `aliases` (one more address of the user) |
 /// | `sieve_include_max_nesting_depth` | `SieveLimits.maxIncludeDepth` |
 /// | `sieve_include_max_includes` | `SieveLimits.maxIncludes` |
+/// | `sieve_report_from` | `[report] from` (who `report` messages are from) |
+/// | `sieve_extlists_list...` | the test file's lists (`TestSuiteConfig+Extlists.swift`) |
 ///
 /// An empty value for the subject settings means the built-in default, as in Pigeonhole.
 /// Periods take a number of seconds or a number with a unit (`30s`, `5m`, `2h`, `1d`,
@@ -45,6 +47,7 @@ enum TestSuiteConfig {
         "sieve_vacation_to_header_ignore_envelope", "sieve_vacation_use_original_recipient", "sieve_user_email",
         "sieve_include_max_nesting_depth", "sieve_include_max_includes",
         "sieve_variables_max_value_size", "sieve_notify_max_notifications", "sieve_notify_mailto_envelope_from",
+        "sieve_report_from",
     ]
 
     /// Sets `key` to `value`, or back to its default when `value` is nil.
@@ -70,6 +73,8 @@ enum TestSuiteConfig {
             delivery.notifyEnvelopeSender = text.flatMap { $0.isEmpty ? nil : $0 }
         case "sieve_user_email":
             delivery.userEmail = text.flatMap { $0.isEmpty ? nil : $0 }
+        case "sieve_report_from":
+            delivery.reportFrom = text.flatMap { $0.isEmpty ? nil : $0 }
         case "recipient_delimiter":
             options.subaddressSeparator = value ?? defaults.subaddressSeparator
         case "sieve_vacation_min_period":

@@ -28,6 +28,10 @@ enum TestSuiteExecution {
                 let sent = state.mailer.notify(notification, triggeredBy: message, envelope: envelope, settings: state.deliverySettings)
                 for copy in sent { state.send(copy) }
                 if let first = sent.first { storeFcc(notification.fcc, first, into: &state) }
+            case .report(let report):
+                if let sent = state.mailer.report(report, about: message, envelope: envelope, settings: state.deliverySettings) {
+                    state.send(sent)
+                }
             case .reject(let reason), .ereject(let reason):
                 state.rejections.append(reason)
             case .discard:

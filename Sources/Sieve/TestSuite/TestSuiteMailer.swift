@@ -44,6 +44,10 @@ public struct TestSuiteDeliverySettings: Sendable, Hashable {
     /// `sender`, `recipient`, `user_email`, `postmaster` or an address), as `[outbound]
     /// notify_envelope_sender`.
     public var notifyEnvelopeSender: String?
+    /// Who `report` messages are from: `postmaster`, `sender`, `recipient`,
+    /// `orig_recipient`, `user_email` or `<address>` (`sieve_report_from`; sluice.toml
+    /// `[report] from`).
+    public var reportFrom: String?
 
     /// No settings: every mailer default applies.
     public init() {}
@@ -62,6 +66,15 @@ public protocol TestSuiteMailer: Sendable {
     /// none when it is not sent.
     func notify(_ action: NotifyAction, triggeredBy message: Message, envelope: SieveEnvelope,
                 settings: TestSuiteDeliverySettings) -> [TestSuiteSentMessage]
+    /// The feedback report (vnd.dovecot.report), or nil when none is sent (the default:
+    /// the composer lives with the delivery agent's, which `sieve-check` plugs in).
+    func report(_ action: ReportAction, about message: Message, envelope: SieveEnvelope,
+                settings: TestSuiteDeliverySettings) -> TestSuiteSentMessage?
+}
+
+extension TestSuiteMailer {
+    public func report(_ action: ReportAction, about message: Message, envelope: SieveEnvelope,
+                       settings: TestSuiteDeliverySettings) -> TestSuiteSentMessage? { nil }
 }
 
 /// The Sieve module's own mailer: a redirect is refused only when this recipient already

@@ -50,6 +50,8 @@ struct TestSuiteState {
     var scoreTestSettings: [String: String] = [:]
     /// The `sieve_editheader_*` settings made so far (lowercased key → value).
     var editheaderSettings: [String: String] = [:]
+    /// The `sieve_extlists_*` settings made so far (key as written → value).
+    var externalListSettings: [String: String] = [:]
 
     /// Decides and composes what executed redirects and vacation replies send.
     let mailer: any TestSuiteMailer

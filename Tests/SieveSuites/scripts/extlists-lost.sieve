@@ -1,0 +1,2 @@
+require "extlists";
+if address :list "from" ":addrbook:lost" { discard; }
