@@ -171,19 +171,10 @@ public struct FeedbackReportComposer: Sendable {
         parts.append(Array("Content-Type: message/feedback-report\r\n\r\n".utf8) + machine)
         let originalType = report.action.headersOnly ? "text/rfc822-headers" : "message/rfc822"
         parts.append(Array("Content-Type: \(originalType)\r\nContent-Disposition: attachment\r\n\r\n".utf8) + originalBytes)
-        let boundary = VacationReplyComposer.boundary(avoiding: parts, using: &generator)
-
-        var bytes = Array(header.joined(separator: "\r\n").utf8) + [0x0D, 0x0A]
-        bytes += Array("Content-Type: multipart/report; report-type=feedback-report;\r\n boundary=\"\(boundary)\"\r\n\r\n".utf8)
-        bytes += Array("This is an email abuse report (RFC 5965) in MIME format.\r\n".utf8)
-        for part in parts {
-            bytes += Array("\r\n--\(boundary)\r\n".utf8)
-            var body = part
-            // The CRLF before the next delimiter belongs to the delimiter (RFC 2046 §5.1.1).
-            if body.suffix(2) == [0x0D, 0x0A] { body.removeLast(2) }
-            bytes += body
-        }
-        bytes += Array("\r\n--\(boundary)--\r\n".utf8)
+        let bytes = Array(header.joined(separator: "\r\n").utf8) + [0x0D, 0x0A]
+            + VacationReplyComposer.multipart("multipart/report; report-type=feedback-report;",
+                                              preamble: "This is an email abuse report (RFC 5965) in MIME format.",
+                                              parts: parts, using: &generator)
         return OutboundMessage(envelopeSender: "", recipients: [targetSpec], bytes: bytes)
     }
 

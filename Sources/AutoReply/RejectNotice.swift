@@ -125,20 +125,11 @@ public struct RejectNoticeComposer: Sendable {
         let human = humanReadablePart(explanation, using: &generator)
         let report = Self.dispositionPart(host: host, recipient: recipientSpec, originalID: originalID)
         let headers = Self.originalHeaderPart(original, limit: maximumOriginalHeaderBytes)
-        let parts = [human, report, headers]
-        let boundary = VacationReplyComposer.boundary(avoiding: parts, using: &generator)
-
-        var bytes = Array(header.joined(separator: "\r\n").utf8) + [0x0D, 0x0A]
-        bytes += Array("Content-Type: multipart/report; report-type=disposition-notification;\r\n boundary=\"\(boundary)\"\r\n\r\n".utf8)
-        bytes += Array("This is a message disposition notification (RFC 8098): your message was rejected.\r\n".utf8)
-        for part in parts {
-            bytes += Array("\r\n--\(boundary)\r\n".utf8)
-            var body = part
-            // The CRLF before the next delimiter belongs to the delimiter (RFC 2046 §5.1.1).
-            if body.suffix(2) == [0x0D, 0x0A] { body.removeLast(2) }
-            bytes += body
-        }
-        bytes += Array("\r\n--\(boundary)--\r\n".utf8)
+        let bytes = Array(header.joined(separator: "\r\n").utf8) + [0x0D, 0x0A]
+            + VacationReplyComposer.multipart(
+                "multipart/report; report-type=disposition-notification;",
+                preamble: "This is a message disposition notification (RFC 8098): your message was rejected.",
+                parts: [human, report, headers], using: &generator)
         return OutboundMessage(envelopeSender: "", recipients: [senderSpec], bytes: bytes)
     }
 

@@ -38,6 +38,25 @@ extension VacationReplyComposer {
         return (Array("Content-Type: \(type)\r\nContent-Transfer-Encoding: \(encoding)\r\n".utf8), body)
     }
 
+    /// A multipart entity: its `Content-Type` field (`type`, e.g. `multipart/report;
+    /// report-type=feedback-report;`, then a boundary that occurs in no part), the blank
+    /// line, `preamble`, each part (header lines, blank line, body) and the close delimiter.
+    static func multipart(_ type: String, preamble: String, parts: [[UInt8]],
+                          using generator: inout some RandomNumberGenerator) -> [UInt8] {
+        let boundary = self.boundary(avoiding: parts, using: &generator)
+        var bytes = Array("Content-Type: \(type)\r\n boundary=\"\(boundary)\"\r\n\r\n".utf8)
+        bytes += Array("\(preamble)\r\n".utf8)
+        for part in parts {
+            bytes += Array("\r\n--\(boundary)\r\n".utf8)
+            var body = part
+            // The CRLF before the next delimiter belongs to the delimiter (RFC 2046 §5.1.1).
+            if body.suffix(2) == [0x0D, 0x0A] { body.removeLast(2) }
+            bytes += body
+        }
+        bytes += Array("\r\n--\(boundary)--\r\n".utf8)
+        return bytes
+    }
+
     /// A random boundary that occurs in none of `bodies` (RFC 2046 §5.1.1: it must not
     /// appear inside the encapsulated parts). Quoted-printable output cannot contain
     /// `=_`, so a clash is possible only with `7bit` text that happens to hold it.

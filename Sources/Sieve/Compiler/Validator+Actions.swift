@@ -174,17 +174,7 @@ extension Validator {
               let nameLiteral = stringArgument(read.positionals[0]),
               let valueLiteral = stringArgument(read.positionals[1])
         else { return nil }
-        var modifiers: [VariableModifier] = []
-        var byPrecedence: [Int: VariableModifier] = [:]
-        for modifier in VariableModifier.allCases where read.has(modifier.rawValue) {
-            if let other = byPrecedence[modifier.precedence] {
-                error("modifiers ':\(other.rawValue)' and ':\(modifier.rawValue)' have the same precedence and cannot be used together",
-                      at: read.tags[modifier.rawValue]?.range.start ?? location)
-                return nil
-            }
-            byPrecedence[modifier.precedence] = modifier
-            modifiers.append(modifier)
-        }
+        guard let modifiers = variableModifiers(read, at: location) else { return nil }
         let variable = decodedText(nameLiteral)
         if variable.lowercased().hasPrefix("env."), capabilities.contains(.vndDovecotEnvironment) {
             error("cannot assign to environment variable \(quoted(variable)): the env. namespace is read-only", at: nameLiteral.range.start)
@@ -253,5 +243,26 @@ extension Validator {
         if fccFailed { return nil }
         return .vacation(Command.Vacation(seconds: seconds, subject: subject, from: from, addresses: addresses,
                                           isMime: read.has("mime"), handle: handle, reason: compileString(reasonLiteral), fcc: fcc))
+    }
+}
+
+extension Validator {
+    /// The variable modifiers among `read`'s tags (`set`, `extracttext`), in
+    /// `VariableModifier` order; nil, with an error, when two share a precedence.
+    ///
+    /// - SeeAlso: RFC 5229 §4.1
+    mutating func variableModifiers(_ read: ReadArguments, at location: SourceLocation) -> [VariableModifier]? {
+        var modifiers: [VariableModifier] = []
+        var byPrecedence: [Int: VariableModifier] = [:]
+        for modifier in VariableModifier.allCases where read.has(modifier.rawValue) {
+            if let other = byPrecedence[modifier.precedence] {
+                error("modifiers ':\(other.rawValue)' and ':\(modifier.rawValue)' have the same precedence and cannot be used together",
+                      at: read.tags[modifier.rawValue]?.range.start ?? location)
+                return nil
+            }
+            byPrecedence[modifier.precedence] = modifier
+            modifiers.append(modifier)
+        }
+        return modifiers
     }
 }

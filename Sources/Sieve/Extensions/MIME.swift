@@ -228,17 +228,7 @@ extension Validator {
                                        positionals: [PositionalSpec(role: "variable name", kind: .string)]),
               let nameLiteral = stringArgument(read.positionals[0])
         else { return nil }
-        var modifiers: [VariableModifier] = []
-        var byPrecedence: [Int: VariableModifier] = [:]
-        for modifier in VariableModifier.allCases where read.has(modifier.rawValue) {
-            if let other = byPrecedence[modifier.precedence] {
-                error("modifiers ':\(other.rawValue)' and ':\(modifier.rawValue)' have the same precedence and cannot be used together",
-                      at: read.tags[modifier.rawValue]?.range.start ?? location)
-                return nil
-            }
-            byPrecedence[modifier.precedence] = modifier
-            modifiers.append(modifier)
-        }
+        guard let modifiers = variableModifiers(read, at: location) else { return nil }
         let variable = decodedText(nameLiteral)
         guard VariableTemplate.isIdentifier(variable) else {
             error("'\(variable)' is not a valid variable name for extracttext (letters, digits and '_', not starting with a digit)",
