@@ -75,6 +75,24 @@ struct RFC6134ExtlistsTests {
         #expect(try listHolds(test) == expected)
     }
 
+    @Test("body :list: a body text that is on a list")
+    func bodyList() throws {
+        let onList = makeMessage(["From: a@example.org", "Subject: x"], body: "boss@acme.example.com")
+        let result = try runLists("require \"body\";\nif body :text :list \"tag:example.com,2024:vip\" { discard; }", message: onList)
+        #expect(result.actions == [.discard])
+        let other = try runLists("require \"body\";\nif body :text :list \"tag:example.com,2024:vip\" { discard; }")
+        #expect(other.actions == [implicitKeep])
+    }
+
+    @Test("deleteheader :list removes the fields whose value is on a list")
+    func deleteheaderList() throws {
+        let message = makeMessage(["From: a@example.org", "X-Sender: boss@acme.example.com", "X-Sender: someone@else.example"])
+        let result = try runLists("require \"editheader\";\ndeleteheader :list \"X-Sender\" \"tag:example.com,2024:vip\";",
+                                  message: message)
+        let remaining = result.modifiedMessage?.headerFields.filter { $0.hasName("X-Sender") }.map(\.value)
+        #expect(remaining == ["someone@else.example"])
+    }
+
     @Test("the first value found is ${0}")
     func matchVariable() throws {
         let result = try runLists("""

@@ -199,7 +199,14 @@ extension Run {
             var candidates = message.fieldIndices(lowercasedName: name.lowercased())
             if let index { candidates = index.select(candidates).map { [$0] } ?? [] }
             var doomed: [Int] = []
-            if let match {
+            if let match, case .list = match.type {
+                // RFC 6134: the fields whose value is on one of the lists.
+                var unused: TraceComparison?
+                for position in candidates
+                where try compareList([message.headerFields[position].value], match, at: location, trace: &unused) {
+                    doomed.append(position)
+                }
+            } else if let match {
                 let prepared = match.prepared ?? PreparedKeys(expand(match.keys), type: match.type, comparator: match.comparator)
                 try step(candidates.count * max(1, prepared.keys.count), at: location)
                 for position in candidates

@@ -14,6 +14,8 @@ extension Run {
                                trace: inout TraceComparison?) throws(Failure) -> Bool {
         let values = bodyValues(transform)
         if case .raw = transform {} else { noteStructureLimit(at: location) }
+        // RFC 6134: a body string that is on one of the lists.
+        if case .list = match.type { return try compareList(values, match, at: location, trace: &trace) }
         let prepared = match.prepared ?? PreparedKeys(expand(match.keys), type: match.type, comparator: match.comparator)
         let keys = prepared.keys
         var bytes = 0
