@@ -21,7 +21,7 @@ struct RFC5173BodyLimitTests {
         for level in 0..<depth - 1 {
             text += "--b\(level)\r\nContent-Type: multipart/alternative; boundary=b\(level + 1)\r\n\r\n"
         }
-        text += "--b\(depth - 1)\r\nContent-Type: text/plain\r\n\r\n\(last)\r\n"
+        text += "--b\(depth - 1)\r\nContent-Type: text/plain; name=bait.txt\r\n\r\n\(last)\r\n"
         for level in (0..<depth).reversed() { text += "--b\(level)--\r\n" }
         return Message(text)
     }
@@ -57,6 +57,24 @@ struct RFC5173BodyLimitTests {
             let traced = recorder.events.filter { if case .warning = $0 { true } else { false } }
             #expect(traced.count == 1, "\(name)")
         }
+    }
+
+    @Test("mime: a part 1,000 levels deep keeps its header for :mime :anychild, and foreverypart reaches it")
+    func mimeSeesDeepPart() throws {
+        let message = Self.deep(1_000, last: "claim your jackpot")
+        #expect(try holds("header :mime :anychild :param \"name\" \"Content-Type\" \"bait.txt\"", require: ["mime"], message: message))
+        #expect(try !holds("header :mime :anychild :param \"name\" \"Content-Type\" \"other.txt\"", require: ["mime"], message: message))
+        let result = try run("""
+            require ["foreverypart", "mime", "extracttext", "variables", "fileinto"];
+            foreverypart {
+                if header :mime :param "name" "Content-Type" "bait.txt" {
+                    extracttext "text";
+                    if string :contains "${text}" "jackpot" { fileinto "Quarantine"; break; }
+                }
+            }
+            """, message: message)
+        #expect(result.actions == [fileinto("Quarantine")])
+        #expect(result.warnings.count == 1)
     }
 
     @Test("a message within the limits, and body :raw, report nothing")
