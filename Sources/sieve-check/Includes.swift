@@ -24,9 +24,9 @@ struct IncludeDirectoriesOption: ParsableArguments {
         try loader(for: path, configured: site.configuredGlobalDirectory())
     }
 
-    /// The loader for checking a script without running it (`compile`, `lint`): without a
-    /// global directory, `include :global` is reported as not checked (a warning) rather
-    /// than as an error, since the server resolves it where the script runs.
+    /// The loader of `compile`, `lint` and `run`: without a global directory, `include
+    /// :global` is reported as not checked (a warning: the server resolves it where the
+    /// script runs) and left out, rather than failing the script.
     func checkingLoader(for path: String, site: SiteConfigurationOption) throws -> ScriptDirectoryLoader {
         var loader = try loader(for: path, site: site)
         loader.globalLocationOptional = true

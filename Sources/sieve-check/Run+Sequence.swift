@@ -14,7 +14,7 @@ extension SieveCheck.Run {
         var diagnostics: [[Diagnostic]] = []
         for path in paths {
             let compiled = SieveCompiler.compile(try readFile(path), file: path, options: options,
-                                                 loader: try includes.loader(for: path, site: site))
+                                                 loader: try includes.checkingLoader(for: path, site: site))
             if !json { compiled.diagnostics.forEach { printError($0.description) } }
             diagnostics.append(compiled.diagnostics)
             if let program = compiled.script {

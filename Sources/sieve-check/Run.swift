@@ -87,7 +87,7 @@ extension SieveCheck {
             let source = try readFile(script)
             let (options, hostname, domain) = try site.load()
             let compiled = SieveCompiler.compile(source, file: script, options: options,
-                                                 loader: try includes.loader(for: script, site: site))
+                                                 loader: try includes.checkingLoader(for: script, site: site))
             guard let program = compiled.script else {
                 if let html {
                     let parsed = Message(bytes: try readFile(message))

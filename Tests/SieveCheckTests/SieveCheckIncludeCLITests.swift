@@ -18,7 +18,7 @@ struct SieveCheckIncludeCLITests {
         return (dir, global)
     }
 
-    @Test("compile and lint: a global include without --global-dir is not checked (a warning); run fails; with it all work")
+    @Test("compile, lint and run: a global include without --global-dir is not checked (a warning); with it all work")
     func compileGlobalDirectory() throws {
         let (dir, global) = try Self.scripts()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -30,11 +30,13 @@ struct SieveCheckIncludeCLITests {
             #expect(without.status == 0, "\(command): \(without.stderr)")
             #expect((without.stderr + without.stdout).contains(warning), "\(command): \(without.stderr)")
         }
-        // A run cannot leave the include out: there it stays an error.
+        // A run goes on without it, says so, and shows what the rest does.
         let run = try SieveCheckCLITests.run(["run", main, message])
-        #expect(run.status == 1)
-        #expect(run.stderr.contains("\(main):3:17: error: cannot read included global script \"spam\": no global script directory given"),
-                "\(run.stderr)")
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains(warning), "\(run.stderr)")
+        #expect(run.stdout.contains("fileinto \"Lists\""), "\(run.stdout)")
+        #expect(run.stdout.contains("fileinto \"Main\""), "\(run.stdout)")
+        #expect(!run.stdout.contains("Junk"), "\(run.stdout)")
         // A personal include that is missing stays an error for compile too.
         try FileManager.default.removeItem(at: dir.appendingPathComponent("lists.sieve"))
         let missing = try SieveCheckCLITests.run(["compile", main])
