@@ -14,11 +14,15 @@ extension SieveCapability {
 
 extension CompiledScript {
     /// The runtime error of a script that needs an IMAP event (it or a script it includes
-    /// requires `imapsieve`), or nil.
+    /// requires `imapsieve`), or nil. Checked at the start of every run: no allocation for
+    /// the scripts without it.
     var imapEventRequirement: String? {
-        let names: Set<String> = [SieveCapability.imapsieve.rawValue, SieveCapability.vndDovecotImapsieve.rawValue]
-        let scripts = [self] + Array(includedScripts.values)
-        guard let needing = scripts.first(where: { $0.requiredCapabilities.contains(where: names.contains) }) else { return nil }
+        func needsIMAP(_ script: CompiledScript) -> Bool {
+            script.requiredCapabilities.contains {
+                $0 == SieveCapability.imapsieve.rawValue || $0 == SieveCapability.vndDovecotImapsieve.rawValue
+            }
+        }
+        guard let needing = needsIMAP(self) ? self : includedScripts.values.first(where: needsIMAP) else { return nil }
         let which = needing.file.map { " (\($0) requires \"imapsieve\")" } ?? ""
         return "the imapsieve extension cannot be used at delivery\(which): its scripts run in an IMAP server when mail "
             + "is moved or flagged (RFC 6785), and Sluice runs scripts as mail arrives"
